@@ -1,0 +1,49 @@
+# policybench: every target bootstraps what it needs (a venv in .venv, Python packages,
+# and for `make test` the Debian packages the browser tests need).
+#   make run          the app on 127.0.0.1:8501, on an embedded SQLite store
+#   make test         the whole suite (what CI runs)
+#   make bench        engine and app benchmarks; writes benchmarks/RESULTS.md
+#   make screenshots  refresh docs/*.png from the running app
+#   make lint         ruff and mypy
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+HOST   ?= 127.0.0.1
+PORT   ?= 8501
+
+.PHONY: run test bench screenshots lint system-deps clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e . 2>&1 | grep -v "is ignored" || true
+	$(PY) -c "import policybench.cli" && touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e ".[dev]" 2>&1 | grep -v "is ignored" || true
+	$(PY) -c "import policybench.cli, pytest, pymcdm, hypothesis" && touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(VENV)/bin/policybench serve --host $(HOST) --port $(PORT)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+test: $(VENV)/.installed-dev system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(PY) benchmarks/run.py
+
+screenshots: $(VENV)/.installed-dev system-deps
+	$(PY) -m pytest tests/browser -m browser --screenshots-to docs -q
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis tests/artifacts node_modules

@@ -1,0 +1,38 @@
+"""The catalog: data model, strict loader, fingerprint, and the conversion to arrays."""
+
+from __future__ import annotations
+
+from policybench.catalog.loader import Catalog, default_options_dir, fingerprint, fold, iter_quotes, load
+from policybench.catalog.models import Criterion, Group, Option, Preset, Quote, Score, Source
+from policybench.catalog.problem import (
+    Problem,
+    check_weights,
+    direction_to_type,
+    equal_weights,
+    parse_weights,
+    to_problem,
+)
+from policybench.catalog.serialize import catalog_dict
+
+__all__ = [
+    "Catalog",
+    "Criterion",
+    "Group",
+    "Option",
+    "Preset",
+    "Problem",
+    "Quote",
+    "Score",
+    "Source",
+    "catalog_dict",
+    "check_weights",
+    "default_options_dir",
+    "direction_to_type",
+    "equal_weights",
+    "fingerprint",
+    "fold",
+    "iter_quotes",
+    "load",
+    "parse_weights",
+    "to_problem",
+]

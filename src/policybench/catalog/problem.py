@@ -1,0 +1,129 @@
+"""The one conversion from a catalog and weights to numpy arrays.
+
+``mcda`` and ``robustness`` never see a model object: they get a :class:`Problem`, whose
+arrays follow the catalog's order of options and criteria. Directions become ``types``
+(+1 benefit, -1 cost) here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from policybench.catalog.loader import Catalog
+from policybench.catalog.models import SCALE_MAX, SCALE_MIN
+from policybench.errors import WeightsError
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Arrays for the engine, in catalog order.
+
+    ``matrix``, ``low`` and ``high`` are (N options, M criteria); ``types`` is (M,) of +1/-1;
+    ``weights`` is (M,) normalised to sum 1; ``bounds`` is the fixed 0–10 scale.
+    """
+
+    option_ids: tuple[str, ...]
+    criterion_ids: tuple[str, ...]
+    matrix: FloatArray
+    low: FloatArray
+    high: FloatArray
+    types: npt.NDArray[np.int64]
+    weights: FloatArray
+    bounds: tuple[float, float] = (SCALE_MIN, SCALE_MAX)
+
+
+def direction_to_type(direction: str) -> int:
+    """``"benefit"`` → +1, ``"cost"`` → -1: the only place the two conventions meet."""
+    return {"benefit": 1, "cost": -1}[direction]
+
+
+def equal_weights(catalog: Catalog) -> dict[str, float]:
+    """Every criterion weighted 1."""
+    return {cid: 1.0 for cid in catalog.criterion_ids}
+
+
+def check_weights(catalog: Catalog, weights: Mapping[str, float], *, criteria: Sequence[str] | None = None) -> dict[str, float]:
+    """Check a weight mapping against the catalog and return it in criterion order.
+
+    Every criterion in play must be named, each weight must be a finite number ≥ 0, and at
+    least one must be positive. Raises :class:`WeightsError` naming what is wrong.
+    """
+    wanted = list(criteria) if criteria is not None else list(catalog.criterion_ids)
+    unknown = [k for k in weights if k not in catalog.criteria_by_id]
+    if unknown:
+        raise WeightsError(f"unknown criterion {', '.join(map(repr, unknown))}; the criteria are: {', '.join(catalog.criterion_ids)}")
+    missing = [c for c in wanted if c not in weights]
+    if missing:
+        raise WeightsError(f"weights must name every criterion; missing: {', '.join(missing)} (the criteria are: {', '.join(wanted)})")
+    out: dict[str, float] = {}
+    for cid in wanted:
+        value = weights[cid]
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise WeightsError(f"weight for {cid!r} must be a number, not {value!r}") from None
+        if math.isnan(number) or math.isinf(number):
+            raise WeightsError(f"weight for {cid!r} must be a finite number, not {value!r}")
+        if number < 0:
+            raise WeightsError(f"weight for {cid!r} is negative ({number:g}); weights must be 0 or more")
+        out[cid] = number
+    if not any(v > 0 for v in out.values()):
+        raise WeightsError("all weights are zero; give at least one criterion a positive weight")
+    return out
+
+
+_PAIR = re.compile(r"^\s*([^=\s]+)\s*=\s*(\S+)\s*$")
+
+
+def parse_weights(text: str, catalog: Catalog) -> dict[str, float]:
+    """Parse ``"c1=3,c2=7"`` into a checked weight mapping (every criterion must be named)."""
+    pairs: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        m = _PAIR.match(part)
+        if not m:
+            raise WeightsError(f"cannot read {part!r}: write criterion=number, e.g. deterrence=3")
+        key, raw = m.groups()
+        if key in pairs:
+            raise WeightsError(f"criterion {key!r} is given twice")
+        try:
+            pairs[key] = float(raw)
+        except ValueError:
+            raise WeightsError(f"weight for {key!r} must be a number, not {raw!r}") from None
+    return check_weights(catalog, pairs)
+
+
+def to_problem(
+    catalog: Catalog,
+    weights: Mapping[str, float] | None = None,
+    *,
+    options: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+) -> Problem:
+    """Build the engine's arrays for ``catalog`` under ``weights`` (default: equal).
+
+    ``options`` and ``criteria`` restrict (and order) what is in play, e.g. for a workshop.
+    """
+    crit_ids = tuple(criteria) if criteria is not None else catalog.criterion_ids
+    opt_ids = tuple(options) if options is not None else catalog.option_ids
+    for cid in crit_ids:
+        if cid not in catalog.criteria_by_id:
+            raise WeightsError(f"unknown criterion {cid!r}")
+    for oid in opt_ids:
+        if oid not in catalog.options_by_id:
+            raise WeightsError(f"unknown option {oid!r}")
+    w = check_weights(catalog, weights if weights is not None else {c: 1.0 for c in crit_ids}, criteria=crit_ids)
+    vector = np.array([w[c] for c in crit_ids], dtype=float)
+    vector = vector / vector.sum()
+    value = np.array([[catalog.options_by_id[o].scores[c].value for c in crit_ids] for o in opt_ids], dtype=float)
+    low = np.array([[catalog.options_by_id[o].scores[c].low for c in crit_ids] for o in opt_ids], dtype=float)
+    high = np.array([[catalog.options_by_id[o].scores[c].high for c in crit_ids] for o in opt_ids], dtype=float)
+    types = np.array([direction_to_type(catalog.criteria_by_id[c].direction) for c in crit_ids], dtype=np.int64)
+    return Problem(opt_ids, crit_ids, value, low, high, types, vector)

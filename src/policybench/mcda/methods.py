@@ -1,0 +1,330 @@
+"""Aggregation kernels: normalised matrix and weights in, scores out (higher is better).
+
+Every kernel is pure and batch-shaped. ``norm`` is ``(N, M)`` with weights ``(M,)`` → ``(N,)``
+or ``(S, M)`` → ``(S, N)``; or, *paired*, ``norm`` is a stack ``(S, N, M)`` with weights
+``(S, M)`` → ``(S, N)``, row ``s`` scoring matrix ``s`` under weight set ``s``. Inputs are
+already validated and oriented so that higher is better on every criterion (see
+:mod:`policybench.mcda.normalization`); weights are non-negative and, for the documented
+scores, rows sum to 1. Nothing here loops over samples or options in Python.
+
+Each method is split in two so that SMAA and sweeps pay the weight-free work once:
+``prepare_<method>(norm, **params)`` returns a function of the weights alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+Kernel = Callable[[FloatArray], FloatArray]
+
+#: Elements per block in the pairwise PROMETHEE computation (8 MB of float64).
+BLOCK_ELEMENTS = 1 << 20
+
+#: Stand-in for log(0) in WPM, so that 0 ** 0 == 1 and 0 ** w == 0 for w > 0 (as in numpy).
+_LOG_ZERO = -1e300
+
+
+def _wdot(values: FloatArray, weights: FloatArray) -> FloatArray:
+    """Sum over criteria of ``values * weights``, batch-aware (see the module docstring)."""
+    if values.ndim == 2:
+        out: FloatArray = weights @ values.T
+        return out
+    paired: FloatArray = np.matmul(values, weights[..., None])[..., 0]
+    return paired
+
+
+# --------------------------------------------------------------------------------- WSM
+def prepare_wsm(norm: FloatArray) -> Kernel:
+    """Weighted sum model: ``score_i = sum_j w_j v_ij``."""
+    return lambda weights: _wdot(norm, weights)
+
+
+def wsm(norm: FloatArray, weights: FloatArray) -> FloatArray:
+    """Weighted sum. ``norm`` (N, M); weights (M,) or (S, M) → (N,) or (S, N)."""
+    return prepare_wsm(norm)(weights)
+
+
+# --------------------------------------------------------------------------------- WPM
+def prepare_wpm(norm: FloatArray) -> Kernel:
+    """Weighted product model: ``score_i = prod_j v_ij ** w_j`` (needs ``v >= 0``).
+
+    Computed as ``exp(sum_j w_j log v_ij)`` (one matrix product); a zero value gives a score of
+    0 unless its weight is 0, exactly as ``prod(v ** w)`` does.
+    """
+    m = norm.shape[-1]
+    with np.errstate(divide="ignore"):
+        logs = np.log(norm)
+    logs = np.where(norm > 0, logs, _LOG_ZERO / m)
+    return lambda weights: np.exp(_wdot(logs, weights))
+
+
+def wpm(norm: FloatArray, weights: FloatArray) -> FloatArray:
+    """Weighted product. ``norm`` (N, M) with non-negative values → (N,) or (S, N)."""
+    return prepare_wpm(norm)(weights)
+
+
+# ------------------------------------------------------------------------------ TOPSIS
+def prepare_topsis(norm: FloatArray) -> Kernel:
+    """TOPSIS relative closeness ``D- / (D- + D+)`` (Hwang & Yoon 1981).
+
+    The weighted matrix is ``w_j v_ij``; the positive ideal is its column maximum, the negative
+    ideal its column minimum, and ``D+``/``D-`` are Euclidean distances to them. Because
+    weights are non-negative, ``max_i w_j v_ij = w_j max_i v_ij``, so
+    ``(D+)^2 = sum_j w_j^2 (v_ij - max_i v_ij)^2``: two matrix products per weight batch.
+    When every option sits on both ideals (nothing separates them), all scores are 0.5.
+    """
+    to_best = (norm - norm.max(axis=-2, keepdims=True)) ** 2
+    to_worst = (norm - norm.min(axis=-2, keepdims=True)) ** 2
+
+    def kernel(weights: FloatArray) -> FloatArray:
+        w2 = weights * weights
+        d_plus = np.sqrt(_wdot(to_best, w2))
+        d_minus = np.sqrt(_wdot(to_worst, w2))
+        total = d_plus + d_minus
+        safe = np.where(total > 0, total, 1.0)
+        out: FloatArray = np.where(total > 0, d_minus / safe, 0.5)
+        return out
+
+    return kernel
+
+
+def topsis(norm: FloatArray, weights: FloatArray) -> FloatArray:
+    """TOPSIS closeness in [0, 1]. ``norm`` (N, M) → (N,) or (S, N)."""
+    return prepare_topsis(norm)(weights)
+
+
+# ------------------------------------------------------------------------------- VIKOR
+def _spread_term(values: FloatArray) -> FloatArray:
+    """``(x - min) / (max - min)`` over options; 0 when all options are (numerically) equal."""
+    lo = values.min(axis=-1, keepdims=True)
+    hi = values.max(axis=-1, keepdims=True)
+    span = hi - lo
+    flat = span <= 1e-12 * np.maximum(np.abs(hi), np.abs(lo))
+    safe = np.where(flat, 1.0, span)
+    out: FloatArray = np.where(flat, 0.0, (values - lo) / safe)
+    return out
+
+
+def prepare_vikor(norm: FloatArray, v: float = 0.5) -> Kernel:
+    """VIKOR (Opricovic 1998; Opricovic & Tzeng 2004), returned as ``-Q`` so higher is better.
+
+    With ``f*_j``/``f-_j`` the best/worst value of criterion j, the regret of option i is
+    ``d_ij = (f*_j - v_ij) / (f*_j - f-_j)`` (0 for a constant criterion: nobody regrets it),
+    ``S_i = sum_j w_j d_ij``, ``R_i = max_j w_j d_ij`` and
+    ``Q_i = v (S_i - S*) / (S- - S*) + (1 - v) (R_i - R*) / (R- - R*)`` with ``v = 0.5`` by
+    default. A term whose spread is zero (all options equal on it) contributes 0. The
+    compromise-set conditions (acceptable advantage and stability) are not applied: the
+    ranking is by Q alone, as in pymcdm.
+    """
+    best = norm.max(axis=-2, keepdims=True)
+    worst = norm.min(axis=-2, keepdims=True)
+    span = best - worst
+    safe = np.where(span > 0, span, 1.0)
+    regret = np.where(span > 0, (best - norm) / safe, 0.0)
+    m = norm.shape[-1]
+
+    def kernel(weights: FloatArray) -> FloatArray:
+        group = _wdot(regret, weights)
+        individual = weights[..., 0, None] * regret[..., 0]
+        for j in range(1, m):  # a loop over criteria keeps memory at one (S, N) array
+            np.maximum(individual, weights[..., j, None] * regret[..., j], out=individual)
+        q = v * _spread_term(group) + (1.0 - v) * _spread_term(individual)
+        return -q
+
+    return kernel
+
+
+def vikor(norm: FloatArray, weights: FloatArray, v: float = 0.5) -> FloatArray:
+    """VIKOR ``-Q`` (higher is better). ``norm`` (N, M) → (N,) or (S, N)."""
+    return prepare_vikor(norm, v=v)(weights)
+
+
+# -------------------------------------------------------------------------- PROMETHEE II
+PreferenceFunction = Callable[[FloatArray, float, float, float], FloatArray]
+
+
+def _usual(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
+    return np.sign(d)
+
+
+def _ushape(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
+    return np.sign(d) * (np.abs(d) > q)
+
+
+def _vshape(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
+    return np.sign(d) * np.minimum(np.abs(d) / p, 1.0)
+
+
+def _level(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
+    a = np.abs(d)
+    return np.sign(d) * (0.5 * (a > q) + 0.5 * (a > p))
+
+
+def _linear(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
+    a = np.abs(d)
+    if p > q:
+        inner = np.clip((a - q) / (p - q), 0.0, 1.0)
+    else:  # q == p: a strict step at q
+        inner = (a > q).astype(np.float64)
+    return np.sign(d) * inner
+
+
+def _gaussian(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
+    return np.sign(d) * -np.expm1(-(d * d) / (2.0 * s * s))
+
+
+@dataclass(frozen=True, slots=True)
+class Preference:
+    """A PROMETHEE preference function: ``odd(d) = P(d) - P(-d)`` and the thresholds it needs."""
+
+    odd: PreferenceFunction
+    thresholds: tuple[str, ...]
+    label: str
+
+
+PREFERENCES: Mapping[str, Preference] = MappingProxyType(
+    {
+        "usual": Preference(_usual, (), "type I, usual: P = 1 if d > 0"),
+        "ushape": Preference(_ushape, ("q",), "type II, U-shape: P = 1 if d > q"),
+        "vshape": Preference(_vshape, ("p",), "type III, V-shape: P = min(d / p, 1) for d > 0"),
+        "level": Preference(
+            _level, ("q", "p"), "type IV, level: P = 1/2 if q < d <= p, 1 if d > p"
+        ),
+        "linear": Preference(
+            _linear, ("q", "p"), "type V, linear: P = (d - q) / (p - q) if q < d <= p, 1 if d > p"
+        ),
+        "gaussian": Preference(
+            _gaussian, ("s",), "type VI, Gaussian: P = 1 - exp(-d^2 / (2 s^2)) for d > 0"
+        ),
+    }
+)
+"""Brans's six preference functions by name (pymcdm calls ``linear`` ``vshape_2``)."""
+
+
+def _blocks(total: int, size: int) -> Iterator[slice]:
+    for start in range(0, total, size):
+        yield slice(start, min(start + size, total))
+
+
+def _column_net_flows(
+    col: FloatArray, odd: PreferenceFunction, q: float, p: float, s: float
+) -> FloatArray:
+    """``sum_b odd(x_a - x_b) / (N - 1)`` for a stack of columns ``(K, N)``, in blocks."""
+    k, n = col.shape
+    out = np.empty((k, n))
+    if n * n <= BLOCK_ELEMENTS:
+        for rows in _blocks(k, max(1, BLOCK_ELEMENTS // (n * n))):
+            c = col[rows]
+            out[rows] = odd(c[:, :, None] - c[:, None, :], q, p, s).sum(axis=-1)
+    else:
+        step = max(1, BLOCK_ELEMENTS // n)
+        for i in range(k):  # only for N > 1024: each block is still >= 1M pairs
+            for rows in _blocks(n, step):
+                out[i, rows] = odd(col[i, rows, None] - col[i, None, :], q, p, s).sum(axis=-1)
+    out /= n - 1
+    return out
+
+
+def unicriterion_net_flows(
+    x: FloatArray,
+    preference: str = "usual",
+    q: FloatArray | None = None,
+    p: FloatArray | None = None,
+    s: FloatArray | None = None,
+) -> FloatArray:
+    """Per-criterion net flows ``F_ij = sum_b (P_j(a_i, b) - P_j(b, a_i)) / (N - 1)``.
+
+    ``x`` is ``(N, M)`` or ``(S, N, M)`` with higher better; the result has the same shape.
+    PROMETHEE II's net flow is linear in the weights, ``phi = F @ w``, so this weight-free part
+    is computed once. Pairs are processed in blocks of about ``BLOCK_ELEMENTS`` differences,
+    so memory does not grow with ``N^2`` at once.
+    """
+    pref = PREFERENCES[preference]
+    m = x.shape[-1]
+    n = x.shape[-2]
+    zeros = np.zeros(m)
+    qs, ps, ss = (zeros if t is None else t for t in (q, p, s))
+    flows = np.empty_like(x)
+    for j in range(m):  # thresholds differ per criterion
+        col = x[..., j].reshape(-1, n)
+        f = _column_net_flows(col, pref.odd, float(qs[j]), float(ps[j]), float(ss[j]))
+        flows[..., j] = f.reshape(x.shape[:-1])
+    return flows
+
+
+def prepare_promethee2(
+    x: FloatArray,
+    preference: str = "usual",
+    q: FloatArray | None = None,
+    p: FloatArray | None = None,
+    s: FloatArray | None = None,
+) -> Kernel:
+    """PROMETHEE II net flow ``phi = phi+ - phi-`` with the ``1/(N-1)`` scaling, in [-1, 1].
+
+    Brans, Vincke & Mareschal (1986). ``d = x_a - x_b`` on values oriented so that higher is
+    better (a cost's difference is reversed); the preference function is one of
+    :data:`PREFERENCES`; thresholds ``q`` (indifference), ``p`` (preference) and ``s``
+    (Gaussian) are ``(M,)`` in the units of ``x``.
+    """
+    flows = unicriterion_net_flows(x, preference, q, p, s)
+    return lambda weights: _wdot(flows, weights)
+
+
+def promethee2(
+    x: FloatArray,
+    weights: FloatArray,
+    preference: str = "usual",
+    q: FloatArray | None = None,
+    p: FloatArray | None = None,
+    s: FloatArray | None = None,
+) -> FloatArray:
+    """PROMETHEE II net flows. ``x`` (N, M) → (N,) or (S, N)."""
+    return prepare_promethee2(x, preference, q, p, s)(weights)
+
+
+# ---------------------------------------------------------------------------- registry
+@dataclass(frozen=True, slots=True)
+class Method:
+    """An aggregation method as the registry holds it.
+
+    Attributes
+    ----------
+    prepare : callable
+        ``prepare(norm, **params)`` → a function of the weights alone (the hot path).
+    default_normalization : str
+        The normalisation used when ``normalization=None`` (pymcdm's default).
+    parameters : tuple of str
+        The keyword parameters the method takes.
+    summary : str
+        One line for help texts and the UI.
+    """
+
+    prepare: Callable[..., Kernel]
+    default_normalization: str
+    parameters: tuple[str, ...]
+    summary: str
+
+
+METHODS: Mapping[str, Method] = MappingProxyType(
+    {
+        "wsm": Method(prepare_wsm, "sum", (), "weighted sum of normalised values"),
+        "wpm": Method(prepare_wpm, "sum", (), "weighted product of normalised values"),
+        "topsis": Method(
+            prepare_topsis, "minmax", (), "closeness to the ideal and distance from the worst"
+        ),
+        "vikor": Method(prepare_vikor, "none", ("v",), "compromise ranking, -Q (v = 0.5)"),
+        "promethee2": Method(
+            prepare_promethee2,
+            "none",
+            ("preference", "q", "p", "s"),
+            "pairwise outranking net flow (usual preference unless told)",
+        ),
+    }
+)
+"""Aggregation methods by name (read-only); every one returns higher-is-better scores."""

@@ -1,0 +1,104 @@
+"""The shipped catalog: it loads, every quote stands verbatim in its source, and it has the
+shape the product promises (a baseline, the capitals' presets, a rationale and evidence for
+every score)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policybench.catalog import Catalog, fingerprint, fold, iter_quotes, load
+from policybench.catalog.yamlfile import MAX_DEPTH, YamlProblem, read
+
+
+SHIPPED_OPTIONS = Path(__file__).resolve().parents[2] / "options"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Catalog:
+    return load(SHIPPED_OPTIONS)
+
+
+def test_shipped_catalog_quotes_are_verbatim(seeds_dir: Path) -> None:
+    cat = load(SHIPPED_OPTIONS, seeds_dir)  # raises CatalogError listing any bad quote
+    texts = {s.id: fold((seeds_dir / s.file).read_text(encoding="utf-8")) for s in cat.sources}
+    quotes = list(iter_quotes(cat))
+    assert len(quotes) > 300
+    assert all(fold(q.text) in texts[q.source] for _, q in quotes)
+
+
+def test_shipped_catalog_covers_the_papers(shipped: Catalog) -> None:
+    assert 25 <= len(shipped.options) <= 45
+    assert [o.id for o in shipped.options if o.baseline] == ["status-quo"]
+    assert 7 <= len(shipped.criteria) <= 10
+    used_groups = {o.group for o in shipped.options}
+    assert used_groups == {g.id for g in shipped.groups}
+    cited = {q.source for _, q in iter_quotes(shipped)}
+    assert cited == {s.id for s in shipped.sources}, "every source is quoted somewhere"
+    for pillar in ("gb-us-acknowledgment", "gb-japan-acknowledges-responsibility", "gb-korea-accepts-final-settlement", "gb-friendship-treaty", "two-track-approach", "bilateral-2plus2", "au-quadrilateral", "non-traditional-security"):
+        assert pillar in shipped.options_by_id
+
+
+def test_every_score_has_a_rationale_a_range_and_evidence(shipped: Catalog) -> None:
+    for option in shipped.options:
+        assert set(option.scores) == set(shipped.criterion_ids), option.id
+        for cid, score in option.scores.items():
+            assert len(score.rationale.split()) >= 8, (option.id, cid)
+            assert score.low <= score.value <= score.high
+            assert score.quotes, (option.id, cid)
+
+
+def test_presets_for_each_capital(shipped: Catalog) -> None:
+    assert {"tokyo", "seoul", "washington", "canberra", "equal"} <= set(shipped.presets_by_id)
+    equal = shipped.presets_by_id["equal"].weights
+    assert len(set(equal.values())) == 1
+    for pid in ("tokyo", "seoul", "washington", "canberra"):
+        weights = shipped.presets_by_id[pid].weights
+        assert len(set(weights.values())) > 1, f"{pid} should not be equal weights"
+        assert shipped.presets_by_id[pid].quotes
+
+
+def test_perspectives_differ_where_the_papers_say_they_do(shipped: Catalog) -> None:
+    p = shipped.presets_by_id
+    share = {pid: {c: w / sum(p[pid].weights.values()) for c, w in p[pid].weights.items()} for pid in p}
+    assert share["canberra"]["australia_role"] > share["tokyo"]["australia_role"]
+    assert share["seoul"]["china_backlash"] > share["tokyo"]["china_backlash"]
+    assert share["washington"]["trilateral_cohesion"] >= share["seoul"]["trilateral_cohesion"]
+
+
+def test_fingerprint_changes_with_any_file(copy_catalog, tiny_options: Path) -> None:
+    root = copy_catalog(tiny_options)
+    before, files = fingerprint(root)
+    assert "policies/summits.yaml" in files
+    assert load(root).fingerprint == before
+    path = root / "policies" / "summits.yaml"
+    path.write_text(path.read_text() + "# a comment\n")
+    assert fingerprint(root)[0] != before
+
+
+def test_options_can_be_reordered_without_changing_the_catalog(copy_catalog, tiny_options: Path) -> None:
+    cat = load(copy_catalog(tiny_options))
+    assert cat.options_by_id["liaison"].scores["deterrence"].value == 8
+    assert cat.criteria_by_id["backlash"].direction == "cost"
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n")
+    with pytest.raises(YamlProblem, match="nested deeper"):
+        read(path)
+
+
+def test_empty_file_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("# only a comment\n")
+    with pytest.raises(YamlProblem, match="empty"):
+        read(path)
+
+
+def test_missing_directory_is_one_clear_problem(tmp_path: Path) -> None:
+    from policybench.errors import CatalogError
+
+    with pytest.raises(CatalogError, match="catalog directory not found"):
+        load(tmp_path / "nowhere")

@@ -1,0 +1,55 @@
+"""The one conversion from catalog and weights to arrays, and weight parsing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from policybench.catalog import load, parse_weights, to_problem
+from policybench.errors import WeightsError
+
+
+@pytest.fixture
+def cat(tiny_options: Path):
+    return load(tiny_options)
+
+
+def test_problem_arrays_follow_catalog_order(cat) -> None:
+    p = to_problem(cat, {"feasibility": 1, "deterrence": 2, "backlash": 1})
+    assert p.option_ids == ("status-quo", "liaison", "summits", "two-plus-two")
+    assert p.criterion_ids == ("feasibility", "deterrence", "backlash")
+    np.testing.assert_array_equal(p.types, [1, 1, -1])
+    np.testing.assert_allclose(p.weights, [0.25, 0.5, 0.25])
+    np.testing.assert_array_equal(p.matrix[1], [4, 8, 6])
+    np.testing.assert_array_equal(p.low[1], [3, 7, 5])
+    np.testing.assert_array_equal(p.high[1], [5, 9, 7])
+
+
+def test_subsets_of_options_and_criteria(cat) -> None:
+    p = to_problem(cat, {"deterrence": 1, "backlash": 3}, options=["summits", "liaison"], criteria=["deterrence", "backlash"])
+    assert p.matrix.shape == (2, 2)
+    np.testing.assert_array_equal(p.matrix, [[4, 3], [8, 6]])
+
+
+def test_parse_weights(cat) -> None:
+    assert parse_weights("feasibility=3, deterrence=7,backlash=0", cat) == {"feasibility": 3, "deterrence": 7, "backlash": 0}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("feasibility=3,deterrence=7", "missing: backlash"),
+        ("feasibility=3,deterrence=7,backlash=1,colour=2", "unknown criterion 'colour'"),
+        ("feasibility=3,deterrence=x,backlash=1", "must be a number"),
+        ("feasibility=-1,deterrence=1,backlash=1", "negative"),
+        ("feasibility=0,deterrence=0,backlash=0", "all weights are zero"),
+        ("feasibility=nan,deterrence=1,backlash=1", "finite"),
+        ("feasibility 3", "write criterion=number"),
+        ("feasibility=1,feasibility=2,deterrence=1,backlash=1", "given twice"),
+    ],
+)
+def test_bad_weights_say_what_is_wrong(cat, text: str, message: str) -> None:
+    with pytest.raises(WeightsError, match=message):
+        parse_weights(text, cat)

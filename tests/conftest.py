@@ -1,0 +1,58 @@
+"""Shared fixtures: paths to the shipped catalog, the tiny test catalog and the source texts.
+
+Tests that need something outside the project (the source texts, chromium, PostgreSQL) skip
+with a reason on a user's machine, and fail under CI=true, where it must be present.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_OPTIONS = ROOT / "options"
+TINY_OPTIONS = Path(__file__).resolve().parent / "fixtures" / "catalog"
+SEEDS = ROOT.parent / "shared" / "seeds"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Hypothesis' default 200 ms deadline is a timed assertion on a shared machine: bound the
+# work by sizes instead.
+settings.register_profile("policybench", deadline=None, max_examples=60)
+settings.load_profile("policybench")
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip with ``reason`` when ``condition`` is false, or fail under CI."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    require(SEEDS.is_dir(), f"source texts not found at {SEEDS} (../shared/seeds beside the checkout)")
+    return SEEDS
+
+
+@pytest.fixture
+def tiny_options() -> Path:
+    return TINY_OPTIONS
+
+
+@pytest.fixture
+def copy_catalog(tmp_path: Path) -> Callable[..., Path]:
+    """Copy a catalog directory into tmp_path so a test can edit it."""
+
+    def copy(src: Path = TINY_OPTIONS, name: str = "catalog") -> Path:
+        dst = tmp_path / name
+        shutil.copytree(src, dst)
+        return dst
+
+    return copy
