@@ -94,6 +94,134 @@ def catalog_cmd(
                 typer.echo(f"  {o.id:<42} {o.title}")
 
 
+ProfileOpt = Annotated[str | None, typer.Option("--profile", help="A saved profile's name, or a profile JSON file")]
+PresetOpt = Annotated[str | None, typer.Option("--preset", help="A catalog preset id, e.g. tokyo")]
+WeightsOpt = Annotated[str | None, typer.Option("--weights", help="Every criterion's weight, e.g. c1=3,c2=7")]
+MethodOpt = Annotated[str | None, typer.Option("--method", help="wsm, wpm, topsis, vikor or promethee2 [default: the profile's, else wsm]", show_default=False)]
+NormOpt = Annotated[str | None, typer.Option("--normalization", help="scale, minmax, linear, sum, vector or none [default: scale for wsm/wpm, else the method's own]", show_default=False)]
+ParamOpt = Annotated[list[str] | None, typer.Option("--param", help="A method parameter, e.g. preference=vshape or p=2 (repeatable)")]
+DbOpt = Annotated[str | None, typer.Option("--db", help="Store URL [default: $POLICYBENCH_DATABASE_URL, else the SQLite file]", show_default=False)]
+
+
+def _params(items: list[str] | None) -> dict[str, Any]:
+    from policybench.errors import InputError
+
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"cannot read --param {item!r}: write name=value, e.g. p=2")
+        try:
+            out[key.strip()] = float(raw)
+        except ValueError:
+            out[key.strip()] = raw.strip()
+    return out
+
+
+def _choice(cat: Any, profile: str | None, preset: str | None, weights: str | None, db: str | None) -> Any:
+    from policybench.weighting import choose_weights
+
+    return _run(lambda: choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db))
+
+
+@app.command()
+def rank(
+    profile: ProfileOpt = None,
+    preset: PresetOpt = None,
+    weights: WeightsOpt = None,
+    method: MethodOpt = None,
+    normalization: NormOpt = None,
+    param: ParamOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or markdown")] = "table",
+    options: OptionsDir = None,
+    db: DbOpt = None,
+) -> None:
+    """Rank the catalog's options under a weight profile, preset or explicit weights."""
+    from policybench.analysis import rank_catalog
+    from policybench.export.tables import ranking_metadata, ranking_table
+
+    if fmt not in {"table", "csv", "json", "markdown"}:
+        raise typer.BadParameter("choose one of: table, csv, json, markdown", param_hint="--format")
+    cat = _load(options)
+    choice = _choice(cat, profile, preset, weights, db)
+    chosen = method or choice.method or "wsm"
+    ranking = _run(lambda: rank_catalog(cat, choice.weights, method=chosen, normalization=normalization, label=choice.label, **{**choice.params, **_params(param)}))
+    table = ranking_table(ranking, cat)
+    meta = ranking_metadata(ranking, __version__)
+    if fmt == "json":
+        typer.echo(json.dumps({**meta, "ranking": table.to_dict(orient="records")}, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        typer.echo(table.to_csv(index=False), nl=False)
+    elif fmt == "markdown":
+        typer.echo(table.to_markdown(index=False, floatfmt=".4f"))
+    else:
+        typer.echo(f"{meta['profile']} · {meta['method']} ({meta['normalization']}) · catalog {meta['catalog_fingerprint']}")
+        typer.echo(table.drop(columns=["baseline"]).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+
+
+@app.command()
+def smaa(
+    profile: ProfileOpt = None,
+    preset: PresetOpt = None,
+    weights: WeightsOpt = None,
+    samples: Annotated[int, typer.Option("--samples", min=1, max=50_000_000, help="Monte-Carlo samples")] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result)")] = 0,
+    delta: Annotated[float | None, typer.Option("--delta", min=0.0, max=1.0, help="Sample weights within ±delta of the chosen profile (default: anywhere on the simplex)")] = None,
+    method: MethodOpt = None,
+    normalization: NormOpt = None,
+    param: ParamOpt = None,
+    uncertain_scores: Annotated[bool, typer.Option("--uncertain-scores", help="Also sample every score within its low–high range")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    options: OptionsDir = None,
+    db: DbOpt = None,
+) -> None:
+    """Stochastic multicriteria acceptability analysis: how often each option takes each rank."""
+    from policybench.analysis import resolve_normalization
+    from policybench.catalog import to_problem
+    from policybench.export.tables import smaa_table
+
+    if fmt not in {"table", "csv", "json"}:
+        raise typer.BadParameter("choose one of: table, csv, json", param_hint="--format")
+    cat = _load(options)
+    named = any(x is not None for x in (profile, preset, weights))
+    choice = _choice(cat, profile, preset, weights, db)
+    chosen = method or choice.method or "wsm"
+
+    def run() -> Any:
+        from policybench import robustness
+
+        problem = to_problem(cat, choice.weights)
+        norm = resolve_normalization(chosen, normalization)
+        extra = {**choice.params, **_params(param)}
+        if norm == "scale":
+            extra.setdefault("bounds", problem.bounds)
+        return problem, robustness.smaa(
+            problem.matrix, problem.types, method=chosen, normalization=norm, samples=samples, seed=seed,
+            weights=problem.weights if (named and delta is not None) else None, delta=delta if named else None,
+            low=problem.low if uncertain_scores else None, high=problem.high if uncertain_scores else None,
+            **extra,
+        )
+
+    if delta is not None and not named:
+        _fail("--delta needs a profile, preset or weights to sample around")
+    problem, result = _run(run)
+    table = smaa_table(result, problem.option_ids, cat)
+    if fmt == "json":
+        payload = {
+            "method": chosen, "samples": samples, "seed": seed, "uncertain_scores": uncertain_scores,
+            "weights": "simplex" if delta is None else {"around": choice.label, "delta": delta},
+            "catalog_fingerprint": cat.short_fingerprint, "policybench_version": __version__,
+            "options": table.to_dict(orient="records"),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=float))
+    elif fmt == "csv":
+        typer.echo(table.to_csv(index=False), nl=False)
+    else:
+        shown = table[[c for c in table.columns if c in {"option", "first", "confidence"} or c.startswith("rank ")][:8]]
+        typer.echo(f"SMAA · {chosen} · {samples:,} samples · seed {seed} · catalog {cat.short_fingerprint}")
+        typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 for a room")] = "127.0.0.1",

@@ -73,9 +73,7 @@ def matrix(values: ArrayLike, criteria: Sequence[str] | None = None) -> FloatArr
     if m < 1:
         raise InputError("the score matrix has no criteria (no columns)")
     if n < 2:
-        raise InputError(
-            f"ranking needs at least two options; the score matrix has {n} option(s)"
-        )
+        raise InputError(f"ranking needs at least two options; the score matrix has {n} option(s)")
     _check_finite(arr, criteria)
     return arr
 
@@ -221,9 +219,13 @@ def bounds(
     """Check ``bounds=(lo, hi)`` for ``scale``: lo < hi and every value within [lo, hi]."""
     m = x.shape[-1]
     try:
-        lo_raw, hi_raw = value  # type: ignore[misc]
-        lo = np.broadcast_to(np.asarray(lo_raw, dtype=np.float64), (m,))
-        hi = np.broadcast_to(np.asarray(hi_raw, dtype=np.float64), (m,))
+        if not isinstance(value, Iterable):
+            raise TypeError
+        pair: tuple[object, ...] = tuple(value)
+        if len(pair) != 2:
+            raise ValueError
+        lo = np.broadcast_to(np.asarray(pair[0], dtype=np.float64), (m,))
+        hi = np.broadcast_to(np.asarray(pair[1], dtype=np.float64), (m,))
     except (TypeError, ValueError):
         raise InputError(
             "bounds must be a pair (low, high), each a number or one number per criterion "
@@ -314,3 +316,45 @@ def vikor_v(value: object) -> float:
     if not 0.0 <= v <= 1.0:
         raise InputError(f"vikor: v must be between 0 and 1 (0.5 balances the two), got {v}")
     return v
+
+
+def promethee_params(
+    params: Mapping[str, object], m: int, criteria: Sequence[str] | None
+) -> dict[str, object]:
+    """Check PROMETHEE II's ``preference`` and the thresholds it needs (and only those)."""
+    from policybench.mcda.methods import PREFERENCES
+
+    name = params.get("preference", "usual")
+    pref = lookup(name, PREFERENCES, "PROMETHEE preference function")  # type: ignore[arg-type]
+    owner = f"promethee2 with the {name!r} preference function"
+    given = {k for k in ("q", "p", "s") if params.get(k) is not None}
+    missing = [k for k in pref.thresholds if k not in given]
+    if missing:
+        needs = ", ".join(pref.thresholds)
+        raise InputError(
+            f"{owner} needs the threshold(s) {needs} (in the criteria's own units, a number or "
+            f"one per criterion); missing: {', '.join(missing)}"
+        )
+    extra = sorted(given - set(pref.thresholds))
+    if extra:
+        takes = ", ".join(pref.thresholds) or "no thresholds"
+        raise InputError(f"{owner} does not use {', '.join(extra)}; it takes {takes}")
+    out: dict[str, object] = {"preference": name}
+    for k in pref.thresholds:
+        out[k] = per_criterion(params[k], m, k, owner, criteria)
+    q, p = out.get("q"), out.get("p")
+    if isinstance(q, np.ndarray) and isinstance(p, np.ndarray):
+        bad = q > p
+        if bad.any():
+            j = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"{owner}: on {criterion_label(j, criteria)} the indifference threshold q "
+                f"({q[j]:g}) is above the preference threshold p ({p[j]:g}); q must be <= p"
+            )
+    for k in ("p", "s"):
+        t = out.get(k)
+        needs_positive = k in pref.thresholds and name != "level"
+        if needs_positive and isinstance(t, np.ndarray) and (t <= 0).any():
+            j = int(np.flatnonzero(t <= 0)[0])
+            raise InputError(f"{owner}: {k} for {criterion_label(j, criteria)} must be above 0")
+    return out

@@ -168,10 +168,8 @@ def _level(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
 
 def _linear(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
     a = np.abs(d)
-    if p > q:
-        inner = np.clip((a - q) / (p - q), 0.0, 1.0)
-    else:  # q == p: a strict step at q
-        inner = (a > q).astype(np.float64)
+    # q == p is a strict step at q
+    inner = np.clip((a - q) / (p - q), 0.0, 1.0) if p > q else (a > q).astype(np.float64)
     return np.sign(d) * inner
 
 

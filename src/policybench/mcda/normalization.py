@@ -41,9 +41,7 @@ def _cost(types: FloatArray) -> NDArray[np.bool_]:
     return types < 0
 
 
-def scale(
-    x: FloatArray, types: FloatArray, bounds: tuple[Any, Any] = DEFAULT_BOUNDS
-) -> FloatArray:
+def scale(x: FloatArray, types: FloatArray, bounds: tuple[Any, Any] = DEFAULT_BOUNDS) -> FloatArray:
     """Fixed-scale value: ``(x - lo) / (hi - lo)``; a cost criterion gets ``1 - that``."""
     lo = np.asarray(bounds[0], dtype=np.float64)
     hi = np.asarray(bounds[1], dtype=np.float64)
@@ -67,21 +65,24 @@ def linear(x: FloatArray, types: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore"):
         benefit = x / x.max(axis=-2, keepdims=True)
         costv = x.min(axis=-2, keepdims=True) / x
-    return np.where(cost, costv, benefit)
+    out: FloatArray = np.where(cost, costv, benefit)
+    return out
 
 
 def sum_(x: FloatArray, types: FloatArray) -> FloatArray:
     """``x / sum(x)``; cost ``(1/x) / sum(1/x)``. Needs strictly positive values."""
     cost = _cost(types)
     with np.errstate(divide="ignore", invalid="ignore"):
-        y = np.where(cost, 1.0 / x, x)
-    return y / y.sum(axis=-2, keepdims=True)
+        y: FloatArray = np.where(cost, 1.0 / x, x)
+    out: FloatArray = y / y.sum(axis=-2, keepdims=True)
+    return out
 
 
 def vector(x: FloatArray, types: FloatArray) -> FloatArray:
     """``x / ||x||``; cost ``1 - x / ||x||`` (Euclidean norm over the options)."""
     v = x / np.sqrt(np.sum(x**2, axis=-2, keepdims=True))
-    return np.where(_cost(types), 1.0 - v, v)
+    out: FloatArray = np.where(_cost(types), 1.0 - v, v)
+    return out
 
 
 def none(x: FloatArray, types: FloatArray) -> FloatArray:

@@ -1,0 +1,328 @@
+"""Multi-criteria decision analysis on numpy: normalise, aggregate, rank, elicit weights.
+
+The public front door. Every function here coerces and checks its input (readable
+:class:`~policybench.errors.InputError` / :class:`~policybench.errors.WeightsError`
+messages), looks up the method and normalisation by name, and calls the pure, batch-shaped
+kernels in :mod:`~policybench.mcda.methods` and :mod:`~policybench.mcda.normalization`.
+
+Conventions
+-----------
+- ``matrix`` is ``(N options, M criteria)``, N >= 2; ``types`` is +1 (benefit) / -1 (cost).
+- ``weights`` are ``(M,)`` or a batch ``(S, M)``; they need not sum to 1 (rows are divided by
+  their sum); scores come back ``(N,)`` or ``(S, N)``, and **higher is always better**.
+- ``normalization=None`` means the method's default, which is pymcdm's: ``sum`` for ``wsm``
+  and ``wpm``, ``minmax`` for ``topsis``, raw values (``none``) for ``vikor`` and
+  ``promethee2``. See :mod:`~policybench.mcda.normalization` for the definitions and
+  :data:`METHODS` / :mod:`~policybench.mcda.methods` for each method's.
+- ``wpm`` with ``scale``: a value at the bottom of its scale (normalised below
+  :data:`WPM_FLOOR`) is raised to ``WPM_FLOOR`` so that one zero does not wipe out every other
+  criterion; a :class:`~policybench.errors.PolicybenchWarning` says so.
+- Ranks: 1 is best; ties (``|a - b| <= 1e-9 * max(1, |a|, |b|)`` along the sorted order)
+  share the lower rank, ``(1, 2, 2, 4)``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from policybench.errors import InputError, PolicybenchWarning
+from policybench.mcda import _validate
+from policybench.mcda.methods import METHODS, PREFERENCES, Method
+from policybench.mcda.normalization import NORMALIZATIONS
+from policybench.mcda.normalization import PARAMETERS as _NORMALIZATION_PARAMETERS
+from policybench.mcda.ranking import TIE_RTOL, rank
+from policybench.mcda.weights import (
+    SAATY_RANDOM_INDEX,
+    AHPResult,
+    ahp,
+    direct_weights,
+    equal_weights,
+    random_index,
+    rank_order_centroid,
+    rank_sum,
+    swing_weights,
+)
+
+__all__ = [
+    "METHODS",
+    "NORMALIZATIONS",
+    "PREFERENCES",
+    "SAATY_RANDOM_INDEX",
+    "TIE_RTOL",
+    "WPM_FLOOR",
+    "AHPResult",
+    "Method",
+    "ahp",
+    "check_weights",
+    "default_normalization",
+    "direct_weights",
+    "equal_weights",
+    "random_index",
+    "rank",
+    "rank_order_centroid",
+    "rank_sum",
+    "score",
+    "score_paired",
+    "scorer",
+    "swing_weights",
+    "value_matrix",
+]
+
+FloatArray = NDArray[np.float64]
+Scorer = Callable[[FloatArray], FloatArray]
+
+#: Under ``wpm`` with ``scale``, normalised values below this are raised to it (1% of the scale).
+WPM_FLOOR = 0.01
+
+
+def check_weights(weights: ArrayLike, m: int, criteria: Sequence[str] | None = None) -> FloatArray:
+    """Validate weights and return float rows normalised to sum 1.
+
+    Parameters
+    ----------
+    weights : array_like
+        ``(M,)`` or ``(S, M)``; non-negative, finite, not all zero (per row).
+    m : int
+        Number of criteria.
+    criteria : sequence of str, optional
+        Criterion names, used in messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(M,)`` or ``(S, M)`` float64, each row summing to 1.
+
+    Raises
+    ------
+    WeightsError
+        Negative, NaN, infinite or all-zero weights, or a shape that does not match ``m``.
+    """
+    return _validate.weights(weights, m, _validate.criteria_names(criteria, m))
+
+
+def default_normalization(method: str) -> str:
+    """The normalisation ``method`` uses when ``normalization=None`` (pymcdm's default)."""
+    spec: Method = _validate.lookup(method, METHODS, "method")
+    return spec.default_normalization
+
+
+def _split_params(
+    method: str, normalization: str | None, params: Mapping[str, Any]
+) -> tuple[Method, str, dict[str, Any], dict[str, Any]]:
+    spec: Method = _validate.lookup(method, METHODS, "method")
+    norm_name = spec.default_normalization if normalization is None else normalization
+    _validate.lookup(norm_name, NORMALIZATIONS, "normalisation")
+    norm_keys = _NORMALIZATION_PARAMETERS.get(norm_name, ())
+    _validate.no_unknown(
+        params, spec.parameters + norm_keys, f"{method!r} with normalisation {norm_name!r}"
+    )
+    norm_params = {k: v for k, v in params.items() if k in norm_keys}
+    method_params = {k: v for k, v in params.items() if k not in norm_keys}
+    return spec, norm_name, norm_params, method_params
+
+
+def _normalise(
+    x: FloatArray,
+    types: FloatArray,
+    norm_name: str,
+    norm_params: Mapping[str, Any],
+    criteria: Sequence[str] | None,
+) -> FloatArray:
+    if norm_name == "scale":
+        lo, hi = _validate.bounds(norm_params.get("bounds", (0.0, 10.0)), x, types, criteria)
+        return NORMALIZATIONS["scale"](x, types, bounds=(lo, hi))
+    _validate.normalizable(norm_name, x, types, criteria)
+    return NORMALIZATIONS[norm_name](x, types)
+
+
+def _method_params(
+    method: str, params: Mapping[str, Any], m: int, criteria: Sequence[str] | None
+) -> dict[str, Any]:
+    if method == "vikor":
+        return {"v": _validate.vikor_v(params.get("v", 0.5))}
+    if method == "promethee2":
+        return _validate.promethee_params(params, m, criteria)
+    return {}
+
+
+def _wpm_floor(norm: FloatArray, norm_name: str, criteria: Sequence[str] | None) -> FloatArray:
+    _validate.nonnegative_for_product(norm, criteria)
+    if norm_name != "scale":
+        return norm
+    low = norm < WPM_FLOOR
+    if not low.any():
+        return norm
+    cols = np.flatnonzero(low.reshape(-1, low.shape[-1]).any(axis=0))
+    names = ", ".join(_validate.criterion_label(int(j), criteria) for j in cols[:3])
+    more = f" and {cols.size - 3} more" if cols.size > 3 else ""
+    warnings.warn(
+        f"wpm multiplies the criteria together, so a value at the bottom of its scale would "
+        f"make the whole score 0; on {names}{more} such values were counted as {WPM_FLOOR} "
+        "of the scale instead",
+        PolicybenchWarning,
+        stacklevel=4,
+    )
+    return np.maximum(norm, WPM_FLOOR)
+
+
+def _prepare(
+    x: FloatArray,
+    types: ArrayLike,
+    method: str,
+    normalization: str | None,
+    criteria: Sequence[str] | None,
+    params: Mapping[str, Any],
+) -> Scorer:
+    m = x.shape[-1]
+    names = _validate.criteria_names(criteria, m)
+    spec, norm_name, norm_params, raw_method_params = _split_params(method, normalization, params)
+    t = _validate.types(types, m, names)
+    method_params = _method_params(method, raw_method_params, m, names)
+    norm = _normalise(x, t, norm_name, norm_params, names)
+    if method == "wpm":
+        norm = _wpm_floor(norm, norm_name, names)
+    kernel: Scorer = spec.prepare(norm, **method_params)
+    return kernel
+
+
+def scorer(
+    matrix: ArrayLike,
+    types: ArrayLike,
+    method: str = "wsm",
+    normalization: str | None = None,
+    *,
+    criteria: Sequence[str] | None = None,
+    **params: Any,
+) -> Scorer:
+    """Validate and normalise once; return a fast function of the weights alone.
+
+    Parameters
+    ----------
+    matrix, types, method, normalization, criteria, **params
+        As for :func:`score`.
+
+    Returns
+    -------
+    callable
+        ``f(weights) -> scores``: weights ``(M,)`` or ``(S, M)`` that are **already valid and
+        normalised** (e.g. from :func:`check_weights` or a Dirichlet sampler) give ``(N,)`` or
+        ``(S, N)`` scores, higher better. No further checks are made: this is the hot path of
+        SMAA and sweeps.
+    """
+    m_names = None if criteria is None else list(criteria)
+    x = _validate.matrix(matrix, m_names)
+    return _prepare(x, types, method, normalization, criteria, params)
+
+
+def score(
+    matrix: ArrayLike,
+    weights: ArrayLike,
+    types: ArrayLike,
+    method: str = "wsm",
+    normalization: str | None = None,
+    *,
+    criteria: Sequence[str] | None = None,
+    **params: Any,
+) -> FloatArray:
+    """Score options on several criteria; higher is better.
+
+    Parameters
+    ----------
+    matrix : array_like
+        ``(N, M)`` scores of N >= 2 options on M criteria, all finite.
+    weights : array_like
+        ``(M,)`` or ``(S, M)``; non-negative, not all zero; rows are divided by their sum.
+    types : array_like
+        ``(M,)``: +1 for a benefit (higher is better), -1 for a cost.
+    method : str
+        A key of :data:`METHODS`: ``wsm``, ``wpm``, ``topsis``, ``vikor`` (``v=0.5``, returns
+        ``-Q``) or ``promethee2`` (``preference=`` one of :data:`PREFERENCES`, default
+        ``usual``, with thresholds ``q``, ``p``, ``s`` in the criteria's units, scalar or
+        ``(M,)``).
+    normalization : str, optional
+        A key of :data:`NORMALIZATIONS`; ``None`` uses the method's default.
+    criteria : sequence of str, optional
+        Criterion names, used in error messages.
+    **params
+        The method's parameters, and ``bounds=(lo, hi)`` for ``scale`` (default ``(0, 10)``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N,)`` for weights ``(M,)``, ``(S, N)`` for weights ``(S, M)``.
+
+    Raises
+    ------
+    InputError
+        Bad matrix, types, method, normalisation or parameters (the message says which, naming
+        the criterion where there is one).
+    WeightsError
+        Negative, NaN, infinite or all-zero weights, or the wrong number of them.
+    """
+    x = _validate.matrix(matrix, None if criteria is None else list(criteria))
+    w = check_weights(weights, x.shape[1], criteria)
+    return _prepare(x, types, method, normalization, criteria, params)(w)
+
+
+def score_paired(
+    matrices: ArrayLike,
+    weights: ArrayLike,
+    types: ArrayLike,
+    method: str = "wsm",
+    normalization: str | None = None,
+    *,
+    criteria: Sequence[str] | None = None,
+    **params: Any,
+) -> FloatArray:
+    """Score S sampled matrices, each under its own weight set: row s = matrix s, weights s.
+
+    Parameters
+    ----------
+    matrices : array_like
+        ``(S, N, M)``: e.g. score samples drawn within each cell's uncertainty range.
+        Normalisation is per matrix.
+    weights : array_like
+        ``(S, M)``, **already valid and normalised** (not re-checked beyond the shape).
+    types, method, normalization, criteria, **params
+        As for :func:`score`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(S, N)`` scores, higher better.
+    """
+    x = _validate.matrices(matrices, None if criteria is None else list(criteria))
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (x.shape[0], x.shape[2]):
+        raise InputError(
+            f"score_paired needs one weight set per matrix: weights of shape "
+            f"({x.shape[0]}, {x.shape[2]}), got {w.shape}"
+        )
+    return _prepare(x, types, method, normalization, criteria, params)(w)
+
+
+def value_matrix(
+    matrix: ArrayLike,
+    types: ArrayLike,
+    normalization: str = "scale",
+    *,
+    criteria: Sequence[str] | None = None,
+    **params: Any,
+) -> FloatArray:
+    """The validated, normalised ``(N, M)`` matrix (higher is better on every criterion).
+
+    Under ``wsm`` with the same normalisation, ``score(matrix, w, types) == value_matrix(...)
+    @ w`` for weights ``w`` summing to 1, so WSM problems can be solved exactly (linear in w).
+    ``params`` takes ``bounds=(lo, hi)`` for ``scale`` (default ``(0, 10)``).
+    """
+    x = _validate.matrix(matrix, None if criteria is None else list(criteria))
+    m = x.shape[1]
+    names = _validate.criteria_names(criteria, m)
+    _, norm_name, norm_params, _ = _split_params("wsm", normalization, params)
+    t = _validate.types(types, m, names)
+    return _normalise(x, t, norm_name, norm_params, names)
