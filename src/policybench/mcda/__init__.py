@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from policybench.errors import InputError, PolicybenchWarning
 from policybench.mcda import _validate
+from policybench.mcda import methods as _methods
 from policybench.mcda.methods import METHODS, PREFERENCES, Method
 from policybench.mcda.normalization import NORMALIZATIONS
 from policybench.mcda.normalization import PARAMETERS as _NORMALIZATION_PARAMETERS
@@ -62,6 +63,7 @@ __all__ = [
     "default_normalization",
     "direct_weights",
     "equal_weights",
+    "preference_matrix",
     "random_index",
     "rank",
     "rank_order_centroid",
@@ -165,9 +167,29 @@ def _wpm_floor(norm: FloatArray, norm_name: str, criteria: Sequence[str] | None)
         f"make the whole score 0; on {names}{more} such values were counted as {WPM_FLOOR} "
         "of the scale instead",
         PolicybenchWarning,
-        stacklevel=4,
+        stacklevel=5,  # _wpm_floor < _problem < _prepare < score/scorer/score_paired < caller
     )
     return np.maximum(norm, WPM_FLOOR)
+
+
+def _problem(
+    x: FloatArray,
+    types: ArrayLike,
+    method: str,
+    normalization: str | None,
+    criteria: Sequence[str] | None,
+    params: Mapping[str, Any],
+) -> tuple[Method, FloatArray, dict[str, Any]]:
+    """Check everything but the weights; return the method, normalised matrix, parameters."""
+    m = x.shape[-1]
+    names = _validate.criteria_names(criteria, m)
+    spec, norm_name, norm_params, raw_method_params = _split_params(method, normalization, params)
+    t = _validate.types(types, m, names)
+    method_params = _method_params(method, raw_method_params, m, names)
+    norm = _normalise(x, t, norm_name, norm_params, names)
+    if method == "wpm":
+        norm = _wpm_floor(norm, norm_name, names)
+    return spec, norm, method_params
 
 
 def _prepare(
@@ -178,14 +200,7 @@ def _prepare(
     criteria: Sequence[str] | None,
     params: Mapping[str, Any],
 ) -> Scorer:
-    m = x.shape[-1]
-    names = _validate.criteria_names(criteria, m)
-    spec, norm_name, norm_params, raw_method_params = _split_params(method, normalization, params)
-    t = _validate.types(types, m, names)
-    method_params = _method_params(method, raw_method_params, m, names)
-    norm = _normalise(x, t, norm_name, norm_params, names)
-    if method == "wpm":
-        norm = _wpm_floor(norm, norm_name, names)
+    spec, norm, method_params = _problem(x, types, method, normalization, criteria, params)
     kernel: Scorer = spec.prepare(norm, **method_params)
     return kernel
 
@@ -304,6 +319,30 @@ def score_paired(
             f"({x.shape[0]}, {x.shape[2]}), got {w.shape}"
         )
     return _prepare(x, types, method, normalization, criteria, params)(w)
+
+
+def preference_matrix(
+    matrix: ArrayLike,
+    weights: ArrayLike,
+    types: ArrayLike,
+    normalization: str | None = None,
+    *,
+    criteria: Sequence[str] | None = None,
+    **params: Any,
+) -> FloatArray:
+    """PROMETHEE's aggregated preference index ``pi(a, b)``, ``(N, N)``, to explain a result.
+
+    ``pi[a, b] = sum_j w_j P_j(d_j(a, b))`` with weights normalised to sum 1; the PROMETHEE II
+    net flow of :func:`score` with ``method="promethee2"`` equals
+    ``(pi.sum(axis=1) - pi.sum(axis=0)) / (N - 1)``. Parameters as for ``promethee2``
+    (``preference``, ``q``, ``p``, ``s``). Holds all pairs at once: meant for small problems.
+    """
+    x = _validate.matrix(matrix, None if criteria is None else list(criteria))
+    w = check_weights(weights, x.shape[1], criteria)
+    if w.ndim != 1:
+        raise InputError("preference_matrix takes one weight set (M,), not a batch")
+    _, norm, method_params = _problem(x, types, "promethee2", normalization, criteria, params)
+    return _methods.preference_matrix(norm, w, **method_params)
 
 
 def value_matrix(

@@ -48,6 +48,8 @@ def _as_float(values: ArrayLike, what: str) -> FloatArray:
 def _check_finite(
     matrix: FloatArray, criteria: Sequence[str] | None, what: str = "the score matrix"
 ) -> None:
+    if np.isfinite(matrix).all():
+        return
     bad = ~np.isfinite(matrix)
     if bad.any():
         index = np.argwhere(bad)[0]
@@ -109,7 +111,7 @@ def types(values: ArrayLike, m: int, criteria: Sequence[str] | None = None) -> F
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{criterion_label(j, criteria)} has direction {arr[j]!r}; use +1 for a benefit "
+            f"{criterion_label(j, criteria)} has direction {arr[j]:g}; use +1 for a benefit "
             "(higher is better) or -1 for a cost (lower is better)"
         )
     return arr
@@ -183,9 +185,17 @@ def no_unknown(params: Mapping[str, object], allowed: Iterable[str], owner: str)
 
 
 def per_criterion(
-    value: object, m: int, name: str, owner: str, criteria: Sequence[str] | None
+    value: object,
+    m: int,
+    name: str,
+    owner: str,
+    criteria: Sequence[str] | None,
+    used: NDArray[np.bool_] | None = None,
 ) -> FloatArray:
-    """Coerce a threshold-like parameter (a scalar or one value per criterion) to ``(M,)``."""
+    """Coerce a threshold-like parameter (a scalar or one value per criterion) to ``(M,)``.
+
+    Only the ``used`` entries are checked (finite, >= 0); the others are set to 0.
+    """
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -197,14 +207,17 @@ def per_criterion(
             f"{owner}: {name} must be a number or one number per criterion ({m}); "
             f"got shape {arr.shape}"
         )
-    bad = ~np.isfinite(arr) | (arr < 0)
+    used = np.ones(m, dtype=bool) if used is None else used
+    with np.errstate(invalid="ignore"):
+        bad = (~np.isfinite(arr) | (arr < 0)) & used
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
         raise InputError(
             f"{owner}: {name} for {criterion_label(j, criteria)} is {arr[j]}; it must be a "
             "finite number >= 0"
         )
-    return arr
+    out: FloatArray = np.where(used, arr, 0.0)
+    return out
 
 
 def _first_column(mask: NDArray[np.bool_]) -> int:
@@ -321,30 +334,48 @@ def vikor_v(value: object) -> float:
 def promethee_params(
     params: Mapping[str, object], m: int, criteria: Sequence[str] | None
 ) -> dict[str, object]:
-    """Check PROMETHEE II's ``preference`` and the thresholds it needs (and only those)."""
+    """Check PROMETHEE II's ``preference`` (one name, or one per criterion) and the thresholds
+    the chosen functions need (and only those).
+
+    With one function per criterion, a threshold array may hold anything (e.g. None) for the
+    criteria whose function does not use it; those entries are ignored.
+    """
     from policybench.mcda.methods import PREFERENCES
 
-    name = params.get("preference", "usual")
-    pref = lookup(name, PREFERENCES, "PROMETHEE preference function")  # type: ignore[arg-type]
-    owner = f"promethee2 with the {name!r} preference function"
+    raw = params.get("preference", "usual")
+    if isinstance(raw, str):
+        names: tuple[str, ...] = (raw,) * m
+        owner = f"promethee2 with the {raw!r} preference function"
+    else:
+        if not isinstance(raw, Iterable):
+            raise InputError("promethee2: preference must be a name or one name per criterion")
+        names = tuple(raw)
+        if len(names) != m:
+            raise InputError(
+                f"promethee2: {len(names)} preference functions were given for {m} criteria"
+            )
+        owner = "promethee2"
+    prefs = [lookup(n, PREFERENCES, "PROMETHEE preference function") for n in names]
     given = {k for k in ("q", "p", "s") if params.get(k) is not None}
-    missing = [k for k in pref.thresholds if k not in given]
+    needed = [k for k in ("q", "p", "s") if any(k in pref.thresholds for pref in prefs)]
+    missing = [k for k in needed if k not in given]
     if missing:
-        needs = ", ".join(pref.thresholds)
         raise InputError(
-            f"{owner} needs the threshold(s) {needs} (in the criteria's own units, a number or "
-            f"one per criterion); missing: {', '.join(missing)}"
+            f"{owner} needs the threshold(s) {', '.join(needed)} (in the criteria's own units, "
+            f"a number or one per criterion); missing: {', '.join(missing)}"
         )
-    extra = sorted(given - set(pref.thresholds))
+    extra = sorted(given - set(needed))
     if extra:
-        takes = ", ".join(pref.thresholds) or "no thresholds"
+        takes = ", ".join(needed) or "no thresholds"
         raise InputError(f"{owner} does not use {', '.join(extra)}; it takes {takes}")
-    out: dict[str, object] = {"preference": name}
-    for k in pref.thresholds:
-        out[k] = per_criterion(params[k], m, k, owner, criteria)
+    out: dict[str, object] = {"preference": raw if isinstance(raw, str) else names}
+    for k in needed:
+        used = np.array([k in pref.thresholds for pref in prefs])
+        out[k] = per_criterion(params[k], m, k, owner, criteria, used=used)
     q, p = out.get("q"), out.get("p")
     if isinstance(q, np.ndarray) and isinstance(p, np.ndarray):
-        bad = q > p
+        both = np.array([("q" in f.thresholds) and ("p" in f.thresholds) for f in prefs])
+        bad = (q > p) & both
         if bad.any():
             j = int(np.flatnonzero(bad)[0])
             raise InputError(
@@ -353,8 +384,10 @@ def promethee_params(
             )
     for k in ("p", "s"):
         t = out.get(k)
-        needs_positive = k in pref.thresholds and name != "level"
-        if needs_positive and isinstance(t, np.ndarray) and (t <= 0).any():
-            j = int(np.flatnonzero(t <= 0)[0])
+        positive = np.array(
+            [k in f.thresholds and n != "level" for f, n in zip(prefs, names, strict=True)]
+        )
+        if isinstance(t, np.ndarray) and ((t <= 0) & positive).any():
+            j = int(np.flatnonzero((t <= 0) & positive)[0])
             raise InputError(f"{owner}: {k} for {criterion_label(j, criteria)} must be above 0")
     return out

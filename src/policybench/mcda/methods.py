@@ -13,7 +13,8 @@ Each method is split in two so that SMAA and sweeps pay the weight-free work onc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -87,8 +88,10 @@ def prepare_topsis(norm: FloatArray) -> Kernel:
         d_plus = np.sqrt(_wdot(to_best, w2))
         d_minus = np.sqrt(_wdot(to_worst, w2))
         total = d_plus + d_minus
-        safe = np.where(total > 0, total, 1.0)
-        out: FloatArray = np.where(total > 0, d_minus / safe, 0.5)
+        with np.errstate(invalid="ignore"):
+            out: FloatArray = np.divide(d_minus, total, out=d_minus)
+        if not total.all():  # nothing separates the options: all stand at both ideals
+            out[total == 0] = 0.5
         return out
 
     return kernel
@@ -106,8 +109,10 @@ def _spread_term(values: FloatArray) -> FloatArray:
     hi = values.max(axis=-1, keepdims=True)
     span = hi - lo
     flat = span <= 1e-12 * np.maximum(np.abs(hi), np.abs(lo))
-    safe = np.where(flat, 1.0, span)
-    out: FloatArray = np.where(flat, 0.0, (values - lo) / safe)
+    out: FloatArray = values - lo
+    out /= np.where(flat, 1.0, span)
+    if flat.any():
+        out *= ~flat
     return out
 
 
@@ -131,11 +136,16 @@ def prepare_vikor(norm: FloatArray, v: float = 0.5) -> Kernel:
 
     def kernel(weights: FloatArray) -> FloatArray:
         group = _wdot(regret, weights)
-        individual = weights[..., 0, None] * regret[..., 0]
-        for j in range(1, m):  # a loop over criteria keeps memory at one (S, N) array
-            np.maximum(individual, weights[..., j, None] * regret[..., j], out=individual)
-        q = v * _spread_term(group) + (1.0 - v) * _spread_term(individual)
-        return -q
+        columns = np.moveaxis(weights, -1, 0).copy()  # (M, ...) contiguous per criterion
+        individual = columns[0][..., None] * regret[..., 0]
+        term = np.empty_like(individual)
+        for j in range(1, m):  # a loop over criteria keeps memory at two (S, N) arrays
+            np.multiply(columns[j][..., None], regret[..., j], out=term)
+            np.maximum(individual, term, out=individual)
+        q = _spread_term(group)
+        q *= v
+        q += (1.0 - v) * _spread_term(individual)
+        return np.negative(q, out=q)
 
     return kernel
 
@@ -149,32 +159,49 @@ def vikor(norm: FloatArray, weights: FloatArray, v: float = 0.5) -> FloatArray:
 PreferenceFunction = Callable[[FloatArray, float, float, float], FloatArray]
 
 
+# Each function takes a block of differences d = x_a - x_b (which it may overwrite) and returns
+# odd(d) = P(d) - P(-d) = sign(d) * P(|d|), in place where it can: these are the inner loop.
+
+
 def _usual(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
-    return np.sign(d)
+    return np.sign(d, out=d)
 
 
 def _ushape(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
-    return np.sign(d) * (np.abs(d) > q)
+    return np.copysign(np.abs(d) > q, d, out=d)
 
 
 def _vshape(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
-    return np.sign(d) * np.minimum(np.abs(d) / p, 1.0)
+    a = np.abs(d)
+    np.divide(a, p, out=a)
+    np.minimum(a, 1.0, out=a)
+    return np.copysign(a, d, out=a)
 
 
 def _level(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
     a = np.abs(d)
-    return np.sign(d) * (0.5 * (a > q) + 0.5 * (a > p))
+    half = (a > q).astype(np.float64)
+    half += a > p
+    half *= 0.5
+    return np.copysign(half, d, out=half)
 
 
 def _linear(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
+    if p <= q:  # q == p: a strict step at q
+        return _ushape(d, q, p, s)
     a = np.abs(d)
-    # q == p is a strict step at q
-    inner = np.clip((a - q) / (p - q), 0.0, 1.0) if p > q else (a > q).astype(np.float64)
-    return np.sign(d) * inner
+    a -= q
+    np.divide(a, p - q, out=a)
+    np.clip(a, 0.0, 1.0, out=a)
+    return np.copysign(a, d, out=a)
 
 
 def _gaussian(d: FloatArray, q: float, p: float, s: float) -> FloatArray:
-    return np.sign(d) * -np.expm1(-(d * d) / (2.0 * s * s))
+    a = np.square(d)
+    np.divide(a, -2.0 * s * s, out=a)
+    np.expm1(a, out=a)
+    np.negative(a, out=a)  # 1 - exp(-d^2 / (2 s^2))
+    return np.copysign(a, d, out=a)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,28 +237,65 @@ def _blocks(total: int, size: int) -> Iterator[slice]:
         yield slice(start, min(start + size, total))
 
 
-def _column_net_flows(
-    col: FloatArray, odd: PreferenceFunction, q: float, p: float, s: float
-) -> FloatArray:
-    """``sum_b odd(x_a - x_b) / (N - 1)`` for a stack of columns ``(K, N)``, in blocks."""
+def _usual_net_counts(col: FloatArray) -> FloatArray:
+    """``#{b: x_b < x_a} - #{b: x_b > x_a}`` per row of ``(K, N)``, exactly, by sorting.
+
+    For the usual criterion ``sign(x_a - x_b)`` is exactly the comparison, so no pairwise
+    block is needed: O(N log N) instead of O(N^2).
+    """
     k, n = col.shape
+    order = np.argsort(col, axis=-1)
+    v = np.take_along_axis(col, order, axis=-1)
+    pos = np.broadcast_to(np.arange(n), (k, n))
+    step = v[:, 1:] != v[:, :-1]
+    first = np.concatenate([np.ones((k, 1), dtype=bool), step], axis=-1)
+    last = np.concatenate([step, np.ones((k, 1), dtype=bool)], axis=-1)
+    less = np.maximum.accumulate(np.where(first, pos, 0), axis=-1)
+    end = np.minimum.accumulate(np.where(last, pos, n - 1)[:, ::-1], axis=-1)[:, ::-1]
+    greater = n - 1 - end
     out = np.empty((k, n))
+    np.put_along_axis(out, order, (less - greater).astype(np.float64), axis=-1)
+    return out
+
+
+def _pairwise_net_sums(
+    col: FloatArray, pref: PreferenceFunction, q: float, p: float, s: float
+) -> FloatArray:
+    """``sum_b odd(x_a - x_b)`` per row of ``(K, N)``, in blocks of about BLOCK_ELEMENTS pairs.
+
+    ``odd`` is antisymmetric (``odd(x_b - x_a) == -odd(x_a - x_b)`` exactly, since float
+    subtraction is), so for large N only the blocks on and above the diagonal are evaluated.
+    """
+    k, n = col.shape
+    out = np.zeros((k, n))
     if n * n <= BLOCK_ELEMENTS:
         for rows in _blocks(k, max(1, BLOCK_ELEMENTS // (n * n))):
             c = col[rows]
-            out[rows] = odd(c[:, :, None] - c[:, None, :], q, p, s).sum(axis=-1)
-    else:
-        step = max(1, BLOCK_ELEMENTS // n)
-        for i in range(k):  # only for N > 1024: each block is still >= 1M pairs
-            for rows in _blocks(n, step):
-                out[i, rows] = odd(col[i, rows, None] - col[i, None, :], q, p, s).sum(axis=-1)
-    out /= n - 1
+            out[rows] = pref(c[:, :, None] - c[:, None, :], q, p, s).sum(axis=-1)
+        return out
+    size = math.isqrt(BLOCK_ELEMENTS)
+    for i in range(k):  # only for N > 1024: each block is still about 1M pairs
+        c, acc = col[i], out[i]
+        for r in _blocks(n, size):
+            acc[r] += pref(c[r, None] - c[None, r], q, p, s).sum(axis=-1)
+            for cc in _blocks(n - r.stop, size):
+                right = slice(r.stop + cc.start, r.stop + cc.stop)
+                h = pref(c[r, None] - c[None, right], q, p, s)
+                acc[r] += h.sum(axis=-1)
+                acc[right] -= h.sum(axis=0)
     return out
+
+
+Preferences = str | Sequence[str]
+
+
+def _per_criterion(preference: Preferences, m: int) -> tuple[str, ...]:
+    return (preference,) * m if isinstance(preference, str) else tuple(preference)
 
 
 def unicriterion_net_flows(
     x: FloatArray,
-    preference: str = "usual",
+    preference: Preferences = "usual",
     q: FloatArray | None = None,
     p: FloatArray | None = None,
     s: FloatArray | None = None,
@@ -239,36 +303,70 @@ def unicriterion_net_flows(
     """Per-criterion net flows ``F_ij = sum_b (P_j(a_i, b) - P_j(b, a_i)) / (N - 1)``.
 
     ``x`` is ``(N, M)`` or ``(S, N, M)`` with higher better; the result has the same shape.
-    PROMETHEE II's net flow is linear in the weights, ``phi = F @ w``, so this weight-free part
-    is computed once. Pairs are processed in blocks of about ``BLOCK_ELEMENTS`` differences,
-    so memory does not grow with ``N^2`` at once.
+    ``preference`` is one name of :data:`PREFERENCES` or one per criterion. PROMETHEE II's net
+    flow is linear in the weights, ``phi = F @ w``, so this weight-free part is computed once.
+    The usual criterion is counted exactly by sorting (O(N log N)); the others are evaluated
+    on pairs in blocks of about ``BLOCK_ELEMENTS`` differences, so memory does not grow with
+    ``N^2`` at once.
     """
-    pref = PREFERENCES[preference]
     m = x.shape[-1]
     n = x.shape[-2]
+    names = _per_criterion(preference, m)
     zeros = np.zeros(m)
     qs, ps, ss = (zeros if t is None else t for t in (q, p, s))
     flows = np.empty_like(x)
-    for j in range(m):  # thresholds differ per criterion
-        col = x[..., j].reshape(-1, n)
-        f = _column_net_flows(col, pref.odd, float(qs[j]), float(ps[j]), float(ss[j]))
-        flows[..., j] = f.reshape(x.shape[:-1])
+    for j in range(m):  # functions and thresholds differ per criterion
+        col = np.ascontiguousarray(x[..., j].reshape(-1, n))
+        if names[j] == "usual":
+            sums = _usual_net_counts(col)
+        else:
+            odd = PREFERENCES[names[j]].odd
+            sums = _pairwise_net_sums(col, odd, float(qs[j]), float(ps[j]), float(ss[j]))
+        flows[..., j] = sums.reshape(x.shape[:-1]) / (n - 1)
     return flows
+
+
+def preference_matrix(
+    x: FloatArray,
+    weights: FloatArray,
+    preference: Preferences = "usual",
+    q: FloatArray | None = None,
+    p: FloatArray | None = None,
+    s: FloatArray | None = None,
+) -> FloatArray:
+    """The aggregated preference index ``pi(a, b) = sum_j w_j P_j(x_a - x_b)``, ``(N, N)``.
+
+    For explaining a PROMETHEE result on a small problem (it holds all N^2 pairs): row a says
+    how strongly a is preferred to each other option. ``phi+`` and ``phi-`` are its row and
+    column sums over ``N - 1``. ``x`` is ``(N, M)``, higher better; ``weights`` ``(M,)``.
+    """
+    m = x.shape[-1]
+    names = _per_criterion(preference, m)
+    zeros = np.zeros(m)
+    qs, ps, ss = (zeros if t is None else t for t in (q, p, s))
+    pi = np.zeros((x.shape[0], x.shape[0]))
+    for j in range(m):
+        d = x[:, j, None] - x[None, :, j]
+        odd = PREFERENCES[names[j]].odd(d, float(qs[j]), float(ps[j]), float(ss[j]))
+        pi += weights[j] * np.maximum(odd, 0.0)  # P(d) is the positive part of odd(d)
+    return pi
 
 
 def prepare_promethee2(
     x: FloatArray,
-    preference: str = "usual",
+    preference: Preferences = "usual",
     q: FloatArray | None = None,
     p: FloatArray | None = None,
     s: FloatArray | None = None,
 ) -> Kernel:
     """PROMETHEE II net flow ``phi = phi+ - phi-`` with the ``1/(N-1)`` scaling, in [-1, 1].
 
-    Brans, Vincke & Mareschal (1986). ``d = x_a - x_b`` on values oriented so that higher is
-    better (a cost's difference is reversed); the preference function is one of
-    :data:`PREFERENCES`; thresholds ``q`` (indifference), ``p`` (preference) and ``s``
-    (Gaussian) are ``(M,)`` in the units of ``x``.
+    Brans & Vincke (1985); Brans, Vincke & Mareschal (1986). ``d = x_a - x_b`` on values
+    oriented so that higher is better (a cost's difference is reversed); the preference
+    function is one of :data:`PREFERENCES` (``usual`` by default), for every criterion or one
+    per criterion; thresholds ``q`` (indifference), ``p`` (preference) and ``s`` (Gaussian)
+    are ``(M,)`` in the units of ``x`` (the criteria's own units under the default
+    normalisation ``none``).
     """
     flows = unicriterion_net_flows(x, preference, q, p, s)
     return lambda weights: _wdot(flows, weights)
@@ -277,7 +375,7 @@ def prepare_promethee2(
 def promethee2(
     x: FloatArray,
     weights: FloatArray,
-    preference: str = "usual",
+    preference: Preferences = "usual",
     q: FloatArray | None = None,
     p: FloatArray | None = None,
     s: FloatArray | None = None,

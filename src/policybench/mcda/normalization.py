@@ -37,57 +37,89 @@ Normalization = Callable[..., FloatArray]
 DEFAULT_BOUNDS: tuple[float, float] = (0.0, 10.0)
 
 
-def _cost(types: FloatArray) -> NDArray[np.bool_]:
-    return types < 0
+Column = Callable[[FloatArray], FloatArray]
+
+
+def _by_direction(x: FloatArray, types: FloatArray, benefit: Column, cost: Column) -> FloatArray:
+    """Apply ``benefit`` to every column, then ``cost`` to the cost columns only (one pass each)."""
+    out = benefit(x)
+    is_cost = types < 0
+    if is_cost.any():
+        out[..., is_cost] = cost(x[..., is_cost])
+    return out
 
 
 def scale(x: FloatArray, types: FloatArray, bounds: tuple[Any, Any] = DEFAULT_BOUNDS) -> FloatArray:
     """Fixed-scale value: ``(x - lo) / (hi - lo)``; a cost criterion gets ``1 - that``."""
-    lo = np.asarray(bounds[0], dtype=np.float64)
-    hi = np.asarray(bounds[1], dtype=np.float64)
-    v = (x - lo) / (hi - lo)
-    return np.where(_cost(types), 1.0 - v, v)
+    lo = np.broadcast_to(np.asarray(bounds[0], dtype=np.float64), x.shape[-1:])
+    hi = np.broadcast_to(np.asarray(bounds[1], dtype=np.float64), x.shape[-1:])
+    out: FloatArray = (x - lo) / (hi - lo)
+    is_cost = types < 0
+    if is_cost.any():
+        out[..., is_cost] = 1.0 - out[..., is_cost]
+    return out
+
+
+def _minmax(x: FloatArray, cost: bool) -> FloatArray:
+    lo = x.min(axis=-2, keepdims=True)
+    hi = x.max(axis=-2, keepdims=True)
+    span = hi - lo
+    flat = span <= 0
+    out: FloatArray = ((hi - x) if cost else (x - lo)) / np.where(flat, 1.0, span)
+    if flat.any():
+        out[..., flat[..., 0, :]] = 1.0  # a constant column (only for an (N, M) matrix)
+    return out
 
 
 def minmax(x: FloatArray, types: FloatArray) -> FloatArray:
     """``(x - min) / (max - min)``; cost ``(max - x) / (max - min)``; a constant column is 1."""
+    if x.ndim == 2:
+        return _by_direction(
+            x, types, lambda c: _minmax(c, cost=False), lambda c: _minmax(c, cost=True)
+        )
     lo = x.min(axis=-2, keepdims=True)
     hi = x.max(axis=-2, keepdims=True)
     span = hi - lo
     safe = np.where(span > 0, span, 1.0)
-    v = np.where(_cost(types), hi - x, x - lo) / safe
-    return np.where(span > 0, v, 1.0)
+    v = np.where(types < 0, hi - x, x - lo) / safe
+    stacked: FloatArray = np.where(span > 0, v, 1.0)
+    return stacked
 
 
 def linear(x: FloatArray, types: FloatArray) -> FloatArray:
     """``x / max``; cost ``min / x`` (pymcdm's ``linear_normalization``)."""
-    cost = _cost(types)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        benefit = x / x.max(axis=-2, keepdims=True)
-        costv = x.min(axis=-2, keepdims=True) / x
-    out: FloatArray = np.where(cost, costv, benefit)
-    return out
+    return _by_direction(
+        x,
+        types,
+        lambda c: c / c.max(axis=-2, keepdims=True),
+        lambda c: c.min(axis=-2, keepdims=True) / c,
+    )
 
 
 def sum_(x: FloatArray, types: FloatArray) -> FloatArray:
     """``x / sum(x)``; cost ``(1/x) / sum(1/x)``. Needs strictly positive values."""
-    cost = _cost(types)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        y: FloatArray = np.where(cost, 1.0 / x, x)
-    out: FloatArray = y / y.sum(axis=-2, keepdims=True)
-    return out
+
+    def share(c: FloatArray) -> FloatArray:
+        out: FloatArray = c / c.sum(axis=-2, keepdims=True)
+        return out
+
+    return _by_direction(x, types, share, lambda c: share(1.0 / c))
 
 
 def vector(x: FloatArray, types: FloatArray) -> FloatArray:
     """``x / ||x||``; cost ``1 - x / ||x||`` (Euclidean norm over the options)."""
-    v = x / np.sqrt(np.sum(x**2, axis=-2, keepdims=True))
-    out: FloatArray = np.where(_cost(types), 1.0 - v, v)
-    return out
+
+    def unit(c: FloatArray) -> FloatArray:
+        out: FloatArray = c / np.sqrt(np.sum(c**2, axis=-2, keepdims=True))
+        return out
+
+    return _by_direction(x, types, unit, lambda c: 1.0 - unit(c))
 
 
 def none(x: FloatArray, types: FloatArray) -> FloatArray:
     """Raw values, orientation only: benefit ``x``, cost ``-x``."""
-    return x * types
+    out: FloatArray = x * types
+    return out
 
 
 NORMALIZATIONS: Mapping[str, Normalization] = MappingProxyType(

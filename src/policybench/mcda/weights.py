@@ -207,7 +207,8 @@ def ahp(pairwise: ArrayLike) -> AHPResult:
         ``CR = CI / RI(n)`` with Saaty's 1980 random index (extended beyond n = 10 as
         :func:`random_index` says; CI and CR are 0 for n <= 2), and, when ``CR > 0.1``, the
         judgement ``(i, j)`` (0-based, ``i < j``) whose replacement by ``w_i / w_j`` lowers CR
-        most. Every candidate judgement is tried (one batched eigen-decomposition).
+        most. Every candidate judgement is tried (one batched eigen-decomposition); near-ties
+        (within 1e-9 in λmax) go to the first judgement in row order.
 
     Raises
     ------
@@ -232,6 +233,9 @@ def ahp(pairwise: ArrayLike) -> AHPResult:
         trial[k, iu, ju] = ratio
         trial[k, ju, iu] = 1.0 / ratio
         trial_lam, _ = _principal(trial)
-        best = int(np.argmin(trial_lam))  # CR is increasing in λmax for fixed n
+        # CR increases with λmax for a fixed n; near-ties (n = 3 often has them) go to the
+        # first judgement in row order, so the answer does not depend on float noise.
+        near = trial_lam <= trial_lam.min() + 1e-9 * n
+        best = int(np.flatnonzero(near)[0])
         worst = (int(iu[best]), int(ju[best]))
     return AHPResult(vec, lam, ci, cr, worst)

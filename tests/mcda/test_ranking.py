@@ -1,0 +1,61 @@
+"""Scores to ranks: 1 is best, ties share the lower rank, float noise does not split a tie."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+from policybench import mcda
+from policybench.errors import InputError
+
+
+def test_competition_ranking_with_ties() -> None:
+    assert_array_equal(mcda.rank([9.0, 7.0, 7.0, 5.0]), [1, 2, 2, 4])
+    assert_array_equal(mcda.rank([1.0, 3.0, 3.0, 3.0, 0.0]), [4, 1, 1, 1, 5])
+
+
+def test_ranks_are_integers() -> None:
+    assert mcda.rank([0.3, 0.1]).dtype == np.int64
+
+
+def test_float_noise_does_not_split_a_tie() -> None:
+    assert 0.1 + 0.2 != 0.3
+    assert_array_equal(mcda.rank([0.1 + 0.2, 0.3, 0.2]), [1, 1, 3])
+
+
+def test_tie_tolerance_is_relative_for_large_scores() -> None:
+    big = 1e12
+    assert_array_equal(mcda.rank([big, big + 1e2, big - 1e4]), [1, 1, 3])  # 1e2 <= 1e-9 * 1e12
+    assert_array_equal(mcda.rank([1.0, 1.0 + 2e-9]), [2, 1])  # absolute 1e-9 below |1|
+
+
+def test_ties_are_grouped_along_the_sorted_order() -> None:
+    # Each neighbour is within the tolerance, the ends are not: one group all the same.
+    step = 0.9e-9
+    assert_array_equal(mcda.rank([0.0, step, 2 * step, 3 * step]), [1, 1, 1, 1])
+
+
+def test_batch_rows_are_ranked_independently() -> None:
+    scores = np.array([[1.0, 2.0, 3.0], [3.0, 3.0, 1.0]])
+    assert_array_equal(mcda.rank(scores), [[3, 2, 1], [1, 1, 3]])
+    for i in range(2):
+        assert_array_equal(mcda.rank(scores)[i], mcda.rank(scores[i]))
+
+
+def test_infinities_rank_at_the_ends() -> None:
+    assert_array_equal(mcda.rank([-np.inf, 1.0, np.inf, np.inf]), [4, 3, 1, 1])
+
+
+@pytest.mark.parametrize("bad", [[1.0, np.nan], np.zeros((2, 2, 2))])
+def test_nan_and_wrong_shapes_are_rejected(bad: object) -> None:
+    with pytest.raises(InputError):
+        mcda.rank(bad)
+
+
+def test_rank_agrees_with_a_slow_reference_on_random_ties() -> None:
+    rng = np.random.default_rng(0)
+    scores = rng.integers(0, 5, size=(200, 9)).astype(float)
+    ranks = mcda.rank(scores)
+    slow = 1 + (scores[:, None, :] > scores[:, :, None]).sum(axis=2)
+    assert_array_equal(ranks, slow)
