@@ -11,14 +11,27 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
 from policybench import __version__
-from policybench.errors import PolicybenchError
+from policybench.cli_export import export as export_cmd
+from policybench.cli_options import (
+    DbOpt,
+    MethodOpt,
+    NormOpt,
+    OptionsDir,
+    ParamOpt,
+    PresetOpt,
+    ProfileOpt,
+    WeightsOpt,
+    fail,
+    load_catalog,
+    parse_params,
+    run_or_exit,
+)
 
 app = typer.Typer(
     name="policybench",
@@ -29,32 +42,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-OptionsDir = Annotated[
-    Path | None,
-    typer.Option("--options", help="Catalog directory [default: $POLICYBENCH_OPTIONS, else ./options]", show_default=False),
-]
-
-T = TypeVar("T")
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def _run(fn: Callable[[], T]) -> T:
-    """Call ``fn``; turn a :class:`PolicybenchError` into its message on stderr and exit 1."""
-    try:
-        return fn()
-    except PolicybenchError as exc:
-        _fail(str(exc), getattr(exc, "exit_code", 1))
-        raise AssertionError("unreachable") from exc
-
-
-def _load(options: Path | None, sources: Path | None = None) -> Any:
-    from policybench import catalog
-
-    return _run(lambda: catalog.load(options, sources))
 
 
 @app.command()
@@ -66,7 +53,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check the catalog: exit 0 if valid, else 1 with one 'path:line: message' per problem."""
-    cat = _load(options, sources)
+    cat = load_catalog(options, sources)
     checked = " and every quote against its source" if sources else ""
     typer.echo(
         f"ok: {len(cat.options)} options, {len(cat.criteria)} criteria, {len(cat.sources)} sources, "
@@ -82,7 +69,7 @@ def catalog_cmd(
     """Print the catalog (as JSON with --json; otherwise a short listing)."""
     from policybench.catalog import catalog_dict
 
-    cat = _load(options)
+    cat = load_catalog(options)
     if as_json:
         typer.echo(json.dumps(catalog_dict(cat), ensure_ascii=False, indent=2))
         return
@@ -94,34 +81,10 @@ def catalog_cmd(
                 typer.echo(f"  {o.id:<42} {o.title}")
 
 
-ProfileOpt = Annotated[str | None, typer.Option("--profile", help="A saved profile's name, or a profile JSON file")]
-PresetOpt = Annotated[str | None, typer.Option("--preset", help="A catalog preset id, e.g. tokyo")]
-WeightsOpt = Annotated[str | None, typer.Option("--weights", help="Every criterion's weight, e.g. c1=3,c2=7")]
-MethodOpt = Annotated[str | None, typer.Option("--method", help="wsm, wpm, topsis, vikor or promethee2 [default: the profile's, else wsm]", show_default=False)]
-NormOpt = Annotated[str | None, typer.Option("--normalization", help="scale, minmax, linear, sum, vector or none [default: scale for wsm/wpm, else the method's own]", show_default=False)]
-ParamOpt = Annotated[list[str] | None, typer.Option("--param", help="A method parameter, e.g. preference=vshape or p=2 (repeatable)")]
-DbOpt = Annotated[str | None, typer.Option("--db", help="Store URL [default: $POLICYBENCH_DATABASE_URL, else the SQLite file]", show_default=False)]
-
-
-def _params(items: list[str] | None) -> dict[str, Any]:
-    from policybench.errors import InputError
-
-    out: dict[str, Any] = {}
-    for item in items or []:
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"cannot read --param {item!r}: write name=value, e.g. p=2")
-        try:
-            out[key.strip()] = float(raw)
-        except ValueError:
-            out[key.strip()] = raw.strip()
-    return out
-
-
 def _choice(cat: Any, profile: str | None, preset: str | None, weights: str | None, db: str | None) -> Any:
     from policybench.weighting import choose_weights
 
-    return _run(lambda: choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db))
+    return run_or_exit(lambda: choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db))
 
 
 @app.command()
@@ -142,10 +105,10 @@ def rank(
 
     if fmt not in {"table", "csv", "json", "markdown"}:
         raise typer.BadParameter("choose one of: table, csv, json, markdown", param_hint="--format")
-    cat = _load(options)
+    cat = load_catalog(options)
     choice = _choice(cat, profile, preset, weights, db)
     chosen = method or choice.method or "wsm"
-    ranking = _run(lambda: rank_catalog(cat, choice.weights, method=chosen, normalization=normalization, label=choice.label, **{**choice.params, **_params(param)}))
+    ranking = run_or_exit(lambda: rank_catalog(cat, choice.weights, method=chosen, normalization=normalization, label=choice.label, **{**choice.params, **parse_params(param)}))
     table = ranking_table(ranking, cat)
     meta = ranking_metadata(ranking, __version__)
     if fmt == "json":
@@ -182,7 +145,7 @@ def smaa(
 
     if fmt not in {"table", "csv", "json"}:
         raise typer.BadParameter("choose one of: table, csv, json", param_hint="--format")
-    cat = _load(options)
+    cat = load_catalog(options)
     named = any(x is not None for x in (profile, preset, weights))
     choice = _choice(cat, profile, preset, weights, db)
     chosen = method or choice.method or "wsm"
@@ -192,7 +155,7 @@ def smaa(
 
         problem = to_problem(cat, choice.weights)
         norm = resolve_normalization(chosen, normalization)
-        extra = {**choice.params, **_params(param)}
+        extra = {**choice.params, **parse_params(param)}
         if norm == "scale":
             extra.setdefault("bounds", problem.bounds)
         return problem, robustness.smaa(
@@ -203,8 +166,8 @@ def smaa(
         )
 
     if delta is not None and not named:
-        _fail("--delta needs a profile, preset or weights to sample around")
-    problem, result = _run(run)
+        fail("--delta needs a profile, preset or weights to sample around")
+    problem, result = run_or_exit(run)
     table = smaa_table(result, problem.option_ids, cat)
     if fmt == "json":
         payload = {
@@ -230,7 +193,7 @@ def serve(
 ) -> None:
     """Run the app (Streamlit) on HOST:PORT; `make run` calls this."""
     if options is not None:
-        _load(options)  # refuse a broken catalog before starting a server for it
+        load_catalog(options)  # refuse a broken catalog before starting a server for it
         os.environ["POLICYBENCH_OPTIONS"] = str(options.resolve())
     script = Path(__file__).parent / "ui" / "app.py"
     args = [
@@ -242,6 +205,9 @@ def serve(
     ]
     typer.echo(f"policybench {__version__}: serving on http://{host}:{port}", err=True)
     os.execv(sys.executable, args)
+
+
+app.command("export")(export_cmd)
 
 
 def main() -> None:

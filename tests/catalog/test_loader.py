@@ -11,7 +11,6 @@ import pytest
 from policybench.catalog import Catalog, fingerprint, fold, iter_quotes, load
 from policybench.catalog.yamlfile import MAX_DEPTH, YamlProblem, read
 
-
 SHIPPED_OPTIONS = Path(__file__).resolve().parents[2] / "options"
 
 

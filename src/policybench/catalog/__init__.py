@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from policybench.catalog.loader import Catalog, default_options_dir, fingerprint, fold, iter_quotes, load
+from policybench.catalog.loader import (
+    Catalog,
+    default_options_dir,
+    fingerprint,
+    fold,
+    iter_quotes,
+    load,
+)
 from policybench.catalog.models import Criterion, Group, Option, Preset, Quote, Score, Source
 from policybench.catalog.problem import (
     Problem,

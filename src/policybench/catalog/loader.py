@@ -24,7 +24,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,8 +33,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from policybench.catalog.models import (
-    Criterion,
     CriteriaFile,
+    Criterion,
     Group,
     GroupsFile,
     Option,

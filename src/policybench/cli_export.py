@@ -1,0 +1,373 @@
+"""``policybench export``: write the comparison, its evidence and its stamp to a file.
+
+::
+
+    policybench export --format csv|xlsx|markdown|json|html|png|svg --out FILE
+                       [--profile NAME|FILE | --preset ID | --weights c1=3,c2=7]
+                       [--method M ...repeatable] [--normalization N] [--param k=v ...]
+                       [--workshop CODE [--names] [--combine mean|geometric|median]
+                        [--group-ranking borda|copeland]]
+                       [--smaa-samples N [--seed S]] [--title TEXT] [--options DIR] [--db URL]
+
+``--out -`` writes to standard output. ``--workshop CODE`` exports a workshop's group result:
+the facilitator's passphrase is read from ``$POLICYBENCH_WORKSHOP_PASSPHRASE``, else asked for
+(hidden); participants appear as "participant 1", "participant 2", … unless ``--names``.
+Exit codes as every command: 0 done, 1 bad input (message on stderr), 2 usage errors.
+This module only parses and wires; the work is in :mod:`policybench.export`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from policybench import __version__
+from policybench.cli_options import (
+    DbOpt,
+    MethodsOpt,
+    NormOpt,
+    OptionsDir,
+    ParamOpt,
+    PresetOpt,
+    ProfileOpt,
+    WeightsOpt,
+    parse_params,
+    run_or_exit,
+)
+from policybench.errors import InputError
+
+FORMATS = ("csv", "xlsx", "markdown", "json", "html", "png", "svg")
+PASSPHRASE_ENV = "POLICYBENCH_WORKSHOP_PASSPHRASE"
+
+
+
+
+def export(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="csv, xlsx, markdown, json, html, png or svg", show_default=False
+        ),
+    ],
+    out: Annotated[
+        str,
+        typer.Option("--out", help="The file to write; - for standard output", show_default=False),
+    ],
+    profile: ProfileOpt = None,
+    preset: PresetOpt = None,
+    weights: WeightsOpt = None,
+    method: MethodsOpt = None,
+    normalization: NormOpt = None,
+    param: ParamOpt = None,
+    workshop: Annotated[
+        str | None,
+        typer.Option(
+            "--workshop",
+            help="Export this workshop's group result (its join code); the passphrase comes from $POLICYBENCH_WORKSHOP_PASSPHRASE or a prompt",
+        ),
+    ] = None,
+    names: Annotated[
+        bool,
+        typer.Option(
+            "--names",
+            help="With --workshop: show participants' display names (default: participant 1, 2, ...)",
+        ),
+    ] = False,
+    combine: Annotated[
+        str,
+        typer.Option(
+            "--combine", help="With --workshop: combine weights by mean, geometric or median"
+        ),
+    ] = "mean",
+    group_ranking: Annotated[
+        str,
+        typer.Option(
+            "--group-ranking", help="With --workshop: combine rankings by borda or copeland"
+        ),
+    ] = "borda",
+    smaa_samples: Annotated[
+        int | None,
+        typer.Option(
+            "--smaa-samples",
+            min=100,
+            max=5_000_000,
+            help="Add a SMAA section with this many weight samples (first method)",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for --smaa-samples")] = 0,
+    title: Annotated[
+        str | None, typer.Option("--title", help="The report's title", show_default=False)
+    ] = None,
+    options: OptionsDir = None,
+    db: DbOpt = None,
+) -> None:
+    """Export the comparison table, quotes with citations and the metadata stamp (CSV holds the
+    comparison table alone; PNG and SVG the ranking chart)."""
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of: {', '.join(FORMATS)}", param_hint="--format")
+    if workshop is not None and any(x is not None for x in (profile, preset, weights)):
+        raise typer.BadParameter(
+            "a workshop's weights are its participants': leave out --profile, --preset and --weights",
+            param_hint="--workshop",
+        )
+    if combine not in {"mean", "geometric", "median"}:
+        raise typer.BadParameter("choose one of: mean, geometric, median", param_hint="--combine")
+    if group_ranking not in {"borda", "copeland"}:
+        raise typer.BadParameter("choose one of: borda, copeland", param_hint="--group-ranking")
+
+    from policybench import catalog as catalog_mod
+
+    cat = run_or_exit(lambda: catalog_mod.load(options))
+    extra = run_or_exit(lambda: parse_params(param))
+    if workshop is not None:
+        report = run_or_exit(
+            lambda: _workshop_report(
+                cat,
+                workshop,
+                _passphrase,
+                db=db,
+                methods=method,
+                normalization=normalization,
+                params=extra,
+                names=names,
+                combine=combine,
+                ranking_rule=group_ranking,
+                title=title,
+                charts=fmt not in {"csv", "json"},
+            )
+        )
+    else:
+        report = run_or_exit(
+            lambda: _profile_report(
+                cat,
+                profile=profile,
+                preset=preset,
+                weights=weights,
+                db=db,
+                methods=method,
+                normalization=normalization,
+                params=extra,
+                smaa_samples=smaa_samples,
+                seed=seed,
+                title=title,
+                charts=fmt not in {"csv", "json"},
+            )
+        )
+
+    from policybench.export import writers
+
+    def save() -> str:
+        if out == "-":
+            content = writers.render(fmt, report)
+            typer.echo(content, nl=False)
+            return "standard output"
+        try:
+            return str(writers.write(fmt, out, report))
+        except OSError as exc:
+            raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+    where = run_or_exit(save)
+    m = report.metadata
+    typer.echo(
+        f"wrote {where} ({fmt}: {len(m['options'])} options, {', '.join(x['title'] for x in m['methods'])}; "
+        f"{m['profile']}; catalog {m['catalog_fingerprint']}; policybench {__version__})",
+        err=True,
+    )
+
+
+def _passphrase() -> str:
+    """The facilitator's passphrase: ``$POLICYBENCH_WORKSHOP_PASSPHRASE``, else a hidden prompt
+    (never a command-line option, which other users of the machine could read)."""
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given is not None:
+        return given
+    return str(typer.prompt("Facilitator passphrase", hide_input=True))
+
+
+def _methods(methods: list[str] | None, profile_method: str | None) -> list[str]:
+    return list(methods) if methods else [profile_method or "wsm"]
+
+
+def _split_params(methods: list[str], params: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each method's share of the ``--param`` values. With one method it takes them all (so a
+    wrong name gets that method's own message); with several, each takes the parameters it
+    knows (``bounds`` goes to all), and a parameter that none of them takes is an error."""
+    from policybench import mcda
+
+    if len(methods) == 1:
+        return {methods[0]: dict(params)}
+    known = {m: set(mcda.METHODS[m].parameters) | {"bounds"} for m in methods if m in mcda.METHODS}
+    orphans = [k for k in params if not any(k in names for names in known.values())]
+    if orphans:
+        raise InputError(
+            f"no chosen method takes {', '.join(map(repr, orphans))} (methods: {', '.join(methods)})"
+        )
+    return {m: {k: v for k, v in params.items() if k in known.get(m, set(params))} for m in methods}
+
+
+def _profile_report(
+    cat: Any,
+    *,
+    profile: str | None,
+    preset: str | None,
+    weights: str | None,
+    db: str | None,
+    methods: list[str] | None,
+    normalization: str | None,
+    params: dict[str, Any],
+    smaa_samples: int | None,
+    seed: int,
+    title: str | None,
+    charts: bool,
+) -> Any:
+    from policybench.analysis import rank_catalog
+    from policybench.export.report import build_report
+    from policybench.weighting import choose_weights
+
+    choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db)
+    chosen = _methods(methods, choice.method)
+    own = _split_params(chosen, params)
+    rankings = [
+        rank_catalog(
+            cat,
+            choice.weights,
+            method=m,
+            normalization=normalization,
+            label=choice.label,
+            **{**(choice.params if not methods or m == choice.method else {}), **own[m]},
+        )
+        for m in chosen
+    ]
+    sections = []
+    if smaa_samples is not None:
+        sections.append(_smaa(cat, rankings[0], smaa_samples, seed, charts=charts))
+    return build_report(
+        cat,
+        rankings,
+        title=title or "policybench comparison",
+        weights_given=choice.weights,
+        preset=preset,
+        sections=sections,
+        charts=charts,
+    )
+
+
+def _smaa(cat: Any, ranking: Any, samples: int, seed: int, *, charts: bool) -> Any:
+    from policybench import robustness
+    from policybench.catalog import to_problem
+    from policybench.export.report import smaa_section
+
+    problem = to_problem(
+        cat, ranking.weight_map, options=ranking.option_ids, criteria=ranking.criterion_ids
+    )
+    result = robustness.smaa(
+        problem.matrix,
+        problem.types,
+        method=ranking.method,
+        normalization=ranking.normalization,
+        samples=samples,
+        seed=seed,
+        criteria=problem.criterion_ids,
+        **dict(ranking.params),
+    )
+    return smaa_section(
+        result,
+        problem.option_ids,
+        problem.criterion_ids,
+        cat,
+        method=ranking.method,
+        normalization=ranking.normalization,
+        samples=samples,
+        seed=seed,
+        charts=charts,
+    )
+
+
+def _workshop_report(
+    cat: Any,
+    code: str,
+    passphrase: Callable[[], str],
+    *,
+    db: str | None,
+    methods: list[str] | None,
+    normalization: str | None,
+    params: dict[str, Any],
+    names: bool,
+    combine: str,
+    ranking_rule: str,
+    title: str | None,
+    charts: bool,
+) -> Any:
+    """Read a workshop's submissions (with the facilitator's passphrase, asked for only once
+    the code is known) and build its report: the rankings under the group's combined weights,
+    plus the group section."""
+    from policybench.analysis import rank_catalog
+    from policybench.export.report import build_report, group_section
+    from policybench.store import open_store
+
+    store = open_store(db)
+    try:
+        shop = store.workshops.get(code)
+        facilitator = store.workshops.verify_facilitator(code, passphrase())
+        submissions = store.workshops.submissions(facilitator)
+    finally:
+        store.close()
+    if not submissions:
+        raise InputError(f"workshop {shop.title!r} has no submissions yet: nothing to export")
+    missing = [o for o in shop.options if o not in cat.options_by_id] + [
+        c for c in shop.criteria if c not in cat.criteria_by_id
+    ]
+    if missing:
+        raise InputError(
+            f"the workshop uses {', '.join(map(repr, missing))}, which this catalog does not have; export with the catalog it was run on (--options)"
+        )
+    chosen = _methods(methods, None)
+    own = _split_params(chosen, params)
+    about: dict[str, Any] = {"state": shop.state, "created_at": shop.created_at.isoformat()}
+    if shop.catalog_fingerprint and shop.catalog_fingerprint != cat.fingerprint:
+        about["catalog note"] = (
+            f"the workshop was created on catalog {shop.catalog_fingerprint[:12]}; this export uses {cat.short_fingerprint}"
+        )
+        typer.echo(f"note: {about['catalog note']}", err=True)
+    section, combined = group_section(
+        cat,
+        title=shop.title,
+        option_ids=shop.options,
+        criterion_ids=shop.criteria,
+        weights=[s.weights for s in submissions],
+        names=[s.display_name for s in submissions] if names else None,
+        reasons=[s.reasons for s in submissions],
+        method=chosen[0],
+        normalization=normalization,
+        weight_rule=combine,
+        ranking_rule=ranking_rule,
+        about=about,
+        charts=charts,
+        **own[chosen[0]],
+    )
+    label = f"workshop group weights ({combine} of {len(submissions)} participants)"
+    rankings = [
+        rank_catalog(
+            cat,
+            combined,
+            method=m,
+            normalization=normalization,
+            options=shop.options,
+            criteria=shop.criteria,
+            label=label,
+            **own[m],
+        )
+        for m in chosen
+    ]
+    return build_report(
+        cat,
+        rankings,
+        title=title or f"Workshop: {shop.title}",
+        sections=[section],
+        extra_metadata={"workshop": shop.title, "participants": len(submissions)},
+        charts=charts,
+    )

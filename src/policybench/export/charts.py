@@ -1,0 +1,499 @@
+"""Pure Altair chart builders, shared by the app and the PNG/SVG exports.
+
+Each chart comes in two parts, so that the app can redraw it cheaply on every slider move:
+
+- a *spec* function (``contribution_spec`` …) that builds the chart's structure from a few
+  hashable arguments (labels, row counts), reading its data from **named datasets**; and
+- a *prepare* function (``contribution_data`` …) that turns the long-form DataFrames of
+  :mod:`policybench.views` into those datasets and returns a :class:`Prepared`.
+
+``Prepared.chart()`` (and each ``*_chart`` shortcut) gives an ordinary Altair chart with the
+data inline, for export; the app compiles the spec once per structure and only swaps the
+datasets. No builder calls Streamlit, reads files or changes its input.
+
+The charts are meant for a projector: colour-blind-safe palettes (Paul Tol's *muted* for
+criteria, Okabe & Ito's eight colours for options and directions, single-hue ramps for
+heat maps), every font at least 13 px, and titles and axis labels in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+#: Paul Tol's "muted" scheme (nine hues designed to stay distinct under colour-vision
+#: deficiencies) plus his pale grey: one colour per criterion, up to ten.
+CRITERION_PALETTE: tuple[str, ...] = (
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+    "#DDCC77", "#CC6677", "#882255", "#AA4499", "#DDDDDD",
+)
+#: Okabe & Ito (2008): eight colours distinguishable under every common colour-vision deficiency.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+)
+#: Moved up / moved down / unchanged, for slope lines (blue, vermilion, grey).
+DIRECTION_COLOURS = {"up": "#0072B2", "down": "#D55E00", "same": "#999999"}
+#: Smallest font anywhere in a chart (px); titles are larger.
+FONT_SIZE = 14
+TITLE_SIZE = 18
+#: Marker in option labels that flags the status quo (see policybench.views.BASELINE_MARK).
+BASELINE_TEXT = "(baseline)"
+ROW_HEIGHT = 24
+
+CONFIG: dict[str, Any] = {
+    "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE + 1, "titleFontWeight": "normal"},
+    "legend": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE + 1, "titleFontWeight": "normal", "labelLimit": 320},
+    "title": {"fontSize": TITLE_SIZE, "anchor": "start", "subtitleFontSize": FONT_SIZE, "offset": 12},
+    "header": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE + 1},
+    "text": {"fontSize": FONT_SIZE},
+    "view": {"stroke": None},
+}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A chart's structure (``spec(*args)``) and its data (``datasets`` by name)."""
+
+    spec: Callable[..., alt.TopLevelMixin]
+    args: tuple[Any, ...]
+    datasets: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+    def chart(self) -> alt.TopLevelMixin:
+        """The complete chart, data inline (for export, or ``st.altair_chart``)."""
+        return with_data(self.spec(*self.args), self.datasets)
+
+
+def with_data(chart: alt.TopLevelMixin, datasets: Mapping[str, pd.DataFrame]) -> alt.TopLevelMixin:
+    """Attach named datasets to a chart built by one of the ``*_spec`` functions."""
+    return chart.properties(datasets={name: df.to_dict(orient="records") for name, df in datasets.items()})
+
+
+def _finish(chart: alt.TopLevelMixin, **props: Any) -> alt.TopLevelMixin:
+    """Config and sizing: the width fits the container, the height is the chart's own (so that
+    rows keep their height however long the legend or title)."""
+    return chart.properties(config=CONFIG, autosize={"type": "fit-x", "contains": "padding"}, **props)
+
+
+def _palette(n: int, colours: Sequence[str]) -> list[str]:
+    return [colours[i % len(colours)] for i in range(n)]
+
+
+def _option_axis(**kw: Any) -> alt.Axis:
+    """Option names on a y axis: long labels allowed, the status quo in bold."""
+    return alt.Axis(
+        labelLimit=380,
+        labelFontWeight=alt.ExprRef(f"indexof(datum.label, '{BASELINE_TEXT}') >= 0 ? 'bold' : 'normal'"),
+        **kw,
+    )
+
+
+def _height(n: int) -> alt.Step:
+    """A fixed height per row of a discrete axis (``n`` is kept for the cache key)."""
+    return alt.Step(ROW_HEIGHT)
+
+
+def _ordered(df: pd.DataFrame, order: Sequence[str], column: str = "option") -> pd.DataFrame:
+    position = {label: k for k, label in enumerate(order)}
+    out = df[df[column].isin(position)].copy()
+    out["order"] = out[column].map(position).astype(int)
+    return out
+
+
+def _by_order() -> alt.EncodingSortField:
+    return alt.EncodingSortField(field="order", op="min", order="ascending")
+
+
+# ------------------------------------------------------------------------ contributions
+def contribution_spec(criteria: tuple[str, ...], rows: int, baseline: bool, title: str) -> alt.TopLevelMixin:
+    """Stacked horizontal bars from dataset ``contributions`` (and the rule from ``baseline``)."""
+    bars = (
+        alt.Chart(alt.NamedData(name="contributions"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis()),
+            x=alt.X("sum(contribution):Q", title="Score (weighted sum of 0–1 values; 1 = best on every criterion)"),
+            color=alt.Color(
+                "criterion:N",
+                scale=alt.Scale(domain=list(criteria), range=_palette(len(criteria), CRITERION_PALETTE)),
+                legend=alt.Legend(title="Criterion", orient="right", symbolType="square"),
+            ),
+            order=alt.Order("criterion_order:Q"),
+            tooltip=[
+                alt.Tooltip("option:N", title="Option"),
+                alt.Tooltip("criterion:N", title="Criterion"),
+                alt.Tooltip("contribution:Q", title="Adds to the score", format=".3f"),
+                alt.Tooltip("weight_share:Q", title="Weight share", format=".1%"),
+                alt.Tooltip("value:Q", title="Value (0–1)", format=".2f"),
+            ],
+        )
+    )
+    layers: list[alt.Chart] = [bars]
+    if baseline:
+        layers.append(
+            alt.Chart(alt.NamedData(name="baseline"))
+            .mark_rule(strokeDash=[6, 4], color="#000000", strokeWidth=1.5)
+            .encode(x="score:Q", tooltip=[alt.Tooltip("score:Q", title="Status quo score", format=".3f")])
+        )
+    return _finish(alt.layer(*layers), title=title, height=_height(rows))
+
+
+def contribution_data(
+    contrib: pd.DataFrame,
+    order: Sequence[str],
+    criteria: Sequence[str],
+    *,
+    baseline_score: float | None = None,
+    title: str = "Score of each option, split by what each criterion adds",
+) -> Prepared:
+    """Horizontal bars stacked by each criterion's weighted contribution.
+
+    ``contrib`` is :func:`policybench.views.contributions` (long form); ``order`` lists the
+    option labels to show, best first; ``criteria`` lists criterion labels in catalog order
+    (colour and stacking order). ``baseline_score`` draws a dashed rule at the status quo's
+    score, so that the options that beat it stand out.
+    """
+    cols = ["option", "criterion", "criterion_order", "contribution", "weight_share", "value"]
+    datasets = {"contributions": _ordered(contrib[cols], order)}
+    if baseline_score is not None:
+        datasets["baseline"] = pd.DataFrame({"score": [float(baseline_score)]})
+    return Prepared(contribution_spec, (tuple(criteria), len(order), baseline_score is not None, title), datasets)
+
+
+def contribution_chart(contrib: pd.DataFrame, order: Sequence[str], criteria: Sequence[str], **kw: Any) -> alt.TopLevelMixin:
+    """See :func:`contribution_data`."""
+    return contribution_data(contrib, order, criteria, **kw).chart()
+
+
+# ------------------------------------------------------------------------ plain scores
+def score_spec(rows: int, method: str, title: str) -> alt.TopLevelMixin:
+    """One bar per option from dataset ``scores``."""
+    chart = (
+        alt.Chart(alt.NamedData(name="scores"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis()),
+            x=alt.X("score:Q", title=f"Score under {method} (higher is better)"),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=["Option", "Status quo"], range=[OKABE_ITO[0], "#555555"]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[alt.Tooltip("option:N", title="Option"), alt.Tooltip("score:Q", title="Score", format=".3f")],
+        )
+    )
+    return _finish(chart, title=title, height=_height(rows))
+
+
+def score_data(table: pd.DataFrame, *, method: str, title: str = "Score of each option") -> Prepared:
+    """One bar per option with the method's own score (for methods that are not additive).
+
+    ``table`` has ``option``, ``score`` and ``baseline`` columns, best first.
+    """
+    data = table[["option", "score", "baseline"]].copy()
+    data["kind"] = ["Status quo" if b else "Option" for b in data["baseline"]]
+    data = _ordered(data.drop(columns="baseline"), list(table["option"]))
+    return Prepared(score_spec, (len(data), method, title), {"scores": data})
+
+
+def score_chart(table: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
+    """See :func:`score_data`."""
+    return score_data(table, **kw).chart()
+
+
+# ------------------------------------------------------------------------ slope
+def slope_spec(profiles: tuple[str, ...], options: int, title: str) -> alt.TopLevelMixin:
+    """A bump chart from dataset ``shift``: each profile a column of ranked option labels,
+    one line per option between the columns (headers from dataset ``headers``).
+
+    Options that tie share their rank number but get a row each, in catalog order, so that no
+    label hides another.
+    """
+    last = len(profiles) - 1
+    x = alt.X("position:Q", axis=None, scale=alt.Scale(domain=[-1.3, last + 1.3]))
+    y = alt.Y("slot:Q", axis=None, scale=alt.Scale(reverse=True, domain=[-0.8, options + 0.5], nice=False, zero=False))
+    colour = alt.Color(
+        "direction:N",
+        scale=alt.Scale(domain=["up", "down", "same"], range=[DIRECTION_COLOURS[d] for d in ("up", "down", "same")]),
+        legend=alt.Legend(
+            title=f"From {profiles[0]} to {profiles[-1]} the option",
+            labelExpr="{'up': 'moves up', 'down': 'moves down', 'same': 'keeps its rank'}[datum.label]",
+            orient="bottom",
+            titleLimit=800,
+        ),
+    )
+    tooltip = [
+        alt.Tooltip("option:N", title="Option"),
+        alt.Tooltip("profile:N", title="Profile"),
+        alt.Tooltip("rank:Q", title="Rank"),
+        alt.Tooltip("shift:Q", title="Places gained"),
+    ]
+    base = alt.Chart(alt.NamedData(name="shift")).encode(x=x, y=y)
+    lines = base.mark_line(strokeWidth=2).encode(detail="option_id:N", color=colour, tooltip=tooltip)
+    points = base.mark_circle(size=50, opacity=1).encode(color=colour, tooltip=tooltip)
+    left = base.mark_text(align="right", dx=-9, fontSize=FONT_SIZE - 1, limit=420).encode(text="label:N", tooltip=tooltip).transform_filter("datum.position == 0")
+    right = base.mark_text(align="left", dx=9, fontSize=FONT_SIZE - 1, limit=420).encode(text="label:N", tooltip=tooltip).transform_filter(f"datum.position == {last}")
+    headers = (
+        alt.Chart(alt.NamedData(name="headers"))
+        .mark_text(fontSize=FONT_SIZE + 1, fontWeight="bold", baseline="bottom")
+        .encode(x=x, y=alt.Y("slot:Q", scale=alt.Scale(reverse=True, domain=[-0.8, options + 0.5], nice=False, zero=False), axis=None), text="profile:N")
+    )
+    return _finish(alt.layer(lines, points, left, right, headers), title=title, height=22 * options + 50, padding={"left": 8, "right": 8, "top": 4, "bottom": 4})
+
+
+def slope_data(shift: pd.DataFrame, *, title: str = "How the ranking shifts between the two profiles") -> Prepared:
+    """Rank under each profile joined by a line per option (rank 1 at the top).
+
+    ``shift`` is :func:`policybench.views.rank_shift`. Lines are blue where the option moves
+    up from the first profile to the last, vermilion where it moves down, grey otherwise.
+    """
+    data = shift[["option_id", "option", "profile", "position", "rank", "shift", "direction"]].copy()
+    catalog_order = {oid: k for k, oid in enumerate(dict.fromkeys(data["option_id"]))}
+    data["_catalog"] = data["option_id"].map(catalog_order)
+    data = data.sort_values(["position", "rank", "_catalog"], kind="stable")
+    data["slot"] = data.groupby("position").cumcount() + 1
+    data["label"] = [f"{r}. {o}" for r, o in zip(data["rank"], data["option"], strict=True)]
+    data = data.drop(columns="_catalog")
+    profiles = tuple(dict.fromkeys(shift.sort_values("position", kind="stable")["profile"]))
+    headers = pd.DataFrame({"profile": list(profiles), "position": list(range(len(profiles))), "slot": [0.0] * len(profiles)})
+    return Prepared(slope_spec, (profiles, int(data["option_id"].nunique()), title), {"shift": data, "headers": headers})
+
+
+def slope_chart(shift: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
+    """See :func:`slope_data`."""
+    return slope_data(shift, **kw).chart()
+
+
+# ------------------------------------------------------------------------ head to head
+def head_to_head_spec(options: tuple[str, ...], criteria: tuple[str, ...], title: str) -> alt.TopLevelMixin:
+    """Grouped bars with low–high ranges from dataset ``h2h``."""
+    colour = alt.Color(
+        "option:N",
+        scale=alt.Scale(domain=list(options), range=_palette(len(options), OKABE_ITO)),
+        legend=alt.Legend(title="Option", orient="top", direction="vertical", labelLimit=700),
+    )
+    y = alt.Y("criterion:N", sort=list(criteria), title=None, axis=alt.Axis(labelLimit=300))
+    offset = alt.YOffset("option:N", sort=list(options))
+    tooltip = [
+        alt.Tooltip("criterion:N", title="Criterion"),
+        alt.Tooltip("option:N", title="Option"),
+        alt.Tooltip("value:Q", title="Score (0–10)"),
+        alt.Tooltip("low:Q", title="Low"),
+        alt.Tooltip("high:Q", title="High"),
+    ]
+    base = alt.Chart(alt.NamedData(name="h2h"))
+    bars = base.mark_bar(opacity=0.85).encode(
+        y=y, yOffset=offset,
+        x=alt.X("value:Q", title="Score on the 0–10 scale (for a cost criterion, higher is worse)", scale=alt.Scale(domain=[0, 10])),
+        color=colour, tooltip=tooltip,
+    )
+    ranges = base.mark_rule(color="#000000", strokeWidth=2).encode(
+        y=alt.Y("criterion:N", sort=list(criteria), title=None, bandPosition=0.5),
+        yOffset=alt.YOffset("option:N", sort=list(options), bandPosition=0.5),
+        x="low:Q", x2="high:Q", tooltip=tooltip,
+    )
+    return _finish(alt.layer(bars, ranges), title=title, height=max(240, len(criteria) * (16 * len(options) + 14)))
+
+
+def head_to_head_data(h2h: pd.DataFrame, *, title: str = "Scores criterion by criterion; black lines show each score's range") -> Prepared:
+    """Grouped horizontal bars of two or three options per criterion, with low–high ranges.
+
+    ``h2h`` is :func:`policybench.views.head_to_head`.
+    """
+    options = tuple(dict.fromkeys(h2h["option"]))
+    criteria = tuple(dict.fromkeys(h2h["criterion"]))
+    data = h2h[["criterion", "option", "value", "low", "high"]]
+    return Prepared(head_to_head_spec, (options, criteria, title), {"h2h": data})
+
+
+def head_to_head_chart(h2h: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
+    """See :func:`head_to_head_data`."""
+    return head_to_head_data(h2h, **kw).chart()
+
+
+# ------------------------------------------------------------------------ tau
+def tau_spec(labels: tuple[str, ...], title: str) -> alt.TopLevelMixin:
+    """Heat map of Kendall's tau from dataset ``tau`` (fixed cell size, not stretched)."""
+    base = alt.Chart(alt.NamedData(name="tau")).encode(
+        x=alt.X("a:N", sort=list(labels), title=None, axis=alt.Axis(labelAngle=0, labelLimit=150, orient="top", labelPadding=6, labelOverlap=False)),
+        y=alt.Y("b:N", sort=list(labels), title=None, axis=alt.Axis(labelLimit=220)),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("tau:Q", scale=alt.Scale(scheme="blues", domain=[-1, 1]), legend=alt.Legend(title="tau")),
+        tooltip=[alt.Tooltip("a:N", title="Method"), alt.Tooltip("b:N", title="Method"), alt.Tooltip("tau:Q", format=".2f")],
+    )
+    text = base.mark_text(fontSize=FONT_SIZE).encode(
+        text=alt.Text("tau:Q", format=".2f"),
+        color=alt.condition("datum.tau > 0.5", alt.value("#FFFFFF"), alt.value("#000000")),
+    )
+    return alt.layer(cells, text).properties(
+        config=CONFIG, title=title, width=alt.Step(150), height=alt.Step(44),
+        autosize={"type": "pad", "contains": "padding"},
+    )
+
+
+def tau_data(tau: pd.DataFrame, *, title: str = "Agreement between methods (Kendall's tau)") -> Prepared:
+    """Kendall's tau between every pair of methods; 1 = the same ranking, −1 = reversed.
+
+    ``tau`` is :func:`policybench.views.tau_matrix`.
+    """
+    return Prepared(tau_spec, (tuple(dict.fromkeys(tau["a"])), title), {"tau": tau[["a", "b", "tau"]]})
+
+
+def tau_heatmap(tau: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
+    """See :func:`tau_data`."""
+    return tau_data(tau, **kw).chart()
+
+
+# ------------------------------------------------------------------------ sensitivity
+def sensitivity_spec(options: tuple[str, ...], criterion: str, breaks: bool, title: str) -> alt.TopLevelMixin:
+    """Score lines from dataset ``lines``, rules from ``breaks`` and ``now``."""
+    colour = alt.Color(
+        "option:N",
+        sort=list(options),
+        scale=alt.Scale(domain=list(options), range=_palette(len(options), OKABE_ITO)),
+        legend=alt.Legend(title="Option", orient="bottom", columns=2, labelLimit=480),
+    )
+    x = alt.X(
+        "weight:Q", title=f"Weight of “{criterion}” (share of all weights)",
+        axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]),
+    )
+    layers: list[alt.Chart] = [
+        alt.Chart(alt.NamedData(name="lines"))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=x,
+            y=alt.Y("score:Q", title="Score (higher is better)", scale=alt.Scale(zero=False)),
+            color=colour,
+            strokeDash=alt.StrokeDash("option:N", sort=list(options), legend=None),
+            tooltip=[
+                alt.Tooltip("option:N", title="Option"),
+                alt.Tooltip("weight:Q", title="Weight", format=".1%"),
+                alt.Tooltip("score:Q", title="Score", format=".3f"),
+            ],
+        )
+    ]
+    if breaks:
+        layers.append(
+            alt.Chart(alt.NamedData(name="breaks"))
+            .mark_rule(strokeDash=[5, 4], color="#D55E00", strokeWidth=2)
+            .encode(
+                x="weight:Q",
+                tooltip=[alt.Tooltip("weight:Q", title="Break-even weight", format=".1%"), alt.Tooltip("label:N", title="First place")],
+            )
+        )
+    now = alt.Chart(alt.NamedData(name="now"))
+    layers.append(
+        now.mark_rule(color="#000000", strokeWidth=2).encode(
+            x="weight:Q", tooltip=[alt.Tooltip("weight:Q", title="Current weight", format=".1%")]
+        )
+    )
+    layers.append(
+        now.mark_text(align="left", dx=5, dy=8, fontSize=FONT_SIZE, color="#000000", baseline="top").encode(
+            x="weight:Q", y=alt.value(0), text="label:N"
+        )
+    )
+    return _finish(alt.layer(*layers), title=title, height=420)
+
+
+def sensitivity_data(
+    lines: pd.DataFrame,
+    *,
+    criterion: str,
+    current: float,
+    break_even: pd.DataFrame | None = None,
+    title: str | None = None,
+) -> Prepared:
+    """Scores as one criterion's weight moves from 0 to 100 % (others in proportion).
+
+    ``lines`` has ``weight`` (share, 0–1), ``option``, ``score``; ``current`` is the
+    criterion's current share, drawn as a solid rule; ``break_even`` (``weight``, ``label``)
+    marks the weights at which first place changes hands, as dashed rules.
+    """
+    options = tuple(dict.fromkeys(lines["option"]))
+    breaks = break_even is not None and len(break_even) > 0
+    datasets = {
+        "lines": lines[["weight", "option", "score"]],
+        "now": pd.DataFrame({"weight": [float(current)], "label": ["now"]}),
+    }
+    if breaks:
+        assert break_even is not None
+        datasets["breaks"] = break_even[["weight", "label"]]
+    return Prepared(
+        sensitivity_spec,
+        (options, criterion, breaks, title or f"Scores as the weight of “{criterion}” changes"),
+        datasets,
+    )
+
+
+def sensitivity_chart(lines: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
+    """See :func:`sensitivity_data`."""
+    return sensitivity_data(lines, **kw).chart()
+
+
+# ------------------------------------------------------------------------ SMAA
+def acceptability_spec(rows: int, title: str) -> alt.TopLevelMixin:
+    """Heat map of rank acceptability from dataset ``acceptability``."""
+    base = alt.Chart(alt.NamedData(name="acceptability")).encode(
+        x=alt.X("rank:O", title="Rank (1 = best)", axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis()),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]),
+            legend=alt.Legend(title="Share of samples", format="%", orient="bottom"),
+        ),
+        tooltip=[alt.Tooltip("option:N", title="Option"), alt.Tooltip("rank:O", title="Rank"), alt.Tooltip("share:Q", title="Share", format=".1%")],
+    )
+    text = (
+        base.mark_text(fontSize=FONT_SIZE - 1)
+        .encode(
+            text=alt.Text("share:Q", format=".0%"),
+            color=alt.condition("datum.share > 0.5", alt.value("#FFFFFF"), alt.value("#000000")),
+        )
+        .transform_filter("datum.share >= 0.05")
+    )
+    return _finish(alt.layer(cells, text), title=title, height=_height(rows))
+
+
+def acceptability_data(acc: pd.DataFrame, order: Sequence[str], *, title: str = "How often each option takes each rank") -> Prepared:
+    """Rank acceptability: share of samples in which each option takes each rank.
+
+    ``acc`` has ``option``, ``rank`` (1…N) and ``share`` (0–1); ``order`` lists option labels
+    top to bottom. Shares of 5 % or more are printed in the cells.
+    """
+    return Prepared(acceptability_spec, (len(order), title), {"acceptability": _ordered(acc[["option", "rank", "share"]], order)})
+
+
+def acceptability_heatmap(acc: pd.DataFrame, order: Sequence[str], **kw: Any) -> alt.TopLevelMixin:
+    """See :func:`acceptability_data`."""
+    return acceptability_data(acc, order, **kw).chart()
+
+
+def first_rank_spec(rows: int, title: str) -> alt.TopLevelMixin:
+    """Bars of the chance of ranking first from dataset ``first``."""
+    base = alt.Chart(alt.NamedData(name="first"))
+    y = alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis())
+    bars = base.mark_bar(color=OKABE_ITO[0]).encode(
+        y=y,
+        x=alt.X("share:Q", title="Share of samples in which it ranks first", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("option:N", title="Option"), alt.Tooltip("share:Q", title="Ranked first", format=".1%")],
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(y=y, x="share:Q", text=alt.Text("share:Q", format=".1%"))
+    return _finish(alt.layer(bars, text), title=title, height=_height(rows))
+
+
+def first_rank_data(first: pd.DataFrame, *, title: str = "Chance of being ranked first") -> Prepared:
+    """Bars of each option's share of samples ranked first (``option``, ``share``), largest
+    first; options never first are left out."""
+    data = first[first["share"] > 0].sort_values("share", ascending=False, kind="stable")[["option", "share"]]
+    data = _ordered(data, list(data["option"]))
+    return Prepared(first_rank_spec, (len(data), title), {"first": data})
+
+
+def first_rank_chart(first: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
+    """See :func:`first_rank_data`."""
+    return first_rank_data(first, **kw).chart()
