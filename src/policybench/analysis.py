@@ -110,8 +110,15 @@ def rank_catalog(
     options: Sequence[str] | None = None,
     criteria: Sequence[str] | None = None,
     label: str = "custom weights",
+    overrides: Mapping[str, Mapping[str, float]] | None = None,
     **params: Any,
 ) -> Ranking:
-    """Rank the catalog's options under ``weights`` (default equal) with ``method``."""
-    problem = to_problem(catalog, weights, options=options, criteria=criteria)
+    """Rank the catalog's options under ``weights`` (default equal) with ``method``.
+
+    What-if ``overrides`` replace catalog scores and are marked in the ranking's label.
+    """
+    problem = to_problem(catalog, weights, options=options, criteria=criteria, overrides=overrides)
+    if overrides:
+        cells = sum(len(row) for row in overrides.values())
+        label = f"{label} (WHAT-IF: {cells} score{'s' if cells != 1 else ''} overridden)"
     return rank_problem(problem, method=method, normalization=normalization, fingerprint=catalog.fingerprint, label=label, **params)

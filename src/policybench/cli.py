@@ -18,6 +18,7 @@ import typer
 
 from policybench import __version__
 from policybench.cli_export import export as export_cmd
+from policybench.cli_profiles import profiles_app
 from policybench.cli_options import (
     DbOpt,
     MethodOpt,
@@ -108,7 +109,7 @@ def rank(
     cat = load_catalog(options)
     choice = _choice(cat, profile, preset, weights, db)
     chosen = method or choice.method or "wsm"
-    ranking = run_or_exit(lambda: rank_catalog(cat, choice.weights, method=chosen, normalization=normalization, label=choice.label, **{**choice.params, **parse_params(param)}))
+    ranking = run_or_exit(lambda: rank_catalog(cat, choice.weights, method=chosen, normalization=normalization, label=choice.label, overrides=choice.overrides, **{**choice.params, **parse_params(param)}))
     table = ranking_table(ranking, cat)
     meta = ranking_metadata(ranking, __version__)
     if fmt == "json":
@@ -153,7 +154,7 @@ def smaa(
     def run() -> Any:
         from policybench import robustness
 
-        problem = to_problem(cat, choice.weights)
+        problem = to_problem(cat, choice.weights, overrides=choice.overrides)
         norm = resolve_normalization(chosen, normalization)
         extra = {**choice.params, **parse_params(param)}
         if norm == "scale":
@@ -208,6 +209,7 @@ def serve(
 
 
 app.command("export")(export_cmd)
+app.add_typer(profiles_app, name="profiles")
 
 
 def main() -> None:

@@ -238,6 +238,7 @@ def _profile_report(
             method=m,
             normalization=normalization,
             label=choice.label,
+            overrides=choice.overrides,
             **{**(choice.params if not methods or m == choice.method else {}), **own[m]},
         )
         for m in chosen

@@ -23,6 +23,7 @@ class WeightChoice:
     weights: dict[str, float]
     method: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    overrides: dict[str, dict[str, float]] | None = None
 
 
 def choose_weights(
@@ -75,4 +76,10 @@ def _from_store(catalog: Catalog, name: str, db: str | None) -> WeightChoice:
         prof = store.profiles.get(name)
     finally:
         store.close()
-    return WeightChoice(f"profile {prof.name} v{prof.version}", check_weights(catalog, prof.weights), prof.method, dict(prof.params or {}))
+    return WeightChoice(
+        f"profile {prof.name} v{prof.version}",
+        check_weights(catalog, prof.weights),
+        prof.method,
+        dict(prof.params or {}),
+        prof.overrides or None,
+    )

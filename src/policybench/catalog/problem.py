@@ -106,10 +106,13 @@ def to_problem(
     *,
     options: Sequence[str] | None = None,
     criteria: Sequence[str] | None = None,
+    overrides: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Problem:
     """Build the engine's arrays for ``catalog`` under ``weights`` (default: equal).
 
     ``options`` and ``criteria`` restrict (and order) what is in play, e.g. for a workshop.
+    ``overrides`` are what-if scores ``{option_id: {criterion_id: value}}`` that replace the
+    catalog's value (the range collapses to the new value: it is an assumption, not evidence).
     """
     crit_ids = tuple(criteria) if criteria is not None else catalog.criterion_ids
     opt_ids = tuple(options) if options is not None else catalog.option_ids
@@ -125,5 +128,15 @@ def to_problem(
     value = np.array([[catalog.options_by_id[o].scores[c].value for c in crit_ids] for o in opt_ids], dtype=float)
     low = np.array([[catalog.options_by_id[o].scores[c].low for c in crit_ids] for o in opt_ids], dtype=float)
     high = np.array([[catalog.options_by_id[o].scores[c].high for c in crit_ids] for o in opt_ids], dtype=float)
+    for oid, row in (overrides or {}).items():
+        if oid not in opt_ids:
+            raise WeightsError(f"what-if override names unknown option {oid!r}")
+        for cid, new in row.items():
+            if cid not in crit_ids:
+                raise WeightsError(f"what-if override for {oid!r} names unknown criterion {cid!r}")
+            if not SCALE_MIN <= float(new) <= SCALE_MAX:
+                raise WeightsError(f"what-if override {oid}/{cid} = {new!r} is off the 0–10 scale")
+            i, j = opt_ids.index(oid), crit_ids.index(cid)
+            value[i, j] = low[i, j] = high[i, j] = float(new)
     types = np.array([direction_to_type(catalog.criteria_by_id[c].direction) for c in crit_ids], dtype=np.int64)
     return Problem(opt_ids, crit_ids, value, low, high, types, vector)

@@ -1,0 +1,199 @@
+"""What the store accepts, checked before anything touches the database.
+
+Names are stored and shown exactly as given: ``../``, quotes, ``;``, ``%``, ``--``, emoji and
+right-to-left marks included (only bound parameters reach the database, never text pasted
+into SQL). Refused, with a message that says why:
+
+- the NUL byte, anywhere: PostgreSQL cannot store it in text, and a store must behave the same
+  on both backends; and text that is not valid Unicode (lone surrogates, e.g. from bytes
+  that were not UTF-8);
+- in names, authors and display names: any other control character (newline, tab, escape...)
+  and the Unicode line and paragraph separators, which would break one-line listings or
+  smuggle terminal escapes; in longer text
+  (descriptions, reasons): control characters other than newline and tab;
+- empty or whitespace-only names, and text over each field's length cap;
+- numbers that are not finite, or negative weights.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from policybench.store.errors import InvalidValueError
+from policybench.store.schema import AUTHOR_MAX, ID_MAX, METHOD_MAX, NAME_MAX
+
+DESCRIPTION_MAX = 2_000
+PARAMS_MAX_BYTES = 16_384
+WEIGHTS_MAX = 200
+
+
+def _nul(text: str, what: str) -> None:
+    if "\x00" in text:
+        raise InvalidValueError(
+            f"{what} cannot contain a NUL byte (\\x00); remove it and try again"
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates, e.g. from bytes that were not UTF-8
+        raise InvalidValueError(f"{what} is not valid Unicode text (was it UTF-8?)") from None
+
+
+def line(text: object, what: str, *, max_len: int) -> str:
+    """A one-line name: non-empty, no control characters, at most ``max_len`` characters."""
+    if not isinstance(text, str):
+        raise InvalidValueError(f"{what} must be text, not {type(text).__name__}")
+    _nul(text, what)
+    for ch in text:
+        if unicodedata.category(ch) in {"Cc", "Zl", "Zp"}:
+            raise InvalidValueError(
+                f"{what} cannot contain control characters such as newlines or tabs "
+                f"(found U+{ord(ch):04X})"
+            )
+    if not text.strip():
+        raise InvalidValueError(f"{what} cannot be empty")
+    if len(text) > max_len:
+        raise InvalidValueError(f"{what} is too long ({len(text)} characters; at most {max_len})")
+    return text
+
+
+def name(text: object, what: str = "a profile name") -> str:
+    return line(text, what, max_len=NAME_MAX)
+
+
+def author(text: object) -> str | None:
+    if text is None:
+        return None
+    return line(text, "an author", max_len=AUTHOR_MAX)
+
+
+def method(text: object) -> str:
+    return line(text, "a method name", max_len=METHOD_MAX)
+
+
+def long_text(text: object, what: str, *, max_len: int) -> str:
+    """Free text: newlines and tabs allowed, other control characters and NUL refused."""
+    if not isinstance(text, str):
+        raise InvalidValueError(f"{what} must be text, not {type(text).__name__}")
+    _nul(text, what)
+    for ch in text:
+        if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
+            raise InvalidValueError(
+                f"{what} cannot contain control characters (found U+{ord(ch):04X})"
+            )
+    if len(text) > max_len:
+        raise InvalidValueError(f"{what} is too long ({len(text)} characters; at most {max_len})")
+    return text
+
+
+def description(text: object) -> str:
+    return long_text("" if text is None else text, "a description", max_len=DESCRIPTION_MAX)
+
+
+def ident(text: object, what: str) -> str:
+    return line(text, what, max_len=ID_MAX)
+
+
+def number(value: object, what: str, *, minimum: float | None = None) -> float:
+    """A finite real number (not a bool), optionally at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidValueError(f"{what} must be a number, not {value!r}")
+    result = float(value)
+    if not math.isfinite(result):
+        raise InvalidValueError(f"{what} must be a finite number, not {value!r}")
+    if minimum is not None and result < minimum:
+        raise InvalidValueError(f"{what} must be {minimum:g} or more, not {result:g}")
+    return result
+
+
+def weights(value: object, what: str = "weights") -> dict[str, float]:
+    """Criterion id → finite number ≥ 0, at least one positive, in the order given."""
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidValueError(f"{what} must name at least one criterion with a number")
+    if len(value) > WEIGHTS_MAX:
+        raise InvalidValueError(
+            f"{what} name too many criteria ({len(value)}; at most {WEIGHTS_MAX})"
+        )
+    out: dict[str, float] = {}
+    for key, raw in value.items():
+        cid = ident(key, "a criterion id")
+        out[cid] = number(raw, f"the weight of {cid!r}", minimum=0.0)
+    if not any(v > 0 for v in out.values()):
+        raise InvalidValueError(
+            f"all {what} are zero; give at least one criterion a positive weight"
+        )
+    return out
+
+
+def overrides(value: object) -> dict[str, dict[str, float]] | None:
+    """What-if scores ``{option_id: {criterion_id: value}}``, or None for none."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise InvalidValueError("score overrides must map option ids to {criterion id: score}")
+    out: dict[str, dict[str, float]] = {}
+    for oid, scores in value.items():
+        option = ident(oid, "an option id")
+        if not isinstance(scores, Mapping) or not scores:
+            raise InvalidValueError(
+                f"score overrides for {option!r} must map criterion ids to scores"
+            )
+        out[option] = {
+            ident(cid, "a criterion id"): number(
+                v, f"the overridden score of {option!r} on {cid!r}"
+            )
+            for cid, v in scores.items()
+        }
+    return out or None
+
+
+def _walk(value: Any, where: str) -> None:
+    if isinstance(value, str):
+        _nul(value, f"parameter {where}")
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int | float):
+        if not math.isfinite(float(value)):
+            raise InvalidValueError(f"parameter {where} must be a finite number, not {value!r}")
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise InvalidValueError(f"parameter names must be text, not {k!r}")
+            _nul(k, "a parameter name")
+            _walk(v, f"{where}.{k}" if where else k)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _walk(v, f"{where}[{i}]")
+    else:
+        raise InvalidValueError(
+            f"parameter {where} must be a number, text, a list or a mapping, "
+            f"not {type(value).__name__}"
+        )
+
+
+def params(value: object) -> dict[str, Any]:
+    """The method's parameters: JSON-like, finite numbers, no NUL, at most 16 KB encoded."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidValueError("method parameters must be a mapping of name to value")
+    _walk(value, "")
+    encoded = dumps(dict(value))
+    if len(encoded.encode("utf-8")) > PARAMS_MAX_BYTES:
+        raise InvalidValueError(
+            f"method parameters are too large (at most {PARAMS_MAX_BYTES // 1024} KB)"
+        )
+    result: dict[str, Any] = json.loads(encoded)
+    return result
+
+
+def dumps(value: Any) -> str:
+    """JSON as the store keeps it: UTF-8 text, keys in the order given, no NaN."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)

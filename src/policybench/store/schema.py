@@ -1,0 +1,230 @@
+"""The tables, and the schema's version history (created or upgraded when a store is opened).
+
+Why not Alembic: the schema is a handful of tables; a list of numbered steps in code runs on
+open with no separate command, no ``env.py``/``alembic.ini`` to ship inside the package, and
+behaves the same on SQLite and PostgreSQL. The applied steps are recorded in
+``policybench_schema`` (one row per version). A fresh database gets the current tables in one
+step and is stamped with every version; an older one runs the steps it lacks, each in the
+same transaction as its stamp, under a lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock
+on PostgreSQL) so that several app servers starting at once upgrade it exactly once. A
+database stamped with a version newer than this code knows is refused, never "downgraded".
+
+To change the schema: edit the tables below (they are always the *current* schema) and
+append a :class:`Migration` that takes a database at the previous version to the new one
+(``ALTER TABLE ...``; the ``postgresql`` and ``sqlite`` dialects may need different SQL).
+
+Text that is JSON (weights, parameters, overrides, reasons, id lists) is stored as TEXT that
+policybench encodes and decodes itself, so both backends hold and return exactly the same
+bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from policybench.store.db import Database, utcnow
+from policybench.store.errors import ReadOnlyStoreError, SchemaTooNewError
+
+NAME_MAX = 200
+AUTHOR_MAX = 100
+ID_MAX = 64
+METHOD_MAX = 40
+TITLE_MAX = 200
+DISPLAY_NAME_MAX = 60
+CODE_LENGTH = 13
+STATES = ("open", "locked", "revealed", "closed")
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Timestamp = sa.DateTime(timezone=True)
+
+schema_version = sa.Table(
+    "policybench_schema",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("description", sa.String(200), nullable=False),
+    sa.Column("applied_at", Timestamp, nullable=False),
+)
+
+profiles = sa.Table(
+    "profiles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(NAME_MAX), nullable=False, unique=True),
+    # The newest version; the row is locked (FOR UPDATE / BEGIN IMMEDIATE) while a version is
+    # appended, so this is the one place writers queue.
+    sa.Column("latest_version", sa.Integer, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("deleted_at", Timestamp, nullable=True),
+    sa.Column("deleted_by", sa.String(AUTHOR_MAX), nullable=True),
+    sa.CheckConstraint("latest_version >= 0", name="latest_version"),
+)
+
+profile_versions = sa.Table(
+    "profile_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("profile_id", sa.ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("weights", sa.Text, nullable=False),
+    sa.Column("method", sa.String(METHOD_MAX), nullable=False),
+    sa.Column("params", sa.Text, nullable=False),
+    sa.Column("overrides", sa.Text, nullable=True),
+    sa.Column("author", sa.String(AUTHOR_MAX), nullable=True),
+    sa.Column("catalog_fingerprint", sa.String(64), nullable=True),
+    sa.Column("restored_from", sa.Integer, nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("profile_id", "version"),
+    sa.CheckConstraint("version >= 1", name="version"),
+)
+
+workshops = sa.Table(
+    "workshops",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(32), nullable=False, unique=True),
+    sa.Column("title", sa.String(TITLE_MAX), nullable=False),
+    sa.Column("options", sa.Text, nullable=False),
+    sa.Column("criteria", sa.Text, nullable=False),
+    sa.Column("passphrase_hash", sa.String(255), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("catalog_fingerprint", sa.String(64), nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Column("revealed_at", Timestamp, nullable=True),
+    sa.CheckConstraint("state IN ('open', 'locked', 'revealed', 'closed')", name="state"),
+)
+
+participants = sa.Table(
+    "workshop_participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("display_name", sa.String(DISPLAY_NAME_MAX), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("joined_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("workshop_id", "display_name"),
+)
+
+submissions = sa.Table(
+    "workshop_submissions",
+    metadata,
+    sa.Column(
+        "participant_id",
+        sa.ForeignKey("workshop_participants.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("weights", sa.Text, nullable=False),
+    sa.Column("reasons", sa.Text, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("submitted_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+rate_limits = sa.Table(
+    "rate_limits",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("window_start", sa.Float, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step: takes a database at ``version - 1`` to ``version``."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _v1(connection: Connection) -> None:  # pragma: no cover - a fresh database uses create_all
+    metadata.create_all(connection)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "profiles with immutable versions; workshops, participants, submissions; rate limits",
+        _v1,
+    ),
+)
+
+_PG_LOCK_KEY = 0x706F6C6963  # "polic": serialises schema upgrades across app servers
+
+
+def current_version(connection: Connection) -> int:
+    """The highest applied version, 0 for an empty database."""
+    if not sa.inspect(connection).has_table(schema_version.name):
+        return 0
+    value = connection.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
+    return int(value or 0)
+
+
+def migrate(
+    db: Database, migrations: Sequence[Migration] = MIGRATIONS, *, tables: sa.MetaData = metadata
+) -> int:
+    """Create or upgrade the schema; return the version the database is at afterwards."""
+    latest = max(m.version for m in migrations)
+    now = db.run(current_version, write=False, action="open the store")
+    _refuse_newer(db, now, latest)
+    if now == latest:
+        return now
+    if db.read_only:
+        raise ReadOnlyStoreError(
+            f"could not open the store: {db.display} is read-only and its schema needs "
+            f"{'creating' if now == 0 else 'an upgrade'} (version {now} → {latest}); "
+            "open it writable once"
+        )
+
+    def upgrade(connection: Connection) -> int:
+        if db.dialect == "postgresql":
+            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_LOCK_KEY)))
+        at = current_version(connection)  # again, under the lock: another server may have done it
+        _refuse_newer(db, at, latest)
+        if at == 0:
+            tables.create_all(connection)
+            for m in sorted(migrations, key=lambda m: m.version):
+                connection.execute(
+                    schema_version.insert().values(
+                        version=m.version, description=m.description, applied_at=utcnow()
+                    )
+                )
+            return latest
+        for m in sorted(migrations, key=lambda m: m.version):
+            if m.version > at:
+                m.apply(connection)
+                connection.execute(
+                    schema_version.insert().values(
+                        version=m.version, description=m.description, applied_at=utcnow()
+                    )
+                )
+        return latest
+
+    return db.run(
+        upgrade, write=True, action="create or upgrade the store's schema", retry_unique=True
+    )
+
+
+def _refuse_newer(db: Database, found: int, latest: int) -> None:
+    if found > latest:
+        raise SchemaTooNewError(
+            f"the store at {db.display} has schema version {found}, newer than this policybench "
+            f"understands ({latest}); upgrade policybench, or point --db / "
+            "POLICYBENCH_DATABASE_URL elsewhere"
+        )
