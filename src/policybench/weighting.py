@@ -4,15 +4,12 @@ every command that takes the weight options."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from policybench.catalog import Catalog, check_weights, equal_weights, parse_weights
 from policybench.errors import InputError, WeightsError
-
-MAX_PROFILE_FILE_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -54,18 +51,23 @@ def choose_weights(
 
 
 def _from_file(catalog: Catalog, path: Path) -> WeightChoice:
-    if path.stat().st_size > MAX_PROFILE_FILE_BYTES:
-        raise InputError(f"{path}: profile file is larger than {MAX_PROFILE_FILE_BYTES // 1024} KB")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not a JSON profile ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("weights"), dict):
-        raise InputError(f"{path}: a profile file needs a \"weights\" object mapping criterion ids to numbers")
-    method = data.get("method")
-    params = data.get("params") if isinstance(data.get("params"), dict) else {}
-    label = f"profile {data.get('name') or path.stem}"
-    return WeightChoice(label, check_weights(catalog, data["weights"]), method if isinstance(method, str) else None, dict(params))
+    """A profile exported by ``policybench profiles export`` (schema: store/profile.schema.json)."""
+    from policybench.mcda import METHODS
+    from policybench.store.profile_io import (
+        check_against_catalog,
+        parse_document,
+        read_profile_file,
+    )
+
+    doc = parse_document(read_profile_file(path), source=str(path))
+    check_against_catalog(doc, catalog, methods=list(METHODS), source=str(path), action="use")
+    return WeightChoice(
+        f"profile {doc.name}" + (f" v{doc.version}" if doc.version else "") + " (file)",
+        check_weights(catalog, doc.weights),
+        doc.method,
+        dict(doc.params),
+        {o: dict(row) for o, row in doc.overrides.items()} if doc.overrides else None,
+    )
 
 
 def _from_store(catalog: Catalog, name: str, db: str | None) -> WeightChoice:

@@ -65,8 +65,11 @@ def read(path: Path) -> YamlDoc:
         line = mark.line + 1 if mark is not None else 1
         what = " ".join(p for p in (exc.context, exc.problem) if p)
         raise YamlProblem(line, f"YAML syntax error: {what}") from None
-    except yaml.YAMLError as exc:  # pragma: no cover - composer errors are all marked
-        raise YamlProblem(1, f"YAML error: {exc}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise YamlProblem(line, f"character U+{exc.character:04X} is not allowed in YAML; remove it") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every other error is marked
+        raise YamlProblem(1, "YAML error: " + " ".join(str(exc).split())) from None
     doc = YamlDoc(path=path, data=None)
     if node is None:
         raise YamlProblem(1, "file is empty")

@@ -196,6 +196,10 @@ def parse_document(data: bytes | str, *, source: str = "the profile file") -> Pr
         ) from None
     except ValueError as exc:
         raise ProfileFileError(f"{source}: {exc}; nothing was imported") from None
+    except RecursionError:
+        raise ProfileFileError(
+            f"{source} is nested too deeply to be a profile; nothing was imported"
+        ) from None
     if not isinstance(raw, dict):
         raise ProfileFileError(
             f"{source} must hold one JSON object (a profile), not {type(raw).__name__}"
@@ -248,8 +252,12 @@ def check_against_catalog(
     force: bool = False,
     methods: Collection[str] | None = None,
     source: str = "the profile file",
+    action: str = "import",
 ) -> None:
-    """Refuse (listing every problem) a document that does not fit ``catalog``."""
+    """Refuse (listing every problem) a document that does not fit ``catalog``.
+
+    ``action`` names what was being attempted, for the message ("import", "use").
+    """
     from policybench.catalog import check_weights
     from policybench.catalog.models import SCALE_MAX, SCALE_MIN
     from policybench.errors import WeightsError
@@ -288,10 +296,9 @@ def check_against_catalog(
     if methods is not None and doc.method not in methods:
         problems.append(f"unknown method {doc.method!r}; choose one of: {', '.join(methods)}")
     if problems:
-        header = f"cannot import {source}:"
-        raise ProfileFileError(
-            header + "\n" + "\n".join(f"  - {p}" for p in problems) + "\nNothing was imported."
-        )
+        header = f"cannot {action} {source}:"
+        trailer = "\nNothing was imported." if action == "import" else ""
+        raise ProfileFileError(header + "\n" + "\n".join(f"  - {p}" for p in problems) + trailer)
 
 
 def import_profile(
