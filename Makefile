@@ -37,6 +37,7 @@ test: $(VENV)/.installed-dev system-deps
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_app.py
 
 screenshots: $(VENV)/.installed-dev system-deps
 	$(PY) -m pytest tests/browser -m browser --screenshots-to docs -q

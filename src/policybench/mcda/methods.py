@@ -59,9 +59,8 @@ def prepare_wpm(norm: FloatArray) -> Kernel:
     0 unless its weight is 0, exactly as ``prod(v ** w)`` does.
     """
     m = norm.shape[-1]
-    with np.errstate(divide="ignore"):
-        logs = np.log(norm)
-    logs = np.where(norm > 0, logs, _LOG_ZERO / m)
+    logs = np.full_like(norm, _LOG_ZERO / m)
+    np.log(norm, out=logs, where=norm > 0)
     return lambda weights: np.exp(_wdot(logs, weights))
 
 

@@ -99,11 +99,11 @@ def linear(x: FloatArray, types: FloatArray) -> FloatArray:
 def sum_(x: FloatArray, types: FloatArray) -> FloatArray:
     """``x / sum(x)``; cost ``(1/x) / sum(1/x)``. Needs strictly positive values."""
 
-    def share(c: FloatArray) -> FloatArray:
-        out: FloatArray = c / c.sum(axis=-2, keepdims=True)
-        return out
-
-    return _by_direction(x, types, share, lambda c: share(1.0 / c))
+    is_cost = types < 0
+    # One pass: invert the cost columns in place of a copy, then divide by the column sums.
+    y = np.divide(1.0, x, out=x.copy(), where=is_cost) if is_cost.any() else x
+    out: FloatArray = y / y.sum(axis=-2, keepdims=True)
+    return out
 
 
 def vector(x: FloatArray, types: FloatArray) -> FloatArray:

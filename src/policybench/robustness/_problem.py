@@ -33,9 +33,14 @@ LOG_LINEAR_METHODS = frozenset({"wpm"})
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A validated problem: the scorer, the weights normalised to sum 1, and provenance."""
+    """A validated problem: the scorer, the weights normalised to sum 1, and provenance.
+
+    ``oriented`` is the raw matrix with cost columns negated (higher is better everywhere),
+    for dominance checks; ``linear`` is the exact linear form ``L`` or None.
+    """
 
     score: Scorer
+    oriented: FloatArray
     weights: FloatArray
     n: int
     m: int
@@ -78,7 +83,8 @@ def prepare(
         elif (columns > 0).all():
             linear = np.log(columns)
     norm_name = mcda.default_normalization(method) if normalization is None else normalization
-    return Problem(f, w, n, m, method, norm_name, dict(params), names, linear)
+    oriented = np.asarray(matrix, dtype=np.float64) * np.asarray(types, dtype=np.float64)
+    return Problem(f, oriented, w, n, m, method, norm_name, dict(params), names, linear)
 
 
 def criterion_index(criterion: int | str, m: int, criteria: Sequence[str] | None) -> int:
