@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -490,8 +491,17 @@ def main() -> None:
         "",
         *(line for table in tables for line in (table.markdown(), "")),
     ]
-    out.write_text("\n".join(doc))
+    out.write_text("\n".join(doc) + _other_sections(out))
     print(f"wrote {out}")
+
+
+def _other_sections(path: Path) -> str:
+    """The sections other scripts own (``# App``, ``# Load``), kept as they are."""
+    if not path.exists():
+        return ""
+    text = path.read_text()
+    found = re.search(r"^# (?!Engine benchmarks)", text, flags=re.MULTILINE)
+    return "\n" + text[found.start():] if found else ""
 
 
 if __name__ == "__main__":

@@ -28,12 +28,27 @@ import pandas as pd
 #: Paul Tol's "muted" scheme (nine hues designed to stay distinct under colour-vision
 #: deficiencies) plus his pale grey: one colour per criterion, up to ten.
 CRITERION_PALETTE: tuple[str, ...] = (
-    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
-    "#DDCC77", "#CC6677", "#882255", "#AA4499", "#DDDDDD",
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+    "#DDDDDD",
 )
 #: Okabe & Ito (2008): eight colours distinguishable under every common colour-vision deficiency.
 OKABE_ITO: tuple[str, ...] = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
 )
 #: Moved up / moved down / unchanged, for slope lines (blue, vermilion, grey).
 DIRECTION_COLOURS = {"up": "#0072B2", "down": "#D55E00", "same": "#999999"}
@@ -44,10 +59,32 @@ TITLE_SIZE = 18
 BASELINE_TEXT = "(baseline)"
 ROW_HEIGHT = 24
 
+#: Dark ink for every label (Streamlit's chart theme greys them, too faint on a projector).
+INK = "#262730"
+
 CONFIG: dict[str, Any] = {
-    "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE + 1, "titleFontWeight": "normal"},
-    "legend": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE + 1, "titleFontWeight": "normal", "labelLimit": 320},
-    "title": {"fontSize": TITLE_SIZE, "anchor": "start", "subtitleFontSize": FONT_SIZE, "offset": 12},
+    "axis": {
+        "labelColor": INK,
+        "titleColor": INK,
+        "labelFontSize": FONT_SIZE,
+        "titleFontSize": FONT_SIZE + 1,
+        "titleFontWeight": "normal",
+    },
+    "legend": {
+        "labelColor": INK,
+        "titleColor": INK,
+        "labelFontSize": FONT_SIZE,
+        "titleFontSize": FONT_SIZE + 1,
+        "titleFontWeight": "normal",
+        "labelLimit": 320,
+    },
+    "title": {
+        "color": INK,
+        "fontSize": TITLE_SIZE,
+        "anchor": "start",
+        "subtitleFontSize": FONT_SIZE,
+        "offset": 12,
+    },
     "header": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE + 1},
     "text": {"fontSize": FONT_SIZE},
     "view": {"stroke": None},
@@ -69,13 +106,17 @@ class Prepared:
 
 def with_data(chart: alt.TopLevelMixin, datasets: Mapping[str, pd.DataFrame]) -> alt.TopLevelMixin:
     """Attach named datasets to a chart built by one of the ``*_spec`` functions."""
-    return chart.properties(datasets={name: df.to_dict(orient="records") for name, df in datasets.items()})
+    return chart.properties(
+        datasets={name: df.to_dict(orient="records") for name, df in datasets.items()}
+    )
 
 
 def _finish(chart: alt.TopLevelMixin, **props: Any) -> alt.TopLevelMixin:
     """Config and sizing: the width fits the container, the height is the chart's own (so that
     rows keep their height however long the legend or title)."""
-    return chart.properties(config=CONFIG, autosize={"type": "fit-x", "contains": "padding"}, **props)
+    return chart.properties(
+        config=CONFIG, autosize={"type": "fit-x", "contains": "padding"}, **props
+    )
 
 
 def _palette(n: int, colours: Sequence[str]) -> list[str]:
@@ -86,7 +127,9 @@ def _option_axis(**kw: Any) -> alt.Axis:
     """Option names on a y axis: long labels allowed, the status quo in bold."""
     return alt.Axis(
         labelLimit=380,
-        labelFontWeight=alt.ExprRef(f"indexof(datum.label, '{BASELINE_TEXT}') >= 0 ? 'bold' : 'normal'"),
+        labelFontWeight=alt.ExprRef(
+            f"indexof(datum.label, '{BASELINE_TEXT}') >= 0 ? 'bold' : 'normal'"
+        ),
         **kw,
     )
 
@@ -108,17 +151,24 @@ def _by_order() -> alt.EncodingSortField:
 
 
 # ------------------------------------------------------------------------ contributions
-def contribution_spec(criteria: tuple[str, ...], rows: int, baseline: bool, title: str) -> alt.TopLevelMixin:
+def contribution_spec(
+    criteria: tuple[str, ...], rows: int, baseline: bool, title: str
+) -> alt.TopLevelMixin:
     """Stacked horizontal bars from dataset ``contributions`` (and the rule from ``baseline``)."""
     bars = (
         alt.Chart(alt.NamedData(name="contributions"))
         .mark_bar()
         .encode(
             y=alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis()),
-            x=alt.X("sum(contribution):Q", title="Score (weighted sum of 0–1 values; 1 = best on every criterion)"),
+            x=alt.X(
+                "sum(contribution):Q",
+                title="Score (weighted sum of 0–1 values; 1 = best on every criterion)",
+            ),
             color=alt.Color(
                 "criterion:N",
-                scale=alt.Scale(domain=list(criteria), range=_palette(len(criteria), CRITERION_PALETTE)),
+                scale=alt.Scale(
+                    domain=list(criteria), range=_palette(len(criteria), CRITERION_PALETTE)
+                ),
                 legend=alt.Legend(title="Criterion", orient="right", symbolType="square"),
             ),
             order=alt.Order("criterion_order:Q"),
@@ -136,7 +186,10 @@ def contribution_spec(criteria: tuple[str, ...], rows: int, baseline: bool, titl
         layers.append(
             alt.Chart(alt.NamedData(name="baseline"))
             .mark_rule(strokeDash=[6, 4], color="#000000", strokeWidth=1.5)
-            .encode(x="score:Q", tooltip=[alt.Tooltip("score:Q", title="Status quo score", format=".3f")])
+            .encode(
+                x="score:Q",
+                tooltip=[alt.Tooltip("score:Q", title="Status quo score", format=".3f")],
+            )
         )
     return _finish(alt.layer(*layers), title=title, height=_height(rows))
 
@@ -160,10 +213,16 @@ def contribution_data(
     datasets = {"contributions": _ordered(contrib[cols], order)}
     if baseline_score is not None:
         datasets["baseline"] = pd.DataFrame({"score": [float(baseline_score)]})
-    return Prepared(contribution_spec, (tuple(criteria), len(order), baseline_score is not None, title), datasets)
+    return Prepared(
+        contribution_spec,
+        (tuple(criteria), len(order), baseline_score is not None, title),
+        datasets,
+    )
 
 
-def contribution_chart(contrib: pd.DataFrame, order: Sequence[str], criteria: Sequence[str], **kw: Any) -> alt.TopLevelMixin:
+def contribution_chart(
+    contrib: pd.DataFrame, order: Sequence[str], criteria: Sequence[str], **kw: Any
+) -> alt.TopLevelMixin:
     """See :func:`contribution_data`."""
     return contribution_data(contrib, order, criteria, **kw).chart()
 
@@ -182,13 +241,18 @@ def score_spec(rows: int, method: str, title: str) -> alt.TopLevelMixin:
                 scale=alt.Scale(domain=["Option", "Status quo"], range=[OKABE_ITO[0], "#555555"]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
-            tooltip=[alt.Tooltip("option:N", title="Option"), alt.Tooltip("score:Q", title="Score", format=".3f")],
+            tooltip=[
+                alt.Tooltip("option:N", title="Option"),
+                alt.Tooltip("score:Q", title="Score", format=".3f"),
+            ],
         )
     )
     return _finish(chart, title=title, height=_height(rows))
 
 
-def score_data(table: pd.DataFrame, *, method: str, title: str = "Score of each option") -> Prepared:
+def score_data(
+    table: pd.DataFrame, *, method: str, title: str = "Score of each option"
+) -> Prepared:
     """One bar per option with the method's own score (for methods that are not additive).
 
     ``table`` has ``option``, ``score`` and ``baseline`` columns, best first.
@@ -213,11 +277,18 @@ def slope_spec(profiles: tuple[str, ...], options: int, title: str) -> alt.TopLe
     label hides another.
     """
     last = len(profiles) - 1
-    x = alt.X("position:Q", axis=None, scale=alt.Scale(domain=[-1.3, last + 1.3]))
-    y = alt.Y("slot:Q", axis=None, scale=alt.Scale(reverse=True, domain=[-0.8, options + 0.5], nice=False, zero=False))
+    x = alt.X("position:Q", axis=None, scale=alt.Scale(domain=[-1.45, last + 1.45]))
+    y = alt.Y(
+        "slot:Q",
+        axis=None,
+        scale=alt.Scale(reverse=True, domain=[-0.8, options + 0.5], nice=False, zero=False),
+    )
     colour = alt.Color(
         "direction:N",
-        scale=alt.Scale(domain=["up", "down", "same"], range=[DIRECTION_COLOURS[d] for d in ("up", "down", "same")]),
+        scale=alt.Scale(
+            domain=["up", "down", "same"],
+            range=[DIRECTION_COLOURS[d] for d in ("up", "down", "same")],
+        ),
         legend=alt.Legend(
             title=f"From {profiles[0]} to {profiles[-1]} the option",
             labelExpr="{'up': 'moves up', 'down': 'moves down', 'same': 'keeps its rank'}[datum.label]",
@@ -232,25 +303,52 @@ def slope_spec(profiles: tuple[str, ...], options: int, title: str) -> alt.TopLe
         alt.Tooltip("shift:Q", title="Places gained"),
     ]
     base = alt.Chart(alt.NamedData(name="shift")).encode(x=x, y=y)
-    lines = base.mark_line(strokeWidth=2).encode(detail="option_id:N", color=colour, tooltip=tooltip)
+    lines = base.mark_line(strokeWidth=2).encode(
+        detail="option_id:N", color=colour, tooltip=tooltip
+    )
     points = base.mark_circle(size=50, opacity=1).encode(color=colour, tooltip=tooltip)
-    left = base.mark_text(align="right", dx=-9, fontSize=FONT_SIZE - 1, limit=420).encode(text="label:N", tooltip=tooltip).transform_filter("datum.position == 0")
-    right = base.mark_text(align="left", dx=9, fontSize=FONT_SIZE - 1, limit=420).encode(text="label:N", tooltip=tooltip).transform_filter(f"datum.position == {last}")
+    left = (
+        base.mark_text(align="right", dx=-9, fontSize=FONT_SIZE - 1, limit=330)
+        .encode(text="label:N", tooltip=tooltip)
+        .transform_filter("datum.position == 0")
+    )
+    right = (
+        base.mark_text(align="left", dx=9, fontSize=FONT_SIZE - 1, limit=330)
+        .encode(text="label:N", tooltip=tooltip)
+        .transform_filter(f"datum.position == {last}")
+    )
     headers = (
         alt.Chart(alt.NamedData(name="headers"))
         .mark_text(fontSize=FONT_SIZE + 1, fontWeight="bold", baseline="bottom")
-        .encode(x=x, y=alt.Y("slot:Q", scale=alt.Scale(reverse=True, domain=[-0.8, options + 0.5], nice=False, zero=False), axis=None), text="profile:N")
+        .encode(
+            x=x,
+            y=alt.Y(
+                "slot:Q",
+                scale=alt.Scale(reverse=True, domain=[-0.8, options + 0.5], nice=False, zero=False),
+                axis=None,
+            ),
+            text="profile:N",
+        )
     )
-    return _finish(alt.layer(lines, points, left, right, headers), title=title, height=22 * options + 50, padding={"left": 8, "right": 8, "top": 4, "bottom": 4})
+    return _finish(
+        alt.layer(lines, points, left, right, headers),
+        title=title,
+        height=22 * options + 50,
+        padding={"left": 8, "right": 8, "top": 4, "bottom": 4},
+    )
 
 
-def slope_data(shift: pd.DataFrame, *, title: str = "How the ranking shifts between the two profiles") -> Prepared:
+def slope_data(
+    shift: pd.DataFrame, *, title: str = "How the ranking shifts between the two profiles"
+) -> Prepared:
     """Rank under each profile joined by a line per option (rank 1 at the top).
 
     ``shift`` is :func:`policybench.views.rank_shift`. Lines are blue where the option moves
     up from the first profile to the last, vermilion where it moves down, grey otherwise.
     """
-    data = shift[["option_id", "option", "profile", "position", "rank", "shift", "direction"]].copy()
+    data = shift[
+        ["option_id", "option", "profile", "position", "rank", "shift", "direction"]
+    ].copy()
     catalog_order = {oid: k for k, oid in enumerate(dict.fromkeys(data["option_id"]))}
     data["_catalog"] = data["option_id"].map(catalog_order)
     data = data.sort_values(["position", "rank", "_catalog"], kind="stable")
@@ -258,8 +356,18 @@ def slope_data(shift: pd.DataFrame, *, title: str = "How the ranking shifts betw
     data["label"] = [f"{r}. {o}" for r, o in zip(data["rank"], data["option"], strict=True)]
     data = data.drop(columns="_catalog")
     profiles = tuple(dict.fromkeys(shift.sort_values("position", kind="stable")["profile"]))
-    headers = pd.DataFrame({"profile": list(profiles), "position": list(range(len(profiles))), "slot": [0.0] * len(profiles)})
-    return Prepared(slope_spec, (profiles, int(data["option_id"].nunique()), title), {"shift": data, "headers": headers})
+    headers = pd.DataFrame(
+        {
+            "profile": list(profiles),
+            "position": list(range(len(profiles))),
+            "slot": [0.0] * len(profiles),
+        }
+    )
+    return Prepared(
+        slope_spec,
+        (profiles, int(data["option_id"].nunique()), title),
+        {"shift": data, "headers": headers},
+    )
 
 
 def slope_chart(shift: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
@@ -268,7 +376,9 @@ def slope_chart(shift: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
 
 
 # ------------------------------------------------------------------------ head to head
-def head_to_head_spec(options: tuple[str, ...], criteria: tuple[str, ...], title: str) -> alt.TopLevelMixin:
+def head_to_head_spec(
+    options: tuple[str, ...], criteria: tuple[str, ...], title: str
+) -> alt.TopLevelMixin:
     """Grouped bars with low–high ranges from dataset ``h2h``."""
     colour = alt.Color(
         "option:N",
@@ -286,19 +396,35 @@ def head_to_head_spec(options: tuple[str, ...], criteria: tuple[str, ...], title
     ]
     base = alt.Chart(alt.NamedData(name="h2h"))
     bars = base.mark_bar(opacity=0.85).encode(
-        y=y, yOffset=offset,
-        x=alt.X("value:Q", title="Score on the 0–10 scale (for a cost criterion, higher is worse)", scale=alt.Scale(domain=[0, 10])),
-        color=colour, tooltip=tooltip,
+        y=y,
+        yOffset=offset,
+        x=alt.X(
+            "value:Q",
+            title="Score on the 0–10 scale (for a cost criterion, higher is worse)",
+            scale=alt.Scale(domain=[0, 10]),
+        ),
+        color=colour,
+        tooltip=tooltip,
     )
     ranges = base.mark_rule(color="#000000", strokeWidth=2).encode(
         y=alt.Y("criterion:N", sort=list(criteria), title=None, bandPosition=0.5),
         yOffset=alt.YOffset("option:N", sort=list(options), bandPosition=0.5),
-        x="low:Q", x2="high:Q", tooltip=tooltip,
+        x="low:Q",
+        x2="high:Q",
+        tooltip=tooltip,
     )
-    return _finish(alt.layer(bars, ranges), title=title, height=max(240, len(criteria) * (16 * len(options) + 14)))
+    return _finish(
+        alt.layer(bars, ranges),
+        title=title,
+        height=max(240, len(criteria) * (16 * len(options) + 14)),
+    )
 
 
-def head_to_head_data(h2h: pd.DataFrame, *, title: str = "Scores criterion by criterion; black lines show each score's range") -> Prepared:
+def head_to_head_data(
+    h2h: pd.DataFrame,
+    *,
+    title: str = "Scores criterion by criterion; black lines show each score's range",
+) -> Prepared:
     """Grouped horizontal bars of two or three options per criterion, with low–high ranges.
 
     ``h2h`` is :func:`policybench.views.head_to_head`.
@@ -318,29 +444,49 @@ def head_to_head_chart(h2h: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
 def tau_spec(labels: tuple[str, ...], title: str) -> alt.TopLevelMixin:
     """Heat map of Kendall's tau from dataset ``tau`` (fixed cell size, not stretched)."""
     base = alt.Chart(alt.NamedData(name="tau")).encode(
-        x=alt.X("a:N", sort=list(labels), title=None, axis=alt.Axis(labelAngle=0, labelLimit=150, orient="top", labelPadding=6, labelOverlap=False)),
+        x=alt.X(
+            "a:N",
+            sort=list(labels),
+            title=None,
+            axis=alt.Axis(
+                labelAngle=0, labelLimit=150, orient="top", labelPadding=6, labelOverlap=False
+            ),
+        ),
         y=alt.Y("b:N", sort=list(labels), title=None, axis=alt.Axis(labelLimit=220)),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("tau:Q", scale=alt.Scale(scheme="blues", domain=[-1, 1]), legend=alt.Legend(title="tau")),
-        tooltip=[alt.Tooltip("a:N", title="Method"), alt.Tooltip("b:N", title="Method"), alt.Tooltip("tau:Q", format=".2f")],
+        color=alt.Color(
+            "tau:Q", scale=alt.Scale(scheme="blues", domain=[-1, 1]), legend=alt.Legend(title="tau")
+        ),
+        tooltip=[
+            alt.Tooltip("a:N", title="Method"),
+            alt.Tooltip("b:N", title="Method"),
+            alt.Tooltip("tau:Q", format=".2f"),
+        ],
     )
     text = base.mark_text(fontSize=FONT_SIZE).encode(
         text=alt.Text("tau:Q", format=".2f"),
         color=alt.condition("datum.tau > 0.5", alt.value("#FFFFFF"), alt.value("#000000")),
     )
     return alt.layer(cells, text).properties(
-        config=CONFIG, title=title, width=alt.Step(150), height=alt.Step(44),
+        config=CONFIG,
+        title=title,
+        width=alt.Step(150),
+        height=alt.Step(44),
         autosize={"type": "pad", "contains": "padding"},
     )
 
 
-def tau_data(tau: pd.DataFrame, *, title: str = "Agreement between methods (Kendall's tau)") -> Prepared:
+def tau_data(
+    tau: pd.DataFrame, *, title: str = "Agreement between methods (Kendall's tau)"
+) -> Prepared:
     """Kendall's tau between every pair of methods; 1 = the same ranking, −1 = reversed.
 
     ``tau`` is :func:`policybench.views.tau_matrix`.
     """
-    return Prepared(tau_spec, (tuple(dict.fromkeys(tau["a"])), title), {"tau": tau[["a", "b", "tau"]]})
+    return Prepared(
+        tau_spec, (tuple(dict.fromkeys(tau["a"])), title), {"tau": tau[["a", "b", "tau"]]}
+    )
 
 
 def tau_heatmap(tau: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
@@ -349,7 +495,9 @@ def tau_heatmap(tau: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
 
 
 # ------------------------------------------------------------------------ sensitivity
-def sensitivity_spec(options: tuple[str, ...], criterion: str, breaks: bool, title: str) -> alt.TopLevelMixin:
+def sensitivity_spec(
+    options: tuple[str, ...], criterion: str, breaks: bool, title: str
+) -> alt.TopLevelMixin:
     """Score lines from dataset ``lines``, rules from ``breaks`` and ``now``."""
     colour = alt.Color(
         "option:N",
@@ -358,8 +506,10 @@ def sensitivity_spec(options: tuple[str, ...], criterion: str, breaks: bool, tit
         legend=alt.Legend(title="Option", orient="bottom", columns=2, labelLimit=480),
     )
     x = alt.X(
-        "weight:Q", title=f"Weight of “{criterion}” (share of all weights)",
-        axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]),
+        "weight:Q",
+        title=f"Weight of “{criterion}” (share of all weights)",
+        axis=alt.Axis(format="%"),
+        scale=alt.Scale(domain=[0, 1]),
     )
     layers: list[alt.Chart] = [
         alt.Chart(alt.NamedData(name="lines"))
@@ -382,7 +532,10 @@ def sensitivity_spec(options: tuple[str, ...], criterion: str, breaks: bool, tit
             .mark_rule(strokeDash=[5, 4], color="#D55E00", strokeWidth=2)
             .encode(
                 x="weight:Q",
-                tooltip=[alt.Tooltip("weight:Q", title="Break-even weight", format=".1%"), alt.Tooltip("label:N", title="First place")],
+                tooltip=[
+                    alt.Tooltip("weight:Q", title="Break-even weight", format=".1%"),
+                    alt.Tooltip("label:N", title="First place"),
+                ],
             )
         )
     now = alt.Chart(alt.NamedData(name="now"))
@@ -392,9 +545,9 @@ def sensitivity_spec(options: tuple[str, ...], criterion: str, breaks: bool, tit
         )
     )
     layers.append(
-        now.mark_text(align="left", dx=5, dy=8, fontSize=FONT_SIZE, color="#000000", baseline="top").encode(
-            x="weight:Q", y=alt.value(0), text="label:N"
-        )
+        now.mark_text(
+            align="left", dx=5, dy=8, fontSize=FONT_SIZE, color="#000000", baseline="top"
+        ).encode(x="weight:Q", y=alt.value(0), text="label:N")
     )
     return _finish(alt.layer(*layers), title=title, height=420)
 
@@ -435,37 +588,63 @@ def sensitivity_chart(lines: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
 
 
 # ------------------------------------------------------------------------ SMAA
+#: Above this many options the heat map drops the printed shares (cells get too narrow).
+ACCEPTABILITY_TEXT_MAX = 15
+
+
 def acceptability_spec(rows: int, title: str) -> alt.TopLevelMixin:
     """Heat map of rank acceptability from dataset ``acceptability``."""
     base = alt.Chart(alt.NamedData(name="acceptability")).encode(
-        x=alt.X("rank:O", title="Rank (1 = best)", axis=alt.Axis(labelAngle=0, orient="top")),
+        x=alt.X(
+            "rank:O",
+            title="Rank (1 = best)",
+            axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=True),
+        ),
         y=alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis()),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
-            "share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]),
-            legend=alt.Legend(title="Share of samples", format="%", orient="bottom"),
+            "share:Q",
+            scale=alt.Scale(scheme="blues", domain=[0, 1], type="sqrt"),
+            legend=alt.Legend(
+                title="Share of samples", format="%", orient="right", values=[0, 0.05, 0.25, 0.5, 1]
+            ),
         ),
-        tooltip=[alt.Tooltip("option:N", title="Option"), alt.Tooltip("rank:O", title="Rank"), alt.Tooltip("share:Q", title="Share", format=".1%")],
+        tooltip=[
+            alt.Tooltip("option:N", title="Option"),
+            alt.Tooltip("rank:O", title="Rank"),
+            alt.Tooltip("share:Q", title="Share", format=".1%"),
+        ],
     )
-    text = (
-        base.mark_text(fontSize=FONT_SIZE - 1)
-        .encode(
-            text=alt.Text("share:Q", format=".0%"),
-            color=alt.condition("datum.share > 0.5", alt.value("#FFFFFF"), alt.value("#000000")),
+    layers: list[alt.Chart] = [cells]
+    if rows <= ACCEPTABILITY_TEXT_MAX:
+        layers.append(
+            base.mark_text(fontSize=FONT_SIZE - 1)
+            .encode(
+                text=alt.Text("share:Q", format=".0%"),
+                color=alt.condition(
+                    "datum.share > 0.3", alt.value("#FFFFFF"), alt.value("#000000")
+                ),
+            )
+            .transform_filter("datum.share >= 0.05")
         )
-        .transform_filter("datum.share >= 0.05")
-    )
-    return _finish(alt.layer(cells, text), title=title, height=_height(rows))
+    return _finish(alt.layer(*layers), title=title, height=_height(rows))
 
 
-def acceptability_data(acc: pd.DataFrame, order: Sequence[str], *, title: str = "How often each option takes each rank") -> Prepared:
+def acceptability_data(
+    acc: pd.DataFrame, order: Sequence[str], *, title: str = "How often each option takes each rank"
+) -> Prepared:
     """Rank acceptability: share of samples in which each option takes each rank.
 
     ``acc`` has ``option``, ``rank`` (1…N) and ``share`` (0–1); ``order`` lists option labels
-    top to bottom. Shares of 5 % or more are printed in the cells.
+    top to bottom. Shares of 5 % or more are printed in the cells when there are at most
+    :data:`ACCEPTABILITY_TEXT_MAX` options (the tooltip gives every share).
     """
-    return Prepared(acceptability_spec, (len(order), title), {"acceptability": _ordered(acc[["option", "rank", "share"]], order)})
+    return Prepared(
+        acceptability_spec,
+        (len(order), title),
+        {"acceptability": _ordered(acc[["option", "rank", "share"]], order)},
+    )
 
 
 def acceptability_heatmap(acc: pd.DataFrame, order: Sequence[str], **kw: Any) -> alt.TopLevelMixin:
@@ -479,17 +658,28 @@ def first_rank_spec(rows: int, title: str) -> alt.TopLevelMixin:
     y = alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis())
     bars = base.mark_bar(color=OKABE_ITO[0]).encode(
         y=y,
-        x=alt.X("share:Q", title="Share of samples in which it ranks first", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip("option:N", title="Option"), alt.Tooltip("share:Q", title="Ranked first", format=".1%")],
+        x=alt.X(
+            "share:Q", title="Share of samples in which it ranks first", axis=alt.Axis(format="%")
+        ),
+        tooltip=[
+            alt.Tooltip("option:N", title="Option"),
+            alt.Tooltip("share:Q", title="Ranked first", format=".1%"),
+        ],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(y=y, x="share:Q", text=alt.Text("share:Q", format=".1%"))
+    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(
+        y=y, x="share:Q", text=alt.Text("share:Q", format=".1%")
+    )
     return _finish(alt.layer(bars, text), title=title, height=_height(rows))
 
 
-def first_rank_data(first: pd.DataFrame, *, title: str = "Chance of being ranked first") -> Prepared:
+def first_rank_data(
+    first: pd.DataFrame, *, title: str = "Chance of being ranked first"
+) -> Prepared:
     """Bars of each option's share of samples ranked first (``option``, ``share``), largest
     first; options never first are left out."""
-    data = first[first["share"] > 0].sort_values("share", ascending=False, kind="stable")[["option", "share"]]
+    data = first[first["share"] > 0].sort_values("share", ascending=False, kind="stable")[
+        ["option", "share"]
+    ]
     data = _ordered(data, list(data["option"]))
     return Prepared(first_rank_spec, (len(data), title), {"first": data})
 

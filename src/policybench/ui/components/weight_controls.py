@@ -1,0 +1,108 @@
+"""The weight controls in the sidebar: preset, method, reset, and one slider per criterion.
+
+Owns the widget keys ``pb.preset_picker``, ``pb.method_picker`` and ``pb.w.<criterion id>``;
+the canonical values live in :mod:`policybench.ui.state`. Each slider shows its normalised
+share beside it; all-zero weights get a message here, beside the sliders.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from policybench import mcda, views
+from policybench.catalog import Catalog
+from policybench.ui import state
+from policybench.ui.components.text import md_escape
+
+ZERO_MESSAGE = "All weights are zero: move at least one slider above 0 to rank the options."
+
+
+def _on_slider(catalog: Catalog) -> None:
+    weights = {
+        cid: float(st.session_state.get(state.SLIDER + cid, w))
+        for cid, w in state.current_weights().items()
+    }
+    st.session_state[state.WEIGHTS] = weights
+    preset = state.matching_preset(catalog, weights)
+    st.session_state[state.PRESET] = preset
+    st.session_state[state.PRESET_PICKER] = preset
+
+
+def _on_preset(catalog: Catalog) -> None:
+    chosen = st.session_state.get(state.PRESET_PICKER, state.CUSTOM)
+    if chosen == state.CUSTOM or chosen not in catalog.presets_by_id:
+        st.session_state[state.PRESET] = state.CUSTOM
+        return
+    state.set_weights(catalog, state.preset_weights(catalog, chosen))
+
+
+def _on_method() -> None:
+    state.set_method(str(st.session_state.get(state.METHOD_PICKER, state.DEFAULT_METHOD)))
+
+
+def _seed(key: str, value: object) -> None:
+    """Give a widget its value from the canonical state when it has none (first draw, or
+    after a page without it)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def show(
+    catalog: Catalog, *, where: st.delta_generator.DeltaGenerator | None = None
+) -> tuple[dict[str, float], str]:
+    """Draw the controls (in the sidebar by default); return ``(weights, method)``."""
+    box = where if where is not None else st.sidebar
+    presets = [state.CUSTOM, *(p.id for p in catalog.presets)]
+    _seed(state.PRESET_PICKER, st.session_state.get(state.PRESET, state.CUSTOM))
+    _seed(state.METHOD_PICKER, state.current_method())
+    names = {p.id: p.name for p in catalog.presets}
+    box.header("Weights", anchor=False)
+    box.selectbox(
+        "Perspective (preset)",
+        presets,
+        key=state.PRESET_PICKER,
+        format_func=lambda p: "Custom weights" if p == state.CUSTOM else names.get(p, p),
+        on_change=_on_preset,
+        args=(catalog,),
+        help="Ready-made weights from one capital's point of view; moving a slider makes them your own.",
+    )
+    box.selectbox(
+        "Method",
+        list(mcda.METHODS),
+        key=state.METHOD_PICKER,
+        format_func=views.method_label,
+        on_change=_on_method,
+        help="How scores on the criteria are combined. The weighted sum on the 0–10 scales is the default.",
+    )
+    weights = state.current_weights()
+    shares = views.weight_shares(weights, catalog.criterion_ids)
+    if shares is None:
+        box.warning(ZERO_MESSAGE)
+    top = state.slider_max(catalog)
+    step = state.slider_step(catalog)
+    for crit in catalog.criteria:
+        key = state.SLIDER + crit.id
+        _seed(key, weights.get(crit.id, top / 2))
+        left, right = box.columns([4, 1.35], vertical_alignment="bottom", gap="small")
+        cost = " A higher score on it is worse (a cost)." if crit.direction == "cost" else ""
+        left.slider(
+            crit.name,
+            min_value=0.0,
+            max_value=top,
+            step=step,
+            key=key,
+            on_change=_on_slider,
+            args=(catalog,),
+            format="%g",
+            help=md_escape(crit.description) + cost,
+        )
+        right.markdown(f"**{views.share_label(None if shares is None else shares[crit.id])}**")
+    box.button(
+        "Reset to equal weights",
+        on_click=state.reset,
+        args=(catalog,),
+        width="stretch",
+        help="Every criterion at the same weight, weighted-sum method.",
+    )
+    state.sync_url(catalog)
+    return state.current_weights(), state.current_method()

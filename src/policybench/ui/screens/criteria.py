@@ -1,0 +1,58 @@
+"""Criteria: what each criterion means, which way it points, what its scale levels say, and
+the passages of the sources that motivate it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from policybench import views
+from policybench.ui import state
+from policybench.ui.components.errors import guarded
+from policybench.ui.components.text import md_escape, note, show_quote
+
+DIRECTION = {
+    "benefit": "Benefit: a higher score is better.",
+    "cost": "Cost: a higher score is worse, so it counts against an option.",
+}
+
+
+@guarded
+def body() -> None:
+    loaded = state.load_catalog()
+    if loaded.catalog is None:
+        st.rerun(scope="app")
+    catalog = loaded.catalog
+    overview = pd.DataFrame(
+        {
+            "Criterion": [c.name for c in catalog.criteria],
+            "Cluster": [views.cluster_label(c.cluster) for c in catalog.criteria],
+            "Direction": [c.direction for c in catalog.criteria],
+        }
+    )
+    st.dataframe(overview, hide_index=True, width="content")
+    for crit in catalog.criteria:
+        with st.container(border=True):
+            st.header(md_escape(crit.name), anchor=False)
+            st.markdown(
+                f"**Cluster:** {md_escape(views.cluster_label(crit.cluster))} · "
+                f"**Direction:** {DIRECTION[crit.direction]}"
+            )
+            st.markdown(md_escape(crit.description))
+            st.markdown("**What the scale levels mean** (scores run from 0 to 10)")
+            st.markdown(
+                "\n".join(f"- **{k:g}**: {md_escape(crit.levels[k])}" for k in sorted(crit.levels))
+            )
+            st.markdown("**Why the sources weigh it**")
+            for quote in crit.quotes:
+                show_quote(catalog, quote)
+
+
+def main() -> None:
+    st.title("The criteria", anchor=False)
+    note("Every option is scored 0–10 on each of these criteria, on the anchored scales below.")
+    body()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,483 @@
+"""Facilitate (the facilitator's page): create a workshop, invite, watch the submissions
+arrive, run the round, export.
+
+- **Create** a workshop (title, the options and criteria in play, a passphrase typed twice)
+  or **sign in** to one with its join code and passphrase (wrong passphrases are
+  rate-limited by the store). The handle that proves the passphrase was checked lives in
+  this browser session only: after a reload or a server restart, sign in again.
+- **Invite**: the join link (``<base URL>/workshop?code=...``) and a QR code large enough for
+  a projector.
+- **Run the round**: lock (submissions freeze), reopen, reveal (participants see the group's
+  result), close.
+- **Monitor** (a fragment that refreshes every few seconds): how many have submitted, the
+  group's ranking by the chosen combination, Kendall's W in words, the spread of each
+  criterion's weights with the reasons given (most contested first), the criterion that
+  drives the disagreement, each participant against the group (anonymous unless "show
+  names" is ticked), and SMAA over the room's range of weights. Every number comes from
+  :mod:`policybench.workshop_views`.
+- **Export** the whole workshop as CSV, Excel, Markdown or HTML, built by
+  :func:`policybench.export.workshop.workshop_report` (the same as ``policybench export
+  --workshop``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from policybench import workshop_views as wv
+from policybench.catalog import Catalog
+from policybench.errors import PolicybenchError
+from policybench.export.report import utc_timestamp
+from policybench.export.workshop import missing_from_catalog, workshop_report
+from policybench.store import Facilitator, Workshop
+from policybench.store.schema import TITLE_MAX
+from policybench.store.workshops import PASSPHRASE_MIN, format_code
+from policybench.ui import state
+from policybench.ui.components import workshop_common as common
+from policybench.ui.components.errors import guarded, show_exception
+from policybench.ui.components.text import md_escape, note
+
+HANDLE = "pb.fac.handle"
+FLASH = "pb.fac.flash"
+COMBINATION = "pb.fac.combination"
+NAMES = "pb.fac.names"
+BASE = "pb.fac.base"
+CONFIRM_CLOSE = "pb.fac.confirm_close"
+EXPORT = "pb.fac.export"
+REFRESH_S = 3
+PAGE = "facilitate"
+FORMATS = {
+    "csv": ("CSV", "text/csv"),
+    "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "markdown": ("Markdown", "text/markdown"),
+    "html": ("HTML report", "text/html"),
+}
+EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "markdown": "md", "html": "html"}
+ACTIONS = {
+    "lock": ("Lock the round", frozenset({"open"}), "Submissions are frozen."),
+    "reopen": ("Reopen", frozenset({"locked"}), "The round is open again."),
+    "reveal": ("Reveal the result", frozenset({"locked"}), "Participants now see the group's result."),
+}
+
+
+# ------------------------------------------------------------------------------ cached maths
+@st.cache_data(max_entries=64, show_spinner=False)
+def _view(
+    _catalog: Catalog,
+    fingerprint: str,
+    options: tuple[str, ...],
+    criteria: tuple[str, ...],
+    submissions: tuple[tuple[str, tuple[tuple[str, float], ...], tuple[tuple[str, str], ...]], ...],
+    combination: str,
+    show_names: bool,
+) -> wv.GroupView:
+    return wv.group_view(
+        _catalog,
+        options,
+        criteria,
+        [dict(w) for _, w, _ in submissions],
+        names=[n for n, _, _ in submissions],
+        reasons=[dict(r) for _, _, r in submissions],
+        combination=combination,
+        show_names=show_names,
+    )
+
+
+# ------------------------------------------------------------------------------ signed out
+def _create(catalog: Catalog, s: common.Store) -> None:
+    options = {o.id: wv.fold(o.title) for o in catalog.options}
+    criteria = {c.id: wv.fold(c.name) for c in catalog.criteria}
+    with st.form("pb.fac.create_form"):
+        title = st.text_input("Title", max_chars=TITLE_MAX, placeholder="e.g. Trilateral seminar")
+        chosen_options = st.multiselect(
+            "Options in play",
+            list(options),
+            default=list(options),
+            format_func=options.__getitem__,
+            help="At least two. All of the catalog's options unless you remove some.",
+        )
+        chosen_criteria = st.multiselect(
+            "Criteria in play",
+            list(criteria),
+            default=list(criteria),
+            format_func=criteria.__getitem__,
+            help="At least two. Participants weight these.",
+        )
+        first = st.text_input(
+            "Passphrase",
+            type="password",
+            help=f"At least {PASSPHRASE_MIN} characters; you need it to sign in again. It is stored hashed.",
+        )
+        second = st.text_input("Passphrase again", type="password")
+        go = st.form_submit_button("Create the workshop", type="primary")
+    if not go:
+        return
+    if first != second:
+        st.error("The two passphrases differ: type the same passphrase twice.")
+        return
+    if len(first) < PASSPHRASE_MIN:
+        st.error(f"The passphrase is too short: use at least {PASSPHRASE_MIN} characters.")
+        return
+    handle, err = common.attempt(
+        lambda: s.workshops.create(
+            title,
+            options=chosen_options,
+            criteria=chosen_criteria,
+            passphrase=first,
+            catalog=catalog,
+        )
+    )
+    if err is not None or handle is None:
+        common.show_error(err or RuntimeError("not created"))
+        return
+    _signed_in(handle, "The workshop is open: invite the participants with the link below.")
+
+
+def _sign_in(s: common.Store) -> None:
+    with st.form("pb.fac.sign_in_form"):
+        code = st.text_input(
+            "Join code",
+            value=str(st.query_params.get("code", "")),
+            max_chars=64,
+            placeholder="ABCD-EFGH-JKMNP",
+        )
+        passphrase = st.text_input("Passphrase", type="password")
+        go = st.form_submit_button("Sign in", type="primary")
+    if not go:
+        return
+    handle, err = common.attempt(
+        lambda: s.workshops.verify_facilitator(code, passphrase, client=common.client())
+    )
+    if err is not None or handle is None:
+        common.show_error(err or RuntimeError("not signed in"))
+        return
+    _signed_in(handle, "Signed in.")
+
+
+def _signed_in(handle: Facilitator, message: str) -> None:
+    st.session_state[HANDLE] = handle
+    st.session_state[FLASH] = message
+    st.session_state.pop(EXPORT, None)
+    st.query_params["code"] = handle.code
+    st.rerun()
+
+
+# ------------------------------------------------------------------------------ signed in
+def _invite(shop: Workshop) -> None:
+    st.header("Invite the participants", anchor=False)
+    st.session_state.setdefault(BASE, wv.app_base(common.page_url(), PAGE))
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(f"Join code: {md_escape(format_code(shop.code))}", anchor=False)
+        base = st.text_input(
+            "The app's address, as participants reach it",
+            key=BASE,
+            help="Change it when participants reach this server by another name or address "
+            "(e.g. the laptop's address on the room's network).",
+        )
+        link = wv.join_link(base, shop.code)
+        st.code(link, language=None, wrap_lines=True)
+        note(
+            "Anyone with this link or code can join while the round is open: share it with "
+            "the room only. Each participant then gets a personal link of their own."
+        )
+    with right:
+        st.image(
+            common.qr_png(link),
+            width=370,
+            output_format="PNG",
+            alt="QR code of the join link shown beside it",
+        )
+        note("Scan to join (the QR code holds the link on the left).")
+
+
+def _round(s: common.Store, handle: Facilitator, shop: Workshop) -> None:
+    st.header("Run the round", anchor=False)
+    note(md_escape(wv.state_text(shop.state)))
+    cols = st.columns(4, vertical_alignment="bottom")
+    for col, (action, (label, allowed, done)) in zip(cols, ACTIONS.items(), strict=False):
+        if col.button(
+            label, key=f"pb.fac.{action}", disabled=shop.state not in allowed, width="stretch"
+        ):
+            _transition(s, handle, action, done)
+    with cols[3]:
+        sure = st.checkbox(
+            "Close for good", key=CONFIRM_CLOSE, disabled=shop.state == "closed"
+        )
+        if st.button(
+            "Close the workshop",
+            key="pb.fac.close",
+            disabled=shop.state == "closed" or not sure,
+            width="stretch",
+        ):
+            _transition(s, handle, "close", "The workshop is closed.")
+
+
+def _transition(s: common.Store, handle: Facilitator, action: str, done: str) -> None:
+    _, err = common.attempt(lambda: getattr(s.workshops, action)(handle))
+    if err is not None:
+        common.show_error(err)
+        return
+    st.session_state[FLASH] = done
+    st.rerun()
+
+
+def _percent(label: str, help: str | None = None) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="percent", help=help)
+
+
+@st.fragment(run_every=REFRESH_S)
+def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
+    s = common.store()
+    st.header("The room so far", anchor=False)
+    subs, err = common.attempt(lambda: s.workshops.submissions(handle))
+    people, err2 = common.attempt(lambda: s.workshops.participants(handle))
+    if err is not None or err2 is not None or subs is None or people is None:
+        common.show_error(err or err2 or RuntimeError("no submissions"))
+        return
+    a, b, c = st.columns(3)
+    a.metric("Submissions", len(subs))
+    b.metric("Joined", len(people))
+    c.metric("Refreshes every", f"{REFRESH_S} s")
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    combination = left.selectbox(
+        "Group ranking by",
+        list(wv.COMBINATIONS),
+        key=COMBINATION,
+        format_func=wv.COMBINATIONS.__getitem__,
+        help="Combine everyone's weights and rank under them, or combine everyone's own rankings.",
+    )
+    show_names = right.checkbox(
+        "Show names",
+        key=NAMES,
+        help="Participants are numbered in the order they joined; tick to show their display "
+        "names instead (not on a shared screen without their consent).",
+    )
+    if not subs:
+        st.info("No submissions yet: the results appear here as they arrive.")
+        return
+    try:
+        view = _view(
+            catalog,
+            catalog.fingerprint,
+            shop.options,
+            shop.criteria,
+            wv.submissions_key(
+                [x.weights for x in subs], [x.display_name for x in subs], [x.reasons for x in subs]
+            ),
+            str(combination),
+            bool(show_names),
+        )
+    except PolicybenchError as exc:
+        common.show_error(exc)
+        return
+
+    st.subheader("Group ranking", anchor=False)
+    st.markdown(f"**{md_escape(view.headline)}**")
+    note(
+        f"{md_escape(wv.COMBINATIONS[view.combination])}, over {view.participants} "
+        f"submission{'s' if view.participants != 1 else ''}; each person's ranking is the "
+        "weighted sum on the criteria's 0–10 scales."
+    )
+    st.dataframe(
+        view.ranking,
+        hide_index=True,
+        column_order=["rank", "option", "value"],
+        column_config={
+            "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
+            "option": st.column_config.TextColumn("Option", width="large"),
+            "value": st.column_config.NumberColumn(view.value_label, format="%.3f"),
+        },
+        height=min(35 * (len(view.ranking) + 1) + 3, 600),
+        key="pb.fac.ranking",
+    )
+
+    st.subheader("Agreement", anchor=False)
+    st.markdown(md_escape(view.agreement))
+    if view.driver:
+        st.markdown(md_escape(view.driver))
+
+    st.subheader("Where the room disagrees", anchor=False)
+    note("Each criterion's weight across the participants (shares of each one's total), most contested first.")
+    st.dataframe(
+        view.spread,
+        hide_index=True,
+        column_order=["criterion", "group_weight", "mean", "std", "min", "max", "reasons"],
+        column_config={
+            "criterion": st.column_config.TextColumn("Criterion", width="medium"),
+            "group_weight": _percent("Group weight"),
+            "mean": _percent("Mean"),
+            "std": _percent("Spread (sd)", "Standard deviation of the participants' weights"),
+            "min": _percent("Lowest"),
+            "max": _percent("Highest"),
+            "reasons": st.column_config.TextColumn(
+                "Reasons given (first words)", width="large", help="Every reason in full below"
+            ),
+        },
+        key="pb.fac.spread",
+    )
+    if view.reasons:
+        with st.expander(f"Every reason in full ({len(view.reasons)})"):
+            current = None
+            for criterion, who, text in view.reasons:
+                if criterion != current:
+                    st.markdown(f"**{md_escape(criterion)}**")
+                    current = criterion
+                st.markdown(f"- {md_escape(who)}: {md_escape(text)}")
+
+    st.subheader("Each participant against the group", anchor=False)
+    note(
+        "Kendall's tau between each participant's ranking and the group's (1 the same order, "
+        "−1 the reverse), their first choice, and where they put the group's first."
+    )
+    st.dataframe(
+        view.versus,
+        hide_index=True,
+        column_config={
+            "participant": st.column_config.TextColumn("Participant", width="medium"),
+            "tau": st.column_config.NumberColumn("Agreement with the group (τ)", format="%.2f"),
+            "first_choice": st.column_config.TextColumn("Their first choice", width="large"),
+            "group_first_at": st.column_config.NumberColumn(
+                "Group's first is their no.", format="%d"
+            ),
+        },
+        key="pb.fac.versus",
+    )
+    with st.expander("Every participant's rank of every option"):
+        st.dataframe(
+            view.ranks,
+            hide_index=True,
+            column_config={
+                "option": st.column_config.TextColumn("Option", width="large"),
+                "group": st.column_config.NumberColumn("Group", format="%d"),
+            },
+            key="pb.fac.ranks",
+        )
+
+    if view.smaa is not None:
+        st.subheader("Which options stay on top across the room's weights (SMAA)", anchor=False)
+        note(md_escape(view.smaa_note))
+        st.dataframe(
+            view.smaa,
+            hide_index=True,
+            column_config={
+                "option": st.column_config.TextColumn("Option", width="large"),
+                "first": st.column_config.ProgressColumn(
+                    "Ranked first", format="percent", min_value=0.0, max_value=1.0
+                ),
+                "top3": st.column_config.ProgressColumn(
+                    "In the top 3", format="percent", min_value=0.0, max_value=1.0
+                ),
+                "expected_rank": st.column_config.NumberColumn("Expected rank", format="%.1f"),
+            },
+            height=min(35 * (len(view.smaa) + 1) + 3, 600),
+            key="pb.fac.smaa",
+        )
+
+
+def _export(catalog: Catalog, s: common.Store, handle: Facilitator, shop: Workshop) -> None:
+    st.header("Export the results", anchor=False)
+    combination = str(st.session_state.get(COMBINATION, "mean"))
+    names = bool(st.session_state.get(NAMES, False))
+    combine = combination if combination in wv.WEIGHT_RULES else "mean"
+    ranking_rule = combination if combination in wv.RANKING_RULES else "borda"
+    note(
+        f"The whole workshop, with weights combined by the {combine} and rankings by "
+        f"{ranking_rule}; participants are {'named' if names else 'numbered'} as on screen. "
+        "CSV holds the comparison table alone; Excel, Markdown and HTML add the group's "
+        "result, the quotes and the stamp."
+    )
+    if st.button("Prepare the export files", key="pb.fac.prepare"):
+        subs, err = common.attempt(lambda: s.workshops.submissions(handle))
+        if err is not None or subs is None:
+            common.show_error(err or RuntimeError("no submissions"))
+            return
+        try:
+            with st.spinner("Preparing the files…"):
+                from policybench.export import writers
+
+                report = workshop_report(
+                    catalog, shop, subs, names=names, combine=combine, ranking_rule=ranking_rule
+                )
+                files = {fmt: writers.render(fmt, report) for fmt in FORMATS}
+        except Exception as exc:  # a message beside the button, never a traceback
+            show_exception(exc, "workshop export")
+            return
+        st.session_state[EXPORT] = (utc_timestamp(), len(subs), files)
+    prepared = st.session_state.get(EXPORT)
+    if not prepared:
+        return
+    stamp, count, files = prepared
+    note(f"Prepared at {md_escape(stamp)} from {count} submission{'s' if count != 1 else ''}.")
+    day = stamp[:10]
+    cols = st.columns(len(FORMATS))
+    for col, (fmt, (label, mime)) in zip(cols, FORMATS.items(), strict=True):
+        col.download_button(
+            f"Download {label}",
+            data=files[fmt],
+            file_name=f"policybench-workshop-{day}.{EXTENSIONS[fmt]}",
+            mime=mime,
+            key=f"pb.fac.download.{fmt}",
+            on_click="ignore",
+        )
+
+
+def _dashboard(catalog: Catalog, s: common.Store, handle: Facilitator) -> None:
+    shop, err = common.attempt(lambda: s.workshops.get(handle.code))
+    if err is not None or shop is None:
+        common.show_error(err or RuntimeError("no workshop"))
+        return
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        st.success(md_escape(flash))
+    st.subheader(md_escape(shop.title), anchor=False)
+    missing = missing_from_catalog(catalog, shop)
+    if missing:
+        st.error(
+            "This workshop uses options or criteria that this app's catalog does not have: "
+            + md_escape(", ".join(missing))
+            + ". Serve it with the catalog it was created on."
+        )
+        return
+    if st.sidebar.button("Sign out of this workshop", key="pb.fac.sign_out"):
+        for key in (HANDLE, EXPORT, CONFIRM_CLOSE):
+            st.session_state.pop(key, None)
+        st.rerun()
+    _invite(shop)
+    st.divider()
+    _round(s, handle, shop)
+    st.divider()
+    _monitor(catalog, handle, shop)
+    st.divider()
+    _export(catalog, s, handle, shop)
+
+
+@guarded
+def body() -> None:
+    loaded = state.load_catalog()
+    if loaded.catalog is None:
+        st.rerun(scope="app")
+    catalog = loaded.catalog
+    s = common.store()
+    handle = st.session_state.get(HANDLE)
+    if isinstance(handle, Facilitator):
+        _dashboard(catalog, s, handle)
+        return
+    note(
+        "Create a workshop for the room, or sign in to one you created with its join code "
+        "and passphrase."
+    )
+    create, sign_in = st.tabs(["Create a workshop", "Sign in"])
+    with create:
+        _create(catalog, s)
+    with sign_in:
+        _sign_in(s)
+
+
+def main() -> None:
+    st.title("Facilitate a workshop", anchor=False)
+    body()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Rank (the landing page): weights in, ranking out, with why each option scores as it does.
+
+The sidebar holds the weight controls; the main area shows the ranking as a table (with
+arrows for how each option moved since the last change, or against a chosen preset) and as
+bars stacked by each criterion's weighted contribution. The whole body is one fragment, so a
+slider change reruns only this page's body.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from policybench import views
+from policybench.export import charts
+from policybench.ui import state
+from policybench.ui.components import chart, ranking_table, weight_controls
+from policybench.ui.components.errors import guarded
+from policybench.ui.components.text import md_escape, note
+
+PREVIOUS = "previous"
+COMPARE_KEY = "pb.rank.compare"
+GROUPS_KEY = "pb.rank.groups"
+
+
+@st.fragment
+@guarded
+def body() -> None:
+    loaded = state.load_catalog()
+    if loaded.catalog is None:
+        st.rerun(scope="app")
+    catalog = loaded.catalog
+    weights, method = weight_controls.show(catalog)
+    if views.all_zero(weights):
+        st.warning(weight_controls.ZERO_MESSAGE)
+        return
+    ranked = state.rank(catalog, weights, method)
+    previous = state.previous_ranks((state.key_of(weights), method), ranked.ranks)
+
+    names = {g.id: g.name for g in catalog.groups}
+    groups = st.pills(
+        "Groups shown",
+        list(names),
+        selection_mode="multi",
+        default=list(names),
+        format_func=lambda g: names[g],
+        key=GROUPS_KEY,
+        help="Hide or show the packages the options belong to. Ranks stay those among all options.",
+    )
+    presets = {p.id: p.name for p in catalog.presets}
+    versus = st.columns([2, 3])[0].selectbox(
+        "Arrows compare with",
+        [PREVIOUS, *presets],
+        format_func=lambda p: (
+            "the ranking before the last change" if p == PREVIOUS else f"the {presets[p]} preset"
+        ),
+        key=COMPARE_KEY,
+    )
+    if versus == PREVIOUS:
+        reference = previous
+    else:
+        reference = state.rank(catalog, state.preset_weights(catalog, versus), method).ranks
+
+    for caveat in ranked.notes:
+        st.info(md_escape(caveat))
+    st.markdown(md_escape(ranking_table.headline(ranked)))
+
+    table = views.filter_groups(views.with_movement(ranked, reference), groups or [])
+    if table.empty:
+        st.info("No group is selected: pick at least one above to see its options.")
+        return
+    shown = list(table["option"])
+    if ranked.contributions is not None:
+        criteria = [views.criterion_label(catalog, c) for c in catalog.criterion_ids]
+        baseline = table.loc[table["baseline"], "score"]
+        prepared = charts.contribution_data(
+            ranked.contributions,
+            shown,
+            criteria,
+            baseline_score=float(baseline.iloc[0]) if len(baseline) else None,
+        )
+    else:
+        note(
+            "Contributions per criterion are shown for the additive model only (weighted sum "
+            "on the 0–10 scales); this chart shows the method's own score."
+        )
+        prepared = charts.score_data(table, method=views.method_label(method))
+    chart.show(prepared)
+    ranking_table.show(table, ranked)
+
+
+def main() -> None:
+    st.title("Rank the options", anchor=False)
+    note(
+        "Set how much each criterion matters with the sliders on the left (or pick a "
+        "perspective). The ranking updates at once; open Evidence to see why each option "
+        "scores as it does, Robustness to see how firm the top of the ranking is."
+    )
+    body()
+
+
+if __name__ == "__main__":
+    main()

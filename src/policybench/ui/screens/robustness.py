@@ -1,0 +1,296 @@
+"""Robustness: how firm is the ranking under the current weights?
+
+- One-way sensitivity: one criterion's weight from 0 to 100 % (the others in proportion), with
+  the weights at which first place changes hands and the current weight marked.
+- Stability intervals: per criterion, how far its weight can move before the top changes.
+- What would it take: the nearest weights that put a chosen option first, as a before/after
+  of the sliders, with a button that applies them.
+- SMAA: rank acceptability over many sampled weights (and, if asked, scores within their
+  ranges), with a progress bar; runs on request.
+
+Methods that the engine solves exactly (weighted sum, weighted product, PROMETHEE II) update
+live; for TOPSIS and VIKOR the slower searches run when asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from policybench import views
+from policybench.catalog import Catalog, to_problem
+from policybench.export import charts
+from policybench.ui import state
+from policybench.ui.components import chart, weight_controls
+from policybench.ui.components.errors import guarded
+from policybench.ui.components.text import md_escape, note
+
+EXACT = frozenset({"wsm", "wpm", "promethee2"})
+CRITERION_KEY = "pb.robust.criterion"
+OPTION_KEY = "pb.robust.option"
+SAMPLES_KEY = "pb.robust.samples"
+UNCERTAIN_KEY = "pb.robust.uncertain"
+REQUESTED = "pb.robust.requested"
+SMAA_RESULTS = "pb.robust.smaa"
+KEEP_RESULTS = 4
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _sensitivity(
+    _catalog: Catalog, fp: str, weights: tuple[tuple[str, float], ...], method: str, criterion: str
+) -> views.Sensitivity:
+    return views.sensitivity(_catalog, dict(weights), method, criterion)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _stability(
+    _catalog: Catalog, fp: str, weights: tuple[tuple[str, float], ...], method: str
+) -> pd.DataFrame:
+    return views.stability_table(_catalog, dict(weights), method)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _what_it_takes(
+    _catalog: Catalog,
+    fp: str,
+    weights: tuple[tuple[str, float], ...],
+    method: str,
+    option: str,
+    top: float,
+    step: float,
+) -> views.WhatItTakes:
+    return views.what_it_takes(_catalog, dict(weights), method, option, maximum=top, step=step)
+
+
+def _on_demand(label: str, key: tuple[Any, ...], method: str, compute: Callable[[], Any]) -> Any:
+    """Compute now for exact methods (or once asked); otherwise offer a button."""
+    requested: set[tuple[Any, ...]] = st.session_state.setdefault(REQUESTED, set())
+    if method not in EXACT and key not in requested:
+        if not st.button(label, key=f"pb.robust.ask.{key[0]}"):
+            note(
+                f"For {views.method_label(method)} this is a numerical search that takes a few seconds."
+            )
+            return None
+        requested.add(key)
+    with st.spinner("Working…"):
+        return compute()
+
+
+def _sensitivity_section(catalog: Catalog, weights: dict[str, float], method: str) -> None:
+    st.header("What if one criterion mattered more or less?", anchor=False)
+    names = {c.id: c.name for c in catalog.criteria}
+    criterion = st.selectbox(
+        "Criterion", list(names), key=CRITERION_KEY, format_func=names.__getitem__
+    )
+    sens = _sensitivity(catalog, catalog.fingerprint, state.key_of(weights), method, criterion)
+    chart.show(
+        charts.sensitivity_data(
+            sens.lines,
+            criterion=sens.criterion,
+            current=sens.current,
+            break_even=sens.first_changes,
+        )
+    )
+    if len(sens.first_changes):
+        lines = [
+            f"- at {views.share_label(w)}: {md_escape(label)}"
+            for w, label in zip(
+                sens.first_changes["weight"], sens.first_changes["label"], strict=True
+            )
+        ]
+        st.markdown(
+            f"First place changes hands (dashed lines) as the weight of {md_escape(sens.criterion)} moves "
+            f"from its current {views.share_label(sens.current)}:\n" + "\n".join(lines)
+        )
+    else:
+        st.markdown(f"First place does not change at any weight of {md_escape(sens.criterion)}.")
+    note(
+        f"The other weights keep their proportions. Lines show the current top options and any option "
+        f"that is first somewhere; {sens.crossings} pairs of options swap places along the way."
+    )
+
+
+def _stability_section(catalog: Catalog, weights: dict[str, float], method: str) -> None:
+    st.header("Stability intervals", anchor=False)
+    note(
+        "How far each criterion's weight can move (the others in proportion) before the top "
+        "option, or any place in the ranking, changes. Weights are shares of the total, in %."
+    )
+    table = _on_demand(
+        "Compute stability intervals",
+        ("stability", catalog.fingerprint, state.key_of(weights)),
+        method,
+        lambda: _stability(catalog, catalog.fingerprint, state.key_of(weights), method),
+    )
+    if table is None:
+        return
+    pct = "%.1f %%"
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "criterion": st.column_config.TextColumn("Criterion", width="medium"),
+            "weight": st.column_config.NumberColumn("Weight now", format=pct),
+            "top_from": st.column_config.NumberColumn("Top stays first from", format=pct),
+            "top_to": st.column_config.NumberColumn("… to", format=pct),
+            "ranking_from": st.column_config.NumberColumn("Whole ranking holds from", format=pct),
+            "ranking_to": st.column_config.NumberColumn("… to ", format=pct),
+            "top": st.column_config.TextColumn("First now", width="large"),
+        },
+    )
+
+
+def _apply(catalog: Catalog, after: dict[str, float]) -> None:
+    state.set_weights(catalog, after)
+
+
+def _what_it_takes_section(
+    catalog: Catalog, weights: dict[str, float], method: str, ranked: views.Ranked
+) -> None:
+    st.header("What would it take?", anchor=False)
+    note(
+        "The smallest shift of the weights that puts an option first (ties at first count as first)."
+    )
+    labels = dict(zip(ranked.table["option_id"], ranked.table["option"], strict=True))
+    order = list(ranked.table["option_id"])
+    if OPTION_KEY not in st.session_state or st.session_state[OPTION_KEY] not in labels:
+        behind = [o for o in order if ranked.ranks[o] > 1]
+        st.session_state[OPTION_KEY] = behind[0] if behind else order[0]
+    option = st.selectbox(
+        "Option", order, key=OPTION_KEY, format_func=lambda o: f"{ranked.ranks[o]}. {labels[o]}"
+    )
+    top, step = state.slider_max(catalog), state.slider_step(catalog)
+    res = _on_demand(
+        "Find the nearest weights",
+        ("what", catalog.fingerprint, state.key_of(weights), option),
+        method,
+        lambda: _what_it_takes(
+            catalog, catalog.fingerprint, state.key_of(weights), method, option, top, step
+        ),
+    )
+    if res is None:
+        return
+    if not res.feasible:
+        blockers = "; ".join(md_escape(b) for b in res.blocked_by) or "(the search found none)"
+        st.warning(
+            "No weights put this option first: on every criterion it is beaten by "
+            + ("this option: " if len(res.blocked_by) == 1 else "a mix of these options: ")
+            + blockers
+        )
+        return
+    if res.already_first:
+        st.success("This option is already first under the current weights.")
+        return
+    st.markdown(
+        f"Moving {views.share_label(res.moved)} of the total weight between criteria puts "
+        f"{md_escape(labels[option])} first"
+        + ("." if res.outright else " (level with the leader, at the sliders' steps).")
+    )
+    st.dataframe(
+        res.table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "criterion": st.column_config.TextColumn("Criterion", width="medium"),
+            "now": st.column_config.NumberColumn("Slider now", format="%g"),
+            "after": st.column_config.NumberColumn("Slider after", format="%g"),
+            "now_share": st.column_config.NumberColumn("Share now", format="%.1f %%"),
+            "after_share": st.column_config.NumberColumn("Share after", format="%.1f %%"),
+            "change": st.column_config.NumberColumn("Change (points of %)", format="%+.1f"),
+        },
+    )
+    st.button(
+        "Apply these weights to the sliders",
+        on_click=_apply,
+        args=(catalog, res.after),
+        type="primary",
+        key="pb.robust.apply",
+    )
+
+
+def _smaa_section(catalog: Catalog, weights: dict[str, float], method: str) -> None:
+    st.header("Many weights at once (SMAA)", anchor=False)
+    note(
+        "Draws weight profiles uniformly from every possible weighting (and, if asked, each score "
+        "anywhere within its range) and counts how often each option takes each rank."
+    )
+    c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+    st.session_state.setdefault(SAMPLES_KEY, 10_000)
+    samples = c1.select_slider(
+        "Samples", options=list(state.SAMPLES), key=SAMPLES_KEY, format_func=lambda n: f"{n:,}"
+    )
+    uncertain = c2.checkbox(
+        "Include score uncertainty",
+        key=UNCERTAIN_KEY,
+        help="Draw each score within its low–high range too (much slower).",
+    )
+    run = c3.button("Run", type="primary", key="pb.robust.run", width="stretch")
+    key = (catalog.fingerprint, method, int(samples), bool(uncertain))
+    results: dict[tuple[Any, ...], Any] = st.session_state.setdefault(SMAA_RESULTS, {})
+    if run:
+        from policybench import robustness
+
+        problem = to_problem(catalog, weights)
+        bar = st.progress(0.0, text="Sampling…")
+
+        def progress(fraction: float) -> None:
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=f"Sampling… {fraction:.0%}")
+
+        result = robustness.smaa(
+            problem.matrix,
+            problem.types,
+            method,
+            views.normalization_for(method),
+            samples=int(samples),
+            seed=0,
+            low=problem.low if uncertain else None,
+            high=problem.high if uncertain else None,
+            criteria=problem.criterion_ids,
+            progress=progress,
+        )
+        bar.empty()
+        results[key] = views.smaa_frames(catalog, result, problem.option_ids)
+        while len(results) > KEEP_RESULTS:
+            results.pop(next(iter(results)))
+    if key not in results:
+        st.info("Choose the number of samples and press Run.")
+        return
+    acc, first, order = results[key]
+    chart.show(charts.first_rank_data(first))
+    chart.show(charts.acceptability_data(acc, order))
+
+
+@st.fragment
+@guarded
+def body() -> None:
+    loaded = state.load_catalog()
+    if loaded.catalog is None:
+        st.rerun(scope="app")
+    catalog = loaded.catalog
+    weights, method = weight_controls.show(catalog)
+    if views.all_zero(weights):
+        st.warning(weight_controls.ZERO_MESSAGE)
+        return
+    ranked = state.rank(catalog, weights, method)
+    note(f"Under the current weights and {md_escape(views.method_label(method))}.")
+    for section in (
+        lambda: _sensitivity_section(catalog, weights, method),
+        lambda: _stability_section(catalog, weights, method),
+        lambda: _what_it_takes_section(catalog, weights, method, ranked),
+        lambda: _smaa_section(catalog, weights, method),
+    ):
+        guarded(section)()
+        st.divider()
+
+
+def main() -> None:
+    st.title("How robust is the ranking?", anchor=False)
+    body()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,324 @@
+"""The app's state: session keys, the shareable URL, and the caches.
+
+- **Catalog**: ``st.cache_resource`` keyed on the options directory and a cheap signature of
+  its files (a digest of relative path, modification time in ns, size), so an edited file is loaded on the
+  next rerun while an unchanged catalog costs a few ``stat`` calls. A catalog that fails to
+  load is cached too (as its list of problems) until a file changes.
+- **Results**: bounded ``st.cache_data`` keyed on the catalog fingerprint, the weights (as a
+  tuple) and the method.
+- **View state**: the weights, method and preset live in ``st.session_state`` under the
+  ``pb.`` keys below, and are mirrored in ``st.query_params`` as plain text
+  (``?preset=tokyo&method=wsm`` or ``?weights=deterrence:6,feasibility:1,...``), so a copied
+  URL reopens the same view. A link's parameters are checked against the catalog when a
+  session starts; what cannot be used is ignored and listed in a note, never raised.
+
+Nothing is computed here at import time, and no module-level mutable state is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from policybench import mcda, views
+from policybench.catalog import Catalog, default_options_dir, load
+from policybench.errors import CatalogError
+
+# Session-state keys (the canonical view state).
+WEIGHTS = "pb.weights"
+METHOD = "pb.method"
+PRESET = "pb.preset"
+LINK_NOTES = "pb.link_notes"
+READY = "pb.ready"
+HISTORY = "pb.history"
+# Widget keys.
+SLIDER = "pb.w."
+METHOD_PICKER = "pb.method_picker"
+PRESET_PICKER = "pb.preset_picker"
+
+CUSTOM = "custom"
+DEFAULT_METHOD = "wsm"
+#: Sliders run 0 to SLIDER_MAX points (more if a preset needs it); equal weights sit midway.
+SLIDER_MAX = 20.0
+SAMPLES = (1_000, 10_000, 100_000, 1_000_000)
+
+
+# ------------------------------------------------------------------------------ catalog
+@dataclass(frozen=True)
+class Loaded:
+    """A catalog, or the problems that stopped it loading (``path:line: message`` each)."""
+
+    root: str
+    catalog: Catalog | None
+    problems: tuple[str, ...] = ()
+
+
+def options_dir() -> Path:
+    """The catalog directory the app serves (``$POLICYBENCH_OPTIONS``, else ``options/``)."""
+    return default_options_dir()
+
+
+def signature(root: Path) -> str:
+    """A digest of ``(relative path, mtime_ns, size)`` for every YAML file under ``root``:
+    a few ``stat`` calls, and a short string for the cache key (cheap for Streamlit to hash)."""
+    entries: list[str] = []
+    try:
+        for folder, dirs, files in os.walk(root):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith(".yaml"):
+                    st_ = os.stat(os.path.join(folder, name))
+                    entries.append(
+                        f"{os.path.relpath(os.path.join(folder, name), root)}\0{st_.st_mtime_ns}\0{st_.st_size}"
+                    )
+    except OSError:
+        return ""
+    return hashlib.blake2b("\n".join(entries).encode(), digest_size=16).hexdigest()
+
+
+@st.cache_resource(max_entries=8, show_spinner="Loading the catalog…")
+def _load(root: str, files: str) -> Loaded:
+    try:
+        return Loaded(root, load(Path(root)))
+    except CatalogError as exc:
+        return Loaded(root, None, tuple(exc.problems))
+
+
+def load_catalog() -> Loaded:
+    """The current catalog (cached until one of its files changes)."""
+    root = options_dir()
+    return _load(str(root), signature(root))
+
+
+# ------------------------------------------------------------------------------ sliders
+def slider_max(catalog: Catalog) -> float:
+    """The sliders' top: 20 points, or the largest preset weight if that is more."""
+    top = max((float(v) for p in catalog.presets for v in p.weights.values()), default=0.0)
+    return float(max(SLIDER_MAX, math.ceil(top)))
+
+
+def slider_step(catalog: Catalog) -> float:
+    """1 point, or finer when a preset needs it (0.5 or 0.1)."""
+    values = [float(v) for p in catalog.presets for v in p.weights.values()]
+    for step in (1.0, 0.5, 0.1):
+        if all(abs(v / step - round(v / step)) < 1e-9 for v in values):
+            return step
+    return 0.1
+
+
+def default_weights(catalog: Catalog) -> dict[str, float]:
+    """Equal weights, halfway up the sliders."""
+    return {cid: slider_max(catalog) / 2 for cid in catalog.criterion_ids}
+
+
+def preset_weights(catalog: Catalog, preset_id: str) -> dict[str, float]:
+    """A preset's weights for every criterion (a criterion it leaves out gets 0)."""
+    preset = catalog.presets_by_id[preset_id]
+    return {cid: float(preset.weights.get(cid, 0.0)) for cid in catalog.criterion_ids}
+
+
+def matching_preset(catalog: Catalog, weights: Mapping[str, float]) -> str:
+    """The id of the preset whose weights are exactly ``weights``, else :data:`CUSTOM`."""
+    for p in catalog.presets:
+        if all(
+            abs(preset_weights(catalog, p.id)[c] - float(weights.get(c, 0.0))) < 1e-9
+            for c in catalog.criterion_ids
+        ):
+            return p.id
+    return CUSTOM
+
+
+# ------------------------------------------------------------------------------ URL
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def encode_weights(catalog: Catalog, weights: Mapping[str, float]) -> str:
+    """``deterrence:6,feasibility:1,...`` in catalog order."""
+    return ",".join(f"{cid}:{_fmt(float(weights.get(cid, 0.0)))}" for cid in catalog.criterion_ids)
+
+
+def decode_weights(
+    catalog: Catalog, text: str, base: Mapping[str, float]
+) -> tuple[dict[str, float], list[str]]:
+    """Parse :func:`encode_weights` output over ``base``; return the weights and the notes.
+
+    Unknown criteria, unreadable numbers and values off the sliders are ignored (each with a
+    note); criteria the text leaves out keep their ``base`` weight.
+    """
+    top = slider_max(catalog)
+    step = slider_step(catalog)
+    out = dict(base)
+    notes: list[str] = []
+    seen: set[str] = set()
+    for part in filter(None, (p.strip() for p in str(text).split(","))):
+        cid, sep, raw = part.partition(":")
+        cid = cid.strip()
+        if not sep:
+            notes.append(f"weights: “{part}” is not criterion:number")
+            continue
+        if cid not in catalog.criteria_by_id:
+            notes.append(f"weights: unknown criterion “{cid}”")
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            notes.append(f"weights: “{raw}” for {cid} is not a number")
+            continue
+        if not math.isfinite(value) or not 0 <= value <= top:
+            notes.append(f"weights: {cid} must be between 0 and {_fmt(top)}, not “{raw}”")
+            continue
+        snapped = round(value / step) * step
+        if abs(snapped - value) > 1e-9:
+            notes.append(
+                f"weights: {cid} rounded from {_fmt(value)} to {_fmt(snapped)} (the sliders' step)"
+            )
+        out[cid] = snapped
+        seen.add(cid)
+    missing = [c for c in catalog.criterion_ids if c not in seen]
+    if seen and missing:
+        notes.append(
+            "weights: the link gives no weight for "
+            + ", ".join(missing)
+            + "; they keep their default"
+        )
+    return out, notes
+
+
+def url_params(catalog: Catalog) -> dict[str, str]:
+    """The query parameters that reproduce the current view."""
+    weights = current_weights()
+    out = {"method": current_method()}
+    preset = matching_preset(catalog, weights)
+    if preset != CUSTOM:
+        out["preset"] = preset
+    else:
+        out["weights"] = encode_weights(catalog, weights)
+    return out
+
+
+def sync_url(catalog: Catalog) -> None:
+    """Write the view state into ``st.query_params`` (only what differs)."""
+    want = url_params(catalog)
+    qp = st.query_params
+    for key in ("preset", "weights", "method"):
+        if key in want:
+            if qp.get(key) != want[key]:
+                qp[key] = want[key]
+        elif key in qp:
+            del qp[key]
+
+
+def init(catalog: Catalog) -> None:
+    """Set up the view state once per session (or when the criteria change), from the URL.
+
+    Link parameters that do not fit the catalog are ignored; the reasons are kept under
+    :data:`LINK_NOTES` for the page to show.
+    """
+    ids = catalog.criterion_ids
+    if st.session_state.get(READY) == ids:
+        return
+    qp = st.query_params
+    notes: list[str] = []
+    weights = default_weights(catalog)
+    method = DEFAULT_METHOD
+    raw_method = qp.get("method")
+    if raw_method:
+        if raw_method in mcda.METHODS:
+            method = raw_method
+        else:
+            notes.append(
+                f"method: unknown “{raw_method}”; the methods are {', '.join(mcda.METHODS)}"
+            )
+    raw_preset = qp.get("preset")
+    if raw_preset:
+        if raw_preset in catalog.presets_by_id:
+            weights = preset_weights(catalog, raw_preset)
+        else:
+            names = ", ".join(p.id for p in catalog.presets) or "none"
+            notes.append(f"preset: unknown “{raw_preset}”; the presets are {names}")
+    raw_weights = qp.get("weights")
+    if raw_weights:
+        weights, more = decode_weights(catalog, raw_weights, weights)
+        notes.extend(more)
+    for key in [k for k in st.session_state if str(k).startswith(SLIDER)]:
+        del st.session_state[key]
+    st.session_state[WEIGHTS] = weights
+    st.session_state[METHOD] = method
+    st.session_state[PRESET] = matching_preset(catalog, weights)
+    st.session_state[LINK_NOTES] = notes
+    st.session_state[READY] = ids
+    st.session_state[HISTORY] = {}
+
+
+def current_weights() -> dict[str, float]:
+    """The weights in force (slider points by criterion id)."""
+    return dict(st.session_state.get(WEIGHTS, {}))
+
+
+def current_method() -> str:
+    """The aggregation method in force."""
+    return str(st.session_state.get(METHOD, DEFAULT_METHOD))
+
+
+def set_weights(catalog: Catalog, weights: Mapping[str, float]) -> None:
+    """Replace the weights (and the sliders showing them); call from a widget callback."""
+    full = {cid: float(weights.get(cid, 0.0)) for cid in catalog.criterion_ids}
+    st.session_state[WEIGHTS] = full
+    for cid, value in full.items():
+        st.session_state[SLIDER + cid] = value
+    preset = matching_preset(catalog, full)
+    st.session_state[PRESET] = preset
+    st.session_state[PRESET_PICKER] = preset
+
+
+def set_method(method: str) -> None:
+    st.session_state[METHOD] = method
+    st.session_state[METHOD_PICKER] = method
+
+
+def reset(catalog: Catalog) -> None:
+    """Equal weights and the default method."""
+    set_weights(catalog, default_weights(catalog))
+    set_method(DEFAULT_METHOD)
+
+
+def key_of(weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+    """A hashable, order-independent form of a weight mapping (a cache key)."""
+    return tuple(sorted((str(k), float(v)) for k, v in weights.items()))
+
+
+def previous_ranks(view_key: Any, ranks: Mapping[str, int]) -> dict[str, int] | None:
+    """The ranks before the last change of weights or method (None before any change).
+
+    ``view_key`` identifies the current view (weights and method); when it differs from the
+    last one seen, the last ranks become the previous ones.
+    """
+    history = st.session_state.setdefault(HISTORY, {})
+    if history.get("key") != view_key:
+        history["previous"] = history.get("ranks")
+        history["key"] = view_key
+        history["ranks"] = dict(ranks)
+    previous = history.get("previous")
+    return dict(previous) if previous is not None else None
+
+
+# ------------------------------------------------------------------------------ results
+@st.cache_data(max_entries=256, show_spinner=False)
+def ranked(
+    _catalog: Catalog, fingerprint: str, weights: tuple[tuple[str, float], ...], method: str
+) -> views.Ranked:
+    """:func:`policybench.views.rank_catalog`, cached on the catalog fingerprint and inputs."""
+    return views.rank_catalog(_catalog, dict(weights), method)
+
+
+def rank(catalog: Catalog, weights: Mapping[str, float], method: str) -> views.Ranked:
+    """The cached ranking of ``catalog`` under ``weights`` and ``method``."""
+    return ranked(catalog, catalog.fingerprint, key_of(weights), method)

@@ -1,0 +1,292 @@
+"""Every page, through streamlit.testing: smoke tests on the shipped and the tiny catalog,
+the Evidence page's escaping and search, Compare, Robustness, Criteria, and the error paths."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from policybench import catalog, mcda, views
+from policybench.errors import CatalogError
+from policybench.ui import state
+from policybench.ui.app import PAGES
+from policybench.ui.components import errors
+
+ROOT = Path(__file__).resolve().parents[2]
+TITLES = {
+    "screens/rank.py": "Rank the options",
+    "screens/evidence.py": "Evidence behind every score",
+    "screens/compare.py": "Compare",
+    "screens/robustness.py": "How robust is the ranking?",
+    "screens/criteria.py": "The criteria",
+}
+#: The pages of issue 4 (the workshop pages are tested in test_workshop.py, with their store).
+SCREENS = list(TITLES)
+HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) **bold** :red[red] $x^2$ <img src=x onerror=alert(2)>"
+
+
+#: Text in which every ASCII punctuation character is backslash-escaped.
+INERT = re.compile(r"(?:\\[!-/:-@\[-`{-~]|[^!-/:-@\[-`{-~\\])*")
+
+
+def unescape(markdown: str) -> str:
+    """Undo policybench's backslash escapes (for comparing shown text with the catalog)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+@pytest.mark.parametrize("page", SCREENS)
+@pytest.mark.parametrize("which", ["shipped", "tiny"])
+def test_every_page_draws_without_error(make_app, tiny_options, page: str, which: str) -> None:
+    options = ROOT / "options" if which == "shipped" else tiny_options
+    at = make_app(options=options).run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == TITLES[page]
+    assert len(at.get("vega_lite_chart")) >= (
+        1 if page in {"screens/rank.py", "screens/compare.py", "screens/robustness.py"} else 0
+    )
+
+
+def test_each_page_file_defines_main_and_runs_it_only_as_a_script() -> None:
+    assert set(SCREENS) <= {f"screens/{file}" for file, _, _ in PAGES}
+    for file, _, _ in PAGES:
+        text = (ROOT / "src" / "policybench" / "ui" / "screens" / file).read_text()
+        assert "def main() -> None:" in text
+        assert text.rstrip().endswith('if __name__ == "__main__":\n    main()')
+
+
+# ------------------------------------------------------------------------------ Evidence
+@pytest.fixture
+def hostile_catalog(copy_catalog) -> Path:
+    """The tiny catalog with a quote and a rationale full of HTML and Markdown."""
+    root = copy_catalog()
+    path = root / "policies" / "summits.yaml"
+    text = path.read_text()
+    anchor = "    rationale: Test rationale for summits on feasibility.\n    quotes:\n"
+    assert anchor in text
+    text = text.replace(
+        anchor,
+        f"    rationale: 'Rationale with <b>html</b> and [a link](http://example.com)'\n    quotes:\n"
+        f"      - source: nishino-2017\n        stance: cautions\n        text: '{HOSTILE}'\n",
+    )
+    path.write_text(text)
+    catalog.load(root)  # the loader accepts it: verbatim checks run only with --sources
+    return root
+
+
+def test_evidence_shows_script_quotes_as_text(make_app, hostile_catalog) -> None:
+    at = make_app(options=hostile_catalog).run()
+    at.switch_page("screens/evidence.py").run()
+    at.session_state["pb.evidence.card.summits"] = True
+    at.run()
+    assert not at.exception
+    shown = [m.value for m in at.markdown]
+    quote = [m for m in shown if "script" in m]
+    assert len(quote) == 1
+    text = quote[0]
+    assert text.startswith(":orange-badge[cautions] ")
+    body = text.split("“", 1)[1].split("”", 1)[0]
+    assert unescape(body) == HOSTILE
+    # nothing in it can act as HTML or Markdown: every ASCII punctuation character is escaped
+    assert INERT.fullmatch(body), body
+    rationale = [m for m in shown if "Rationale with" in m]
+    assert rationale and INERT.fullmatch(rationale[0])
+    assert unescape(rationale[0]) == "Rationale with <b>html</b> and [a link](http://example.com)"
+
+
+def test_evidence_cards_open_lazily(make_app) -> None:
+    at = make_app().run()
+    at.switch_page("screens/evidence.py").run()
+    assert len(at.expander) == 4
+    assert not any("Test rationale" in m.value for m in at.markdown)
+    at.session_state["pb.evidence.card.liaison"] = True
+    at.run()
+    assert any("Test rationale for liaison" in unescape(m.value) for m in at.markdown)
+    cited = [
+        unescape(m.value)
+        for m in at.markdown
+        if "Brad Glosserman" in m.value or "Junya Nishino" in m.value
+    ]
+    assert cited, "quotes carry their citation"
+
+
+def test_evidence_search_and_filters(make_app, tiny_options) -> None:
+    at = make_app().run()
+    at.switch_page("screens/evidence.py").run()
+    at.text_input(key="pb.evidence.search").input("rationale for SUMMITS   on deterrence").run()
+    labels = [unescape(e.label) for e in at.expander]
+    assert labels == ["Regular summits · Dialogue"], labels  # found in one rationale
+    at.session_state["pb.evidence.card.summits"] = True
+    at.run()
+    assert any("matches the search" in m.value for m in at.markdown)
+    at.text_input(key="pb.evidence.search").input("").run()
+    at.multiselect(key="pb.evidence.groups").set_value(["status-quo"]).run()
+    assert [unescape(e.label) for e in at.expander] == ["Status quo (baseline) · Status quo"]
+    at.text_input(key="pb.evidence.search").input("nothing like this anywhere").run()
+    assert not at.expander
+    assert any("No option matches" in i.value for i in at.info)
+
+
+# ------------------------------------------------------------------------------ Criteria
+def test_criteria_page_shows_definitions_levels_and_quotes(make_app, tiny_options) -> None:
+    at = make_app().run()
+    at.switch_page("screens/criteria.py").run()
+    cat = catalog.load(tiny_options)
+    text = "\n".join(unescape(m.value) for m in at.markdown)
+    for crit in cat.criteria:
+        assert crit.description in text
+        for level, meaning in crit.levels.items():
+            assert f"**{level}**: {meaning}" in text
+        for quote in crit.quotes:
+            assert " ".join(quote.text.split()) in text
+    assert "Cost: a higher score is worse" in text
+
+
+# ------------------------------------------------------------------------------ Compare
+def test_compare_page_ranks_every_method_and_their_agreement(make_app, tiny_options) -> None:
+    at = make_app().run()
+    at.switch_page("screens/compare.py").run()
+    assert not at.exception
+    cat = catalog.load(tiny_options)
+    p = catalog.to_problem(cat, {"feasibility": 1, "deterrence": 1, "backlash": 1})
+    table = next(d.value for d in at.dataframe if "TOPSIS" in d.value.columns)
+    for method in mcda.METHODS:
+        norm = "scale" if method in {"wsm", "wpm"} else None
+        ranks = dict(
+            zip(
+                p.option_ids,
+                mcda.rank(mcda.score(p.matrix, p.weights, p.types, method, norm)),
+                strict=True,
+            )
+        )
+        col = views.METHOD_NAMES[method]
+        by_label = {views.option_label(cat.options_by_id[o]): o for o in p.option_ids}
+        assert {
+            by_label[label]: int(r) for label, r in zip(table["option"], table[col], strict=True)
+        } == ranks
+    assert len(at.get("vega_lite_chart")) == 3  # slope, head to head, agreement
+
+
+def test_compare_needs_two_profiles_and_two_options(make_app) -> None:
+    at = make_app().run()
+    at.switch_page("screens/compare.py").run()
+    at.selectbox(key="pb.compare.right").set_value("current").run()
+    assert any("two different profiles" in i.value for i in at.info)
+    at.multiselect(key="pb.compare.options").set_value(["summits"]).run()
+    assert any("at least two options" in i.value for i in at.info)
+    assert not at.exception
+
+
+# ------------------------------------------------------------------------------ Robustness
+def test_what_it_takes_applies_weights_that_put_the_option_first(make_app, tiny_options) -> None:
+    at = make_app().run()
+    at.switch_page("screens/robustness.py").run()
+    assert not at.exception
+    at.selectbox(key="pb.robust.option").set_value("liaison").run()
+    apply = next(b for b in at.button if b.label == "Apply these weights to the sliders")
+    apply.click().run()
+    assert not at.exception
+    weights = {s.key.removeprefix(state.SLIDER): s.value for s in at.slider}
+    assert weights != {"feasibility": 10.0, "deterrence": 10.0, "backlash": 10.0}
+    cat = catalog.load(tiny_options)
+    p = catalog.to_problem(cat, weights)
+    ranks = dict(
+        zip(
+            p.option_ids,
+            mcda.rank(mcda.score(p.matrix, p.weights, p.types, "wsm", "scale")),
+            strict=True,
+        )
+    )
+    assert ranks["liaison"] == 1
+    assert sum(r == 1 for r in ranks.values()) == 1, "first outright, not tied"
+
+
+def test_smaa_runs_on_request_with_a_progress_bar(make_app) -> None:
+    at = make_app().run()
+    at.switch_page("screens/robustness.py").run()
+    before = len(at.get("vega_lite_chart"))
+    assert any("press Run" in i.value for i in at.info)
+    at.select_slider(key="pb.robust.samples").set_value(1_000).run()
+    at.checkbox(key="pb.robust.uncertain").check().run()
+    next(b for b in at.button if b.label == "Run").click().run()
+    assert not at.exception
+    assert not at.error
+    assert len(at.get("vega_lite_chart")) == before + 2
+
+
+def test_slow_methods_compute_on_request(make_app) -> None:
+    at = make_app(params={"method": "topsis"}).run()
+    at.switch_page("screens/robustness.py").run()
+    labels = [b.label for b in at.button]
+    assert "Compute stability intervals" in labels and "Find the nearest weights" in labels
+    next(b for b in at.button if b.label == "Compute stability intervals").click().run()
+    assert not at.exception
+    assert any(
+        "criterion" in d.value.columns and "top_from" in d.value.columns for d in at.dataframe
+    )
+
+
+# ------------------------------------------------------------------------------ errors
+def test_a_broken_catalog_shows_every_problem(make_app, copy_catalog) -> None:
+    root = copy_catalog()
+    crit = root / "criteria.yaml"
+    crit.write_text(crit.read_text().replace("direction: cost", "direction: sideways"))
+    summits = root / "policies" / "summits.yaml"
+    summits.write_text(summits.read_text().replace("value: 7", "value: 17"))
+    with pytest.raises(CatalogError) as info:
+        catalog.load(root)
+    problems = info.value.problems
+    assert len(problems) >= 2
+
+    at = make_app(options=root).run()
+    assert not at.exception
+    assert at.title[0].value == "The catalog could not be loaded"
+    shown = at.code[0].value.splitlines()
+    assert shown == problems
+    assert all(re.match(r"^.+:\d+: .+", line) for line in shown)
+    assert not at.slider
+
+
+def test_a_catalog_edit_shows_on_the_next_rerun(make_app, copy_catalog) -> None:
+    root = copy_catalog()
+    at = make_app(options=root).run()
+    assert "Regular summits" in set(at.dataframe[0].value["option"])
+    path = root / "policies" / "summits.yaml"
+    path.write_text(
+        path.read_text().replace("title: Regular summits", "title: Summits every season")
+    )
+    at.run()
+    assert "Summits every season" in set(at.dataframe[0].value["option"])
+    path.write_text(path.read_text().replace("value: 7", "value: 70"))
+    at.run()
+    assert at.title[0].value == "The catalog could not be loaded"
+
+
+def test_an_unexpected_exception_shows_a_message_not_a_traceback(make_app, monkeypatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("internal detail that should stay in the log")
+
+    monkeypatch.setattr(views, "rank_catalog", boom)
+    at = make_app().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [errors.UNEXPECTED]
+    assert "internal detail" not in " ".join(m.value for m in at.markdown)
+
+
+def test_scores_on_screen_match_the_engine_for_the_shipped_catalog(make_app) -> None:
+    root = ROOT / "options"
+    at = make_app(options=root).run()
+    table = at.dataframe[0].value
+    cat = catalog.load(root)
+    p = catalog.to_problem(cat, state.default_weights(cat))
+    scores = dict(
+        zip(p.option_ids, mcda.score(p.matrix, p.weights, p.types, "wsm", "scale"), strict=True)
+    )
+    np.testing.assert_allclose(
+        table["score"].to_numpy(dtype=float), [scores[o] for o in table["option_id"]], atol=1e-12
+    )
+    assert len(table) == len(cat.options)

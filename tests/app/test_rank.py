@@ -1,0 +1,248 @@
+"""The Rank page and the app's shared state, through streamlit.testing (tiny catalog)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from policybench import catalog, mcda
+from policybench.ui import state
+from policybench.ui.components.weight_controls import ZERO_MESSAGE
+
+
+def ranking(at) -> pd.DataFrame:
+    """The ranking table on the Rank page."""
+    for df in at.dataframe:
+        value = df.value
+        if {"rank", "option_id", "score"} <= set(value.columns):
+            return value
+    raise AssertionError("no ranking table on the page")
+
+
+def expected(options_dir, weights: dict[str, float], method: str = "wsm") -> pd.DataFrame:
+    """What policybench.mcda computes for the same catalog and weights (app defaults)."""
+    cat = catalog.load(options_dir)
+    p = catalog.to_problem(cat, weights)
+    norm = "scale" if method in {"wsm", "wpm"} else None
+    scores = mcda.score(p.matrix, p.weights, p.types, method, norm)
+    return pd.DataFrame({"option_id": p.option_ids, "score": scores, "rank": mcda.rank(scores)})
+
+
+def assert_matches(table: pd.DataFrame, want: pd.DataFrame) -> None:
+    got = table.set_index("option_id").sort_index()
+    exp = want.set_index("option_id").sort_index()
+    assert list(got.index) == list(exp.index)
+    np.testing.assert_array_equal(got["rank"].to_numpy(), exp["rank"].to_numpy())
+    np.testing.assert_allclose(
+        got["score"].to_numpy(dtype=float), exp["score"].to_numpy(dtype=float), rtol=0, atol=1e-12
+    )
+    ranks = table["rank"].to_numpy()
+    assert (np.diff(ranks) >= 0).all(), "the table is sorted by rank"
+
+
+def test_landing_page_ranks_as_mcda_with_equal_weights(make_app, tiny_options) -> None:
+    at = make_app().run()
+    assert not at.exception
+    assert at.title[0].value == "Rank the options"
+    assert [s.value for s in at.slider] == [10.0, 10.0, 10.0]
+    assert_matches(
+        ranking(at), expected(tiny_options, {"feasibility": 1, "deterrence": 1, "backlash": 1})
+    )
+    assert len(at.get("vega_lite_chart")) == 1
+    assert [m.value for m in at.markdown if m.value.startswith("**") and "%" in m.value] == [
+        "**33.3 %**"
+    ] * 3
+
+
+def test_moving_a_slider_reranks_exactly_as_mcda(make_app, tiny_options) -> None:
+    at = make_app().run()
+    before = ranking(at)
+    at.slider(key=state.SLIDER + "deterrence").set_value(20.0).run()
+    assert not at.exception
+    after = ranking(at)
+    assert_matches(
+        after, expected(tiny_options, {"feasibility": 10, "deterrence": 20, "backlash": 10})
+    )
+    assert list(after["option_id"]) != list(before["option_id"])
+    # the share beside each slider follows: 10/40, 20/40, 10/40
+    shares = [m.value for m in at.markdown if m.value.startswith("**") and "%" in m.value]
+    assert shares == ["**25.0 %**", "**50.0 %**", "**25.0 %**"]
+    # arrows show the move since the last change
+    moved = dict(zip(after["option_id"], after["move"], strict=True))
+    old = dict(zip(before["option_id"], before["rank"], strict=True))
+    new = dict(zip(after["option_id"], after["rank"], strict=True))
+    for oid, arrow in moved.items():
+        delta = old[oid] - new[oid]
+        assert arrow == ("=" if delta == 0 else f"▲ {delta}" if delta > 0 else f"▼ {-delta}")
+
+
+@pytest.mark.parametrize("method", list(mcda.METHODS))
+def test_every_method_ranks_as_mcda(make_app, tiny_options, method: str) -> None:
+    at = make_app().run()
+    at.selectbox(key=state.METHOD_PICKER).set_value(method).run()
+    at.slider(key=state.SLIDER + "backlash").set_value(3.0).run()
+    assert not at.exception
+    assert_matches(
+        ranking(at),
+        expected(tiny_options, {"feasibility": 10, "deterrence": 10, "backlash": 3}, method),
+    )
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    if method != "wsm":
+        assert any("additive model only" in m.value for m in at.markdown)
+
+
+def test_a_preset_sets_the_sliders(make_app, tiny_options) -> None:
+    at = make_app().run()
+    at.selectbox(key=state.PRESET_PICKER).set_value("hawk").run()
+    assert not at.exception
+    assert {s.key: s.value for s in at.slider} == {
+        state.SLIDER + "feasibility": 1.0,
+        state.SLIDER + "deterrence": 6.0,
+        state.SLIDER + "backlash": 1.0,
+    }
+    assert at.query_params["preset"] == "hawk"
+    assert_matches(
+        ranking(at), expected(tiny_options, {"feasibility": 1, "deterrence": 6, "backlash": 1})
+    )
+    # moving a slider makes the weights custom
+    at.slider(key=state.SLIDER + "backlash").set_value(2.0).run()
+    assert at.selectbox(key=state.PRESET_PICKER).value == state.CUSTOM
+    assert "preset" not in at.query_params
+    assert at.query_params["weights"] == "feasibility:1,deterrence:6,backlash:2"
+
+
+def test_reset_restores_equal_weights(make_app) -> None:
+    at = make_app().run()
+    at.slider(key=state.SLIDER + "deterrence").set_value(3.0).run()
+    at.selectbox(key=state.METHOD_PICKER).set_value("topsis").run()
+    at.button[-1].click().run()
+    assert [s.value for s in at.slider] == [10.0, 10.0, 10.0]
+    assert at.selectbox(key=state.METHOD_PICKER).value == "wsm"
+
+
+def test_the_url_round_trips(make_app, tiny_options) -> None:
+    at = make_app().run()
+    at.selectbox(key=state.METHOD_PICKER).set_value("topsis").run()
+    at.slider(key=state.SLIDER + "deterrence").set_value(17.0).run()
+    at.slider(key=state.SLIDER + "backlash").set_value(4.0).run()
+    params = {k: str(v) for k, v in at.query_params.items()}
+    assert params == {"method": "topsis", "weights": "feasibility:10,deterrence:17,backlash:4"}
+    table = ranking(at)
+
+    again = make_app(params=params).run()
+    assert not again.exception
+    assert not again.warning, "a link the app made itself raises no note"
+    assert [s.value for s in again.slider] == [10.0, 17.0, 4.0]
+    assert again.selectbox(key=state.METHOD_PICKER).value == "topsis"
+    pd.testing.assert_frame_equal(ranking(again).drop(columns="move"), table.drop(columns="move"))
+
+
+def test_a_preset_link_opens_the_preset(make_app, tiny_options) -> None:
+    at = make_app(params={"preset": "hawk", "method": "vikor"}).run()
+    assert [s.value for s in at.slider] == [1.0, 6.0, 1.0]
+    assert at.selectbox(key=state.PRESET_PICKER).value == "hawk"
+    assert_matches(
+        ranking(at),
+        expected(tiny_options, {"feasibility": 1, "deterrence": 6, "backlash": 1}, "vikor"),
+    )
+
+
+def test_a_page_link_opens_that_page(make_app) -> None:
+    at = make_app(params={"page": "criteria", "preset": "hawk"}).run()
+    assert not at.exception
+    assert at.title[0].value == "The criteria"
+    assert "page" not in at.query_params
+
+
+def test_bad_link_parameters_are_ignored_with_a_note(make_app) -> None:
+    params = {
+        "method": "<b>nope</b>",
+        "preset": "zzz",
+        "weights": "bogus:3,deterrence:abc,feasibility:99,backlash:2.2,nonsense",
+        "page": "nowhere",
+    }
+    at = make_app(params=params).run()
+    assert not at.exception
+    assert not at.error
+    note = " ".join(w.value for w in at.warning)
+    for fragment in (
+        "method",
+        "unknown",
+        "zzz",
+        "bogus",
+        "abc",
+        "between 0 and 20",
+        "rounded",
+        "nowhere",
+    ):
+        assert fragment in note.replace("\\", ""), fragment
+    assert "<b>" not in note, "link text is escaped"
+    assert at.selectbox(key=state.METHOD_PICKER).value == "wsm"
+    assert [s.value for s in at.slider] == [10.0, 10.0, 2.0]
+    # the note shows once
+    at.run()
+    assert not at.warning
+
+
+def test_all_zero_weights_show_a_message_not_an_error(make_app) -> None:
+    at = make_app().run()
+    for cid in ("feasibility", "deterrence", "backlash"):
+        at.slider(key=state.SLIDER + cid).set_value(0.0).run()
+    assert not at.exception
+    assert not at.error
+    assert [w.value for w in at.warning] == [
+        ZERO_MESSAGE,
+        ZERO_MESSAGE,
+    ]  # beside the sliders and in the page
+    assert [m.value for m in at.markdown if m.value.startswith("**") and "%" in m.value] == []
+    assert not at.dataframe
+    at.slider(key=state.SLIDER + "backlash").set_value(5.0).run()
+    assert not at.warning
+    assert ranking(at)["rank"].tolist()
+
+
+def test_group_filter_hides_options_but_keeps_their_ranks(make_app) -> None:
+    at = make_app().run()
+    full = ranking(at)
+    at.button_group[0].set_value(["dialogue"]).run()
+    shown = ranking(at)
+    assert set(shown["option_id"]) == {"liaison", "summits", "two-plus-two"}
+    ranks = dict(zip(full["option_id"], full["rank"], strict=True))
+    assert all(ranks[o] == r for o, r in zip(shown["option_id"], shown["rank"], strict=True))
+    at.button_group[0].set_value([]).run()
+    assert any("No group is selected" in i.value for i in at.info)
+
+
+def test_arrows_against_a_preset(make_app, tiny_options) -> None:
+    at = make_app().run()
+    at.selectbox(key="pb.rank.compare").set_value("hawk").run()
+    table = ranking(at)
+    hawk = expected(tiny_options, {"feasibility": 1, "deterrence": 6, "backlash": 1}).set_index(
+        "option_id"
+    )["rank"]
+    for oid, rank, arrow in zip(table["option_id"], table["rank"], table["move"], strict=True):
+        delta = int(hawk[oid]) - int(rank)
+        assert arrow == ("=" if delta == 0 else f"▲ {delta}" if delta > 0 else f"▼ {-delta}")
+
+
+def test_footer_shows_fingerprint_and_version(make_app, tiny_options) -> None:
+    from policybench import __version__
+
+    at = make_app().run()
+    fp = catalog.load(tiny_options).short_fingerprint
+    footer = [m.value for m in at.sidebar.markdown][-1].replace("\\", "")
+    assert footer == f":small[Catalog {fp} · policybench {__version__}]"
+
+
+def test_weights_follow_the_user_across_pages(make_app) -> None:
+    at = make_app().run()
+    at.slider(key=state.SLIDER + "deterrence").set_value(4.0).run()
+    at.selectbox(key=state.METHOD_PICKER).set_value("promethee2").run()
+    at.switch_page("screens/evidence.py").run()
+    assert not at.slider  # the Evidence page has no weights
+    at.switch_page("screens/robustness.py").run()
+    assert [s.value for s in at.slider] == [10.0, 4.0, 10.0]
+    assert at.selectbox(key=state.METHOD_PICKER).value == "promethee2"
+    assert at.query_params["weights"] == "feasibility:10,deterrence:4,backlash:10"

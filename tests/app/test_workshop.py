@@ -1,0 +1,463 @@
+"""The workshop pages through streamlit.testing: a facilitator and two participants end to end
+(each an AppTest session of its own, on a temporary SQLite store), the round's states, refusals
+of tampered links and other workshops' codes, hostile names, and store failures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from policybench import catalog, group, mcda
+from policybench.store import Store, StoreUnavailableError, open_store
+from policybench.store.workshops import normalize_code
+from policybench.ui.components import workshop_common
+
+PASS = "correct horse battery"
+HOSTILE = "<script>alert(1)</script> [x](javascript:alert(2)) **b**"
+OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
+CRITERIA = ["feasibility", "deterrence", "backlash"]
+
+
+# ------------------------------------------------------------------------------ fixtures
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'workshops.db'}"
+    monkeypatch.setenv("POLICYBENCH_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = open_store(db_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def open_page(make_app: Callable[..., AppTest], db_url: str) -> Callable[..., AppTest]:
+    """``open_page("workshop", code=..., p=...)``: a fresh session opened on that page, run once."""
+
+    def open_(name: str, **params: str) -> AppTest:
+        at = make_app(params={"page": name, **params})
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return open_
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says in Markdown, infos, warnings and successes, unescaped."""
+    parts = [m.value for m in at.markdown]
+    for kind in ("info", "warning", "success", "error"):
+        parts += [e.value for e in getattr(at, kind)]
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))
+
+
+def frame(at: AppTest, key: str) -> pd.DataFrame:
+    """A data frame on the page by its columns' signature (AppTest cannot look them up by key)."""
+    want = {
+        "ranking": {"rank", "option", "value"},
+        "own": {"rank", "option", "score"},
+        "group": {"rank", "option", "your_rank"},
+        "versus": {"participant", "tau", "first_choice"},
+        "spread": {"criterion", "std", "reasons"},
+        "smaa": {"option", "first", "top3"},
+    }[key]
+    found = [df.value for df in at.dataframe if want <= set(df.value.columns)]
+    assert found, f"no {key} table on the page"
+    return found[0]
+
+
+def create_in_app(open_page: Callable[..., AppTest], title: str = "Seminar") -> tuple[AppTest, str]:
+    at = open_page("facilitate")
+    assert at.title[0].value == "Facilitate a workshop"
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Title"].input(title)
+    boxes = [t for t in at.text_input if t.label.startswith("Passphrase")]
+    boxes[0].input(PASS)
+    boxes[1].input(PASS)
+    next(b for b in at.button if b.label == "Create the workshop").click().run()
+    assert not at.exception, at.exception
+    assert not errors(at), errors(at)
+    link = at.code[0].value
+    code = link.split("code=", 1)[1]
+    assert normalize_code(code) == code
+    return at, code
+
+
+def join(open_page: Callable[..., AppTest], code: str, name: str) -> AppTest:
+    at = open_page("workshop", code=code)
+    assert at.title[0].value == "Workshop"
+    assert not errors(at), errors(at)
+    at.text_input[0].input(name)
+    next(b for b in at.button if b.label == "Join the workshop").click().run()
+    assert not at.exception, at.exception
+    assert not errors(at), errors(at)
+    assert at.query_params["p"], "joining puts the participant's token in their own URL"
+    return at
+
+
+def set_sliders(at: AppTest, values: dict[str, float]) -> None:
+    cat = catalog.load(Path(__file__).resolve().parents[1] / "fixtures" / "catalog")
+    for cid, value in values.items():
+        at.slider(key=f"pb.ws.w.{cid}").set_value(value)
+    at.run()
+    assert [re.sub(r"\\(.)", r"\1", s.label) for s in at.slider] == [
+        cat.criteria_by_id[c].name + (" (cost)" if cat.criteria_by_id[c].direction == "cost" else "")
+        for c in CRITERIA
+    ]
+
+
+def submit(at: AppTest) -> None:
+    at.button(key="pb.ws.submit").click().run()
+    assert not at.exception, at.exception
+
+
+def group_mean_ranks(tiny: Path, weights: list[dict[str, float]]) -> dict[str, int]:
+    """The group's ranking as policybench.group and mcda compute it (mean weights, wsm/scale)."""
+    cat = catalog.load(tiny)
+    w = np.array([[row[c] for c in CRITERIA] for row in weights], dtype=float)
+    combined = group.combine_weights(w, "mean")
+    p = catalog.to_problem(cat, dict(zip(CRITERIA, combined, strict=True)), options=OPTIONS, criteria=CRITERIA)
+    scores = mcda.score(p.matrix, p.weights, p.types, "wsm", "scale")
+    return dict(zip(p.option_ids, (int(r) for r in mcda.rank(scores)), strict=True))
+
+
+def group_borda_ranks(tiny: Path, weights: list[dict[str, float]]) -> dict[str, int]:
+    cat = catalog.load(tiny)
+    p = catalog.to_problem(cat, None, options=OPTIONS, criteria=CRITERIA)
+    w = np.array([[row[c] for c in CRITERIA] for row in weights], dtype=float)
+    ranks = mcda.rank(mcda.score(p.matrix, w, p.types, "wsm", "scale"))
+    combined = group.combine_rankings(ranks, "borda")
+    return dict(zip(p.option_ids, (int(r) for r in combined.ranks), strict=True))
+
+
+# ------------------------------------------------------------------------------ end to end
+ANA = {"feasibility": 10.0, "deterrence": 1.0, "backlash": 2.0}
+BOB = {"feasibility": 1.0, "deterrence": 10.0, "backlash": 5.0}
+
+
+def test_facilitator_and_two_participants_end_to_end(open_page, store: Store, tiny_options) -> None:
+    fac, code = create_in_app(open_page)
+    assert "Invite the participants" in [h.value for h in fac.header]
+    assert [m.value for m in fac.metric][:2] == ["0", "0"]
+    assert len(fac.get("image")) == 1, "the join link is shown as a QR code"
+
+    ana = join(open_page, code, "ana")
+    set_sliders(ana, ANA)
+    # the participant's own ranking is there before submitting, and follows the sliders
+    own = frame(ana, "own")
+    assert list(own["option"])[0] == "Status quo (baseline)"
+    submit(ana)
+    assert any("Saved (revision 1)" in s.value for s in ana.success)
+
+    bob = join(open_page, code, "bob")
+    set_sliders(bob, BOB)
+    submit(bob)
+
+    # neither sees the group before the reveal
+    for who in (ana, bob):
+        who.run()
+        assert "appears here once the facilitator reveals it" in texts(who)
+        with pytest.raises(AssertionError):
+            frame(who, "group")
+
+    fac.run()
+    assert [m.value for m in fac.metric][:2] == ["2", "2"]
+    ranking = frame(fac, "ranking")
+    want = group_mean_ranks(tiny_options, [ANA, BOB])
+    titles = {o.id: o for o in catalog.load(tiny_options).options}
+    got = {
+        next(k for k, o in titles.items() if row.option.startswith(o.title)): int(row.rank)
+        for row in ranking.itertuples()
+    }
+    assert got == want
+    assert "Kendall's W = " in texts(fac)
+    versus = frame(fac, "versus")
+    assert list(versus["participant"]) == ["Participant 1", "Participant 2"], "anonymous by default"
+    spread = frame(fac, "spread")
+    assert len(spread) == 3 and spread["std"].is_monotonic_decreasing
+    assert len(frame(fac, "smaa")) == 4
+
+    # Borda over the individual rankings, as policybench.group computes it
+    fac.selectbox(key="pb.fac.combination").set_value("borda").run()
+    ranking = frame(fac, "ranking")
+    got = {
+        next(k for k, o in titles.items() if row.option.startswith(o.title)): int(row.rank)
+        for row in ranking.itertuples()
+    }
+    assert got == group_borda_ranks(tiny_options, [ANA, BOB])
+
+    # lock: revision stops
+    fac.button(key="pb.fac.lock").click().run()
+    assert any("frozen" in s.value for s in fac.success)
+    ana.run()
+    assert not ana.slider and not any(b.label.startswith(("Submit", "Save")) for b in ana.button)
+    assert "The facilitator has locked the round" in texts(ana)
+    mine = next(df.value for df in ana.dataframe if "share" in df.value.columns)
+    np.testing.assert_allclose(mine["share"].sum(), 1.0)
+    sub = store.workshops.my_submission(code, ana.query_params["p"])
+    assert sub is not None and sub.weights == ANA and sub.revision == 1
+
+    # reveal: participants see the group's ranking beside their own
+    fac.button(key="pb.fac.reveal").click().run()
+    bob.run()
+    table = frame(bob, "group")
+    assert len(table) == 4 and table["rank"].is_monotonic_increasing
+    assert "Kendall's W = " in texts(bob)
+
+    # export: the four download buttons appear once prepared
+    fac.button(key="pb.fac.prepare").click().run()
+    assert not fac.exception and not errors(fac), errors(fac)
+    assert len(fac.get("download_button")) == 4
+
+
+def test_participant_can_revise_until_locked_and_reload_restores(open_page, store: Store) -> None:
+    fac, code = create_in_app(open_page)
+    ana = join(open_page, code, "ana")
+    set_sliders(ana, ANA)
+    submit(ana)
+    ana.slider(key="pb.ws.w.backlash").set_value(9.0).run()
+    assert ana.button(key="pb.ws.submit").label == "Save my revised weights"
+    submit(ana)
+    token = ana.query_params["p"]
+    sub = store.workshops.my_submission(code, token)
+    assert sub is not None and sub.revision == 2 and sub.weights["backlash"] == 9.0
+
+    # a reload (or a server restart: caches emptied, a new store handle) carries on
+    again = open_page("workshop", code=code, p=token)
+    assert not errors(again)
+    assert {s.key.rsplit(".", 1)[1]: s.value for s in again.slider} == {**ANA, "backlash": 9.0}
+    assert "You have submitted your weights (revision 2)" in texts(again)
+
+
+def test_locked_workshop_takes_no_new_participants(open_page, store: Store) -> None:
+    f = store.workshops.create("Locked", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    store.workshops.lock(f)
+    at = open_page("workshop", code=f.code)
+    assert "not taking new participants" in texts(at)
+    assert not any(b.label == "Join the workshop" for b in at.button)
+
+
+# ------------------------------------------------------------------------------ refusals
+def test_tampered_token_and_other_workshops_code_are_refused(open_page, store: Store) -> None:
+    a = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    b = store.workshops.create("B", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    ana = store.workshops.join(a.code, "ana")
+    store.workshops.submit(a.code, ana.token, ANA, {"feasibility": "secret reason"})
+    tampered = ana.token[:-2] + ("AA" if not ana.token.endswith("AA") else "BB")
+    for params in (
+        {"code": a.code, "p": tampered},
+        {"code": b.code, "p": ana.token},  # another workshop's code with a valid token
+        {"code": "ZZZZ-ZZZZ-ZZZZZ", "p": ana.token},  # an unknown code
+        {"code": "not a code"},
+    ):
+        at = open_page("workshop", **params)
+        assert errors(at) == [workshop_common.REFUSAL], params
+        assert not at.slider, "nothing of anyone's weights is shown"
+        assert "secret reason" not in texts(at) and "ana" not in texts(at).split()
+    # the real link still works
+    at = open_page("workshop", code=a.code, p=ana.token)
+    assert not errors(at) and len(at.slider) == 3
+
+
+def test_bad_links_are_rate_limited(open_page, store: Store) -> None:
+    a = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    for k in range(10):
+        at = open_page("workshop", code=a.code, p=f"guess-{k}")
+        assert errors(at) == [workshop_common.REFUSAL]
+    at = open_page("workshop", code=a.code, p="guess-11")
+    assert len(errors(at)) == 1 and "too many" in errors(at)[0]
+
+
+def test_group_result_is_not_readable_before_the_reveal(open_page, store: Store) -> None:
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    ana = store.workshops.join(f.code, "ana")
+    bob = store.workshops.join(f.code, "bob")
+    store.workshops.submit(f.code, ana.token, ANA)
+    store.workshops.submit(f.code, bob.token, BOB)
+    store.workshops.lock(f)
+    at = open_page("workshop", code=f.code, p=ana.token)
+    assert "appears here once the facilitator reveals it" in texts(at)
+    with pytest.raises(AssertionError):
+        frame(at, "group")
+    store.workshops.reveal(f)
+    at.run()
+    assert len(frame(at, "group")) == 4
+
+
+def test_wrong_passphrase_is_refused_and_sign_in_works(open_page, store: Store) -> None:
+    f = store.workshops.create("Seminar", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    at = open_page("facilitate", code=f.code)
+    code_box = next(t for t in at.text_input if t.label == "Join code")
+    assert code_box.value == f.code, "the code in the address fills the sign-in form"
+    secret = [t for t in at.text_input if t.label == "Passphrase"][-1]
+    secret.input("wrong passphrase")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert len(errors(at)) == 1 and errors(at)[0].startswith("wrong passphrase")
+    assert "Run the round" not in [h.value for h in at.header]
+    secret = [t for t in at.text_input if t.label == "Passphrase"][-1]
+    secret.input(PASS)
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not errors(at)
+    assert "Run the round" in [h.value for h in at.header]
+
+
+def test_create_checks_the_passphrases(open_page, store: Store) -> None:
+    at = open_page("facilitate")
+    next(t for t in at.text_input if t.label == "Title").input("Seminar")
+    boxes = [t for t in at.text_input if t.label.startswith("Passphrase")]
+    boxes[0].input(PASS)
+    boxes[1].input(PASS + "x")
+    next(b for b in at.button if b.label == "Create the workshop").click().run()
+    assert errors(at) == ["The two passphrases differ: type the same passphrase twice."]
+    boxes = [t for t in at.text_input if t.label.startswith("Passphrase")]
+    boxes[0].input("short")
+    boxes[1].input("short")
+    next(b for b in at.button if b.label == "Create the workshop").click().run()
+    assert "too short" in errors(at)[0]
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from workshops").scalar() == 0
+
+
+# ------------------------------------------------------------------------------ hostile text
+def test_script_display_name_and_title_show_as_text(open_page, store: Store) -> None:
+    f = store.workshops.create(HOSTILE, options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    at = join(open_page, f.code, HOSTILE)
+    at.text_input(key="pb.ws.why.deterrence").input(HOSTILE + " " + "x" * 150)
+    at.run()
+    submit(at)
+    assert not errors(at), errors(at)
+    for md in [m.value for m in at.markdown] + [h.value for h in at.subheader]:
+        assert "<script>" not in md and "](javascript" not in md, md
+    assert HOSTILE in texts(at), "the name and title are shown, as text"
+
+    fac = open_page("facilitate", code=f.code)
+    [t for t in fac.text_input if t.label == "Passphrase"][-1].input(PASS)
+    next(b for b in fac.button if b.label == "Sign in").click().run()
+    fac.checkbox(key="pb.fac.names").check().run()
+    assert list(frame(fac, "versus")["participant"]) == [HOSTILE]
+    spread = frame(fac, "spread")
+    preview = spread.loc[spread["criterion"] == "Deterrence", "reasons"].iloc[0]
+    assert len(preview) <= 80 and preview.endswith("…"), "long reasons are cut in the table"
+    assert HOSTILE + " " + "x" * 150 in texts(fac), "and given in full below it"
+    for md in [m.value for m in fac.markdown] + [h.value for h in fac.subheader]:
+        assert "<script>" not in md and "](javascript" not in md, md
+
+
+# ------------------------------------------------------------------------------ failures
+def test_store_failure_on_submit_is_a_message(open_page, store: Store, monkeypatch) -> None:
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    ana = store.workshops.join(f.code, "ana")
+    at = open_page("workshop", code=f.code, p=ana.token)
+
+    def down(*args, **kwargs):
+        raise StoreUnavailableError("could not save, try again")
+
+    monkeypatch.setattr(type(workshop_common.store().workshops), "submit", down)
+    submit(at)
+    assert errors(at) == [workshop_common.UNAVAILABLE]
+    assert not at.exception
+    monkeypatch.undo()
+
+
+def test_participant_can_rank_the_criteria_or_compare_pairs(open_page, store: Store) -> None:
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    ana = store.workshops.join(f.code, "ana")
+    at = open_page("workshop", code=f.code, p=ana.token)
+    at.radio(key="pb.ws.mode").set_value("rank").run()
+    at.selectbox(key="pb.ws.r.feasibility").set_value(1)
+    at.selectbox(key="pb.ws.r.deterrence").set_value(2)
+    at.selectbox(key="pb.ws.r.backlash").set_value(3)
+    at.run()
+    submit(at)
+    stored = store.workshops.my_submission(f.code, ana.token)
+    roc = mcda.rank_order_centroid([1, 2, 3])
+    assert stored is not None
+    np.testing.assert_allclose([stored.weights[c] for c in CRITERIA], roc)
+
+    at.radio(key="pb.ws.mode").set_value("ahp").run()
+    # feasibility ≫ deterrence, deterrence ≫ backlash, yet backlash ≫ feasibility: inconsistent
+    at.select_slider(key="pb.ws.ahp.feasibility.deterrence").set_value(4)
+    at.select_slider(key="pb.ws.ahp.deterrence.backlash").set_value(4)
+    at.select_slider(key="pb.ws.ahp.feasibility.backlash").set_value(-4)
+    at.run()
+    warning = " ".join(w.value for w in at.warning)
+    assert "Consistency ratio" in warning and "Revisit first" in warning
+    at.select_slider(key="pb.ws.ahp.feasibility.deterrence").set_value(2)
+    at.select_slider(key="pb.ws.ahp.deterrence.backlash").set_value(2)
+    at.select_slider(key="pb.ws.ahp.feasibility.backlash").set_value(6)
+    at.run()
+    assert any("consistent enough" in s.value for s in at.success)
+    submit(at)
+    stored = store.workshops.my_submission(f.code, ana.token)
+    assert stored is not None and stored.revision == 2
+    assert stored.weights["feasibility"] > stored.weights["deterrence"] > stored.weights["backlash"]
+
+
+def test_switching_modes_and_a_reopened_round_keep_the_weights(open_page, store: Store) -> None:
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    ana = store.workshops.join(f.code, "ana")
+    at = open_page("workshop", code=f.code, p=ana.token)
+    set_sliders(at, ANA)
+    at.radio(key="pb.ws.mode").set_value("rank").run()
+    assert not at.slider
+    at.radio(key="pb.ws.mode").set_value("sliders").run()
+    assert {s.key.rsplit(".", 1)[1]: s.value for s in at.slider} == ANA
+    submit(at)
+    store.workshops.lock(f)
+    at.run()
+    assert not at.slider
+    store.workshops.reopen(f)
+    at.run()
+    assert {s.key.rsplit(".", 1)[1]: s.value for s in at.slider} == ANA
+    assert at.button(key="pb.ws.submit").label == "Save my revised weights"
+
+
+@pytest.mark.parametrize("which", ["shipped", "tiny"])
+@pytest.mark.parametrize("name", ["workshop", "facilitate"])
+def test_workshop_pages_draw_without_a_code(make_app, db_url, tiny_options, which, name) -> None:
+    options = Path(__file__).resolve().parents[2] / "options" if which == "shipped" else tiny_options
+    at = make_app(options=options, params={"page": name}).run()
+    assert not at.exception, at.exception
+    assert not at.error, errors(at)
+    assert at.title[0].value == {"workshop": "Workshop", "facilitate": "Facilitate a workshop"}[name]
+
+
+def test_a_full_room_on_the_shipped_catalog(make_app, db_url, store: Store) -> None:
+    """Thirty participants on the shipped catalog: the monitor draws every section."""
+    root = Path(__file__).resolve().parents[2] / "options"
+    cat = catalog.load(root)
+    f = store.workshops.create(
+        "Room", options=cat.option_ids, criteria=cat.criterion_ids, passphrase=PASS, catalog=cat
+    )
+    rng = np.random.default_rng(1)
+    for k in range(30):
+        p = store.workshops.join(f.code, f"person {k}")
+        w = rng.integers(0, 11, size=len(cat.criterion_ids)).astype(float)
+        w[k % len(w)] += 1
+        reasons = {cat.criterion_ids[k % len(w)]: f"reason {k}"}
+        store.workshops.submit(f.code, p.token, dict(zip(cat.criterion_ids, w, strict=True)), reasons)
+    at = make_app(options=root, params={"page": "facilitate", "code": f.code}).run()
+    [t for t in at.text_input if t.label == "Passphrase"][-1].input(PASS)
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception and not errors(at), errors(at)
+    assert [m.value for m in at.metric][:2] == ["30", "30"]
+    assert len(frame(at, "ranking")) == len(cat.option_ids)
+    assert len(frame(at, "versus")) == 30
+    assert len(frame(at, "spread")) == len(cat.criterion_ids)
+    for combination in ("median", "geometric", "copeland"):
+        at.selectbox(key="pb.fac.combination").set_value(combination).run()
+        assert not at.exception
+        assert not errors(at) or combination == "geometric", errors(at)

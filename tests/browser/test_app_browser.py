@@ -1,0 +1,316 @@
+"""The app in a real browser: keyboard, evidence, presets, screenshots, accessibility."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, Request, expect
+
+from policybench import catalog, views
+from policybench.ui import state
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = {
+    "rank": "",
+    "evidence": "evidence",
+    "compare": "compare",
+    "robustness": "robustness",
+    "criteria": "criteria",
+}
+HOSTILE = (
+    "<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)> **not bold**"
+)
+
+
+# ------------------------------------------------------------------------------ helpers
+def settle(page: Page, timeout: float = 60) -> None:
+    """Wait until Streamlit has finished running the script and drawing."""
+    page.wait_for_selector(
+        '[data-testid="stMain"] h1', timeout=timeout * 1000
+    )  # every page has a title
+    time.sleep(0.5)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = (
+            page.locator('[data-testid="stStatusWidget"]').count()
+            + page.locator('[data-testid="stSkeleton"]').count()
+        )
+        if not busy:
+            break
+        time.sleep(0.2)
+    time.sleep(0.8)
+
+
+#: Pages that draw charts without being asked: wait for them before testing or screenshotting.
+CHARTED = {"rank", "compare", "robustness"}
+
+
+def open_page(page: Page, url: str, name: str) -> None:
+    page.goto(f"{url}/{PAGES[name]}")
+    settle(page)
+    if name in CHARTED:
+        page.locator(
+            '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+        ).first.wait_for(timeout=60_000)
+        settle(page)
+
+
+def screenshot(page: Page, path: Path) -> None:
+    """A full-page screenshot: Streamlit scrolls inside its own container, so the viewport is
+    grown to the content first."""
+    size = page.viewport_size or {"width": 1600, "height": 1000}
+    height = page.evaluate(
+        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stSidebarContent"]']
+               .map(s => document.querySelector(s)?.scrollHeight || 0))"""
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16_000)})
+    time.sleep(1.0)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+
+
+def headline(page: Page) -> str:
+    box = page.locator('[data-testid="stMarkdownContainer"]').filter(
+        has_text=re.compile("ranks first|tie for first place")
+    )
+    return box.first.inner_text().strip()
+
+
+def shipped() -> catalog.Catalog:
+    return catalog.load(ROOT / "options")
+
+
+def expected_headline(cat: catalog.Catalog, weights: dict[str, float]) -> str:
+    return views.headline(views.rank_catalog(cat, weights))
+
+
+def query(page: Page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+# ------------------------------------------------------------------------------ behaviour
+def test_landing_page_shows_the_ranking(page: Page, server: Any, shots_dir: Path) -> None:
+    open_page(page, server.url, "rank")
+    cat = shipped()
+    expect(page.get_by_role("heading", name="Rank the options")).to_be_visible()
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(1)
+    assert headline(page) == expected_headline(cat, state.default_weights(cat))
+    expect(page.get_by_text(f"Catalog {cat.short_fingerprint}")).to_be_visible()
+    screenshot(page, shots_dir / "rank.png")
+
+
+def test_a_slider_moved_with_the_keyboard_reranks(page: Page, server: Any) -> None:
+    open_page(page, server.url, "rank")
+    cat = shipped()
+    before = headline(page)
+    name = cat.criteria_by_id["deterrence"].name
+    slider = page.get_by_role("slider", name=name)
+    slider.focus()
+    page.keyboard.press("End")
+    expect(slider).to_have_value("20")
+    weights = {**state.default_weights(cat), "deterrence": 20.0}
+    want = expected_headline(cat, weights)
+    assert want != before, "the test needs a change that reorders the top"
+    expect(page.locator('[data-testid="stMarkdownContainer"]').filter(has_text=want)).to_have_count(
+        1, timeout=15_000
+    )
+    page.keyboard.press("ArrowLeft")
+    expect(slider).to_have_value("19")
+    settle(page)
+    assert query(page)["weights"] == state.encode_weights(cat, {**weights, "deterrence": 19.0})
+    # the share beside the slider follows: 19 of 109 points
+    expect(page.get_by_text(views.share_label(19 / 109), exact=True)).to_be_visible()
+
+
+def test_a_preset_is_applied_with_the_keyboard(page: Page, server: Any) -> None:
+    open_page(page, server.url, "rank")
+    cat = shipped()
+    preset = cat.presets_by_id["tokyo"]
+    box = page.get_by_role("combobox", name="Perspective (preset)")
+    box.focus()
+    page.keyboard.type(preset.name)
+    page.keyboard.press("Enter")
+    settle(page)
+    for crit in cat.criteria:
+        expect(page.get_by_role("slider", name=crit.name)).to_have_value(
+            f"{preset.weights[crit.id]:g}"
+        )
+    assert query(page) == {"method": "wsm", "preset": "tokyo"}
+    assert headline(page) == expected_headline(cat, state.preset_weights(cat, "tokyo"))
+    # the copied link reopens the same view in a fresh session
+    link = page.url
+    page.goto("about:blank")
+    page.goto(link)
+    settle(page)
+    expect(page.get_by_role("slider", name=cat.criteria[0].name)).to_have_value(
+        f"{preset.weights[cat.criteria[0].id]:g}"
+    )
+    assert headline(page) == expected_headline(cat, state.preset_weights(cat, "tokyo"))
+
+
+def test_an_options_evidence_opens(page: Page, server: Any, shots_dir: Path) -> None:
+    open_page(page, server.url, "evidence")
+    cat = shipped()
+    option = cat.options[1]
+    label = f"{views.option_label(option)} · {cat.groups_by_id[option.group].name}"
+    page.locator('[data-testid="stExpander"] summary').filter(has_text=label).click()
+    settle(page)
+    crit = cat.criteria[0]
+    score = option.scores[crit.id]
+    first_words = " ".join(score.quotes[0].text.split()[:8])
+    expect(page.get_by_text(first_words).first).to_be_visible()
+    expect(
+        page.get_by_text(cat.sources_by_id[score.quotes[0].source].citation).first
+    ).to_be_visible()
+    expect(page.get_by_text(f"range {score.low:g}–{score.high:g}").first).to_be_visible()
+    screenshot(page, shots_dir / "evidence.png")
+
+
+def test_catalog_html_and_markdown_show_as_text(
+    page: Page, start_server: Callable[[Path], Any], tmp_path: Path
+) -> None:
+    import shutil
+
+    root = tmp_path / "catalog"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "catalog", root)
+    path = root / "policies" / "summits.yaml"
+    anchor = "    rationale: Test rationale for summits on feasibility.\n    quotes:\n"
+    path.write_text(
+        path.read_text().replace(
+            anchor,
+            anchor
+            + f"      - source: nishino-2017\n        stance: cautions\n        text: '{HOSTILE}'\n",
+        )
+    )
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    server = start_server(root)
+    open_page(page, server.url, "evidence")
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Regular summits").click()
+    settle(page)
+    expect(page.get_by_text("<script>alert(1)</script>", exact=False).first).to_be_visible()
+    expect(page.get_by_text("**not bold**", exact=False).first).to_be_visible()
+    assert page.locator('[data-testid="stMain"] script').count() == 0
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.locator('a[href^="javascript"]').count() == 0
+    assert dialogs == []
+
+
+def test_robustness_smaa_runs_with_progress(page: Page, server: Any, shots_dir: Path) -> None:
+    open_page(page, server.url, "robustness")
+    charts_before = page.locator('[data-testid="stVegaLiteChart"]').count()
+    page.get_by_role("button", name="Run", exact=True).click()
+    settle(page)
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(
+        charts_before + 2, timeout=60_000
+    )
+    screenshot(page, shots_dir / "robustness.png")
+
+
+@pytest.mark.parametrize("name", ["compare", "criteria"])
+def test_other_pages_draw(page: Page, server: Any, shots_dir: Path, name: str) -> None:
+    open_page(page, server.url, name)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    screenshot(page, shots_dir / f"{name}.png")
+
+
+# ------------------------------------------------------------------------------ quality
+#: Violations inside Streamlit's own widgets that the app cannot change, by rule and selector.
+AXE_EXCLUSIONS = {
+    # Streamlit's st.pills (frontend component ButtonGroup, data-testid="stButtonGroup") draws
+    # a selected pill in the theme's primary colour on a tint of it: 4.47:1 against the 4.5:1
+    # AA threshold with the default theme. Fixed for the whole app by a darker
+    # theme.primaryColor in .streamlit/config.toml.
+    ("color-contrast", '[data-testid="stButtonGroup"]'),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violations(
+    page: Page, server: Any, axe_script: Path, name: str
+) -> None:
+    open_page(page, server.url, name)
+    page.add_script_tag(path=str(axe_script))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    problems = []
+    for violation in result["violations"]:
+        if violation["impact"] not in {"serious", "critical"}:
+            continue
+        for node in violation["nodes"]:
+            excluded = any(
+                rule == violation["id"]
+                and page.locator(selector).filter(has=page.locator(node["target"][0])).count() > 0
+                for rule, selector in AXE_EXCLUSIONS
+            )
+            if not excluded:
+                problems.append(
+                    f"{violation['id']} ({violation['impact']}): {node['target']} {node['html'][:120]}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_every_control_is_reachable_by_keyboard(page: Page, server: Any) -> None:
+    open_page(page, server.url, "rank")
+    cat = shipped()
+    wanted = {f"slider:{c.name}" for c in cat.criteria} | {
+        "combobox:Perspective (preset)",
+        "combobox:Method",
+        "combobox:Arrows compare with",
+        "button:Reset to equal weights",
+        "link:Evidence",
+        "link:Compare",
+        "link:Robustness",
+        "link:Criteria",
+    }
+    seen: set[str] = set()
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    for _ in range(160):
+        page.keyboard.press("Tab")
+        desc = page.evaluate(
+            """() => { const e = document.activeElement; if (!e) return '';
+                 const role = e.getAttribute('role') || (e.type === 'range' ? 'slider' : e.tagName === 'A' ? 'link' : e.tagName === 'BUTTON' ? 'button' : e.tagName.toLowerCase());
+                 const name = e.getAttribute('aria-label') || e.innerText || '';
+                 return role + ':' + name.trim(); }"""
+        )
+        seen.add(desc)
+        if wanted <= seen:
+            break
+    assert wanted <= seen, sorted(wanted - seen)
+
+
+def test_no_external_requests_and_no_console_errors(page: Page, server: Any) -> None:
+    requests: list[str] = []
+    errors: list[str] = []
+
+    def on_request(r: Request) -> None:
+        requests.append(r.url)
+
+    def on_console(m: ConsoleMessage) -> None:
+        if m.type == "error":
+            errors.append(f"{m.text} @ {m.location.get('url', '')}")
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+    for name in PAGES:
+        open_page(page, server.url, name)
+    outside = [
+        u for u in requests if not u.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+    ]
+    assert not outside, outside
+    # Streamlit's frontend probes for a base path at /<page>/_stcore/... before falling back to
+    # /_stcore/...; those 404s are its own and expected when a page URL is opened directly.
+    real = [
+        e
+        for e in errors
+        if not re.search(r"404 \(Not Found\) @ http://127\.0\.0\.1:\d+/[a-z]+/_stcore/", e)
+    ]
+    assert not real, real
