@@ -56,6 +56,7 @@ __all__ = [
     "SAATY_RANDOM_INDEX",
     "TIE_RTOL",
     "WPM_FLOOR",
+    "LINEAR_IN_WEIGHTS",
     "AHPResult",
     "Method",
     "ahp",
@@ -80,6 +81,10 @@ Scorer = Callable[[FloatArray], FloatArray]
 
 #: Under ``wpm`` with ``scale``, normalised values below this are raised to it (1% of the scale).
 WPM_FLOOR = 0.01
+
+#: Methods whose score is one weighted sum of per-criterion terms after normalisation, so a
+#: matrix can be scored under many weight sets with one matrix product.
+LINEAR_IN_WEIGHTS = frozenset({"wsm", "wpm", "promethee2"})
 
 
 def check_weights(weights: ArrayLike, m: int, criteria: Sequence[str] | None = None) -> FloatArray:
@@ -302,18 +307,23 @@ def score_paired(
         ``(S, N, M)``: e.g. score samples drawn within each cell's uncertainty range.
         Normalisation is per matrix.
     weights : array_like
-        ``(S, M)``, **already valid and normalised** (not re-checked beyond the shape).
+        ``(S, M)``, **already valid and normalised** (not re-checked beyond the shape); or
+        ``(S, K, M)``, K weight sets per matrix, for the methods in
+        :data:`LINEAR_IN_WEIGHTS` (each matrix is normalised once, not K times).
     types, method, normalization, criteria, **params
         As for :func:`score`.
 
     Returns
     -------
     numpy.ndarray
-        ``(S, N)`` scores, higher better.
+        ``(S, N)`` scores, higher better; ``(S, K, N)`` for ``(S, K, M)`` weights.
     """
     x = _validate.matrices(matrices, None if criteria is None else list(criteria))
     w = np.asarray(weights, dtype=np.float64)
-    if w.shape != (x.shape[0], x.shape[2]):
+    several = w.ndim == 3 and w.shape[0] == x.shape[0] and w.shape[2] == x.shape[2]
+    if several and method not in LINEAR_IN_WEIGHTS:
+        raise InputError(f"several weight sets per matrix are supported for {', '.join(sorted(LINEAR_IN_WEIGHTS))} only")
+    if w.shape != (x.shape[0], x.shape[2]) and not several:
         raise InputError(
             f"score_paired needs one weight set per matrix: weights of shape "
             f"({x.shape[0]}, {x.shape[2]}), got {w.shape}"

@@ -36,6 +36,9 @@ def _wdot(values: FloatArray, weights: FloatArray) -> FloatArray:
     if values.ndim == 2:
         out: FloatArray = weights @ values.T
         return out
+    if weights.ndim == 3:  # (S, N, M) under (S, K, M): each matrix under K weight sets
+        several: FloatArray = np.matmul(weights, np.swapaxes(values, -1, -2))
+        return several
     paired: FloatArray = np.matmul(values, weights[..., None])[..., 0]
     return paired
 

@@ -226,6 +226,7 @@ def smaa(
             rng,
             paired,
             lambda k: _report(progress, (samples + k) / total_work),
+            method,
         )
     _report(progress, 1.0)
     sampled = (("weights",) if sampler.kind != "fixed" else ()) + (
@@ -280,16 +281,21 @@ def _confidence_pass(
     rng: np.random.Generator,
     paired: Callable[[FloatArray, FloatArray], FloatArray],
     tick: Callable[[int], None],
+    method: str,
 ) -> FloatArray:
     """Score fresh matrices under every option's central weights; share of first place."""
     k, (n, m) = options.size, ranges.shape
     acc = np.zeros(k)
     done = 0
-    for size in _chunks(total, max(1, MATRIX_ELEMENTS // (n * m * k))):
+    linear = method in mcda.LINEAR_IN_WEIGHTS
+    per_chunk = MATRIX_ELEMENTS // (n * max(m, k)) if linear else MATRIX_ELEMENTS // (n * m * k)
+    for size in _chunks(total, max(1, per_chunk)):
         mats = ranges.draw(rng, size)  # (S, N, M)
-        stacked = np.repeat(mats, k, axis=0)  # (S*K, N, M): each matrix under each central w
-        w = np.tile(central, (size, 1))  # (S*K, M)
-        scores = paired(stacked, w)
+        if linear:  # normalise each matrix once, score it under all K central weights
+            scores = paired(mats, np.broadcast_to(central, (size, k, m))).reshape(size * k, n)
+        else:
+            stacked = np.repeat(mats, k, axis=0)  # (S*K, N, M): each matrix under each central w
+            scores = paired(stacked, np.tile(central, (size, 1)))
         acc += _first_share(scores, np.tile(options, size)).reshape(size, k).sum(axis=0)
         done += size
         tick(done * n)
