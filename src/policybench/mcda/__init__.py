@@ -50,13 +50,13 @@ from policybench.mcda.weights import (
 )
 
 __all__ = [
+    "LINEAR_IN_WEIGHTS",
     "METHODS",
     "NORMALIZATIONS",
     "PREFERENCES",
     "SAATY_RANDOM_INDEX",
     "TIE_RTOL",
     "WPM_FLOOR",
-    "LINEAR_IN_WEIGHTS",
     "AHPResult",
     "Method",
     "ahp",
