@@ -13,6 +13,6 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0+unknown"
 
-from policybench import mcda, robustness  # noqa: E402
+from policybench import mcda, robustness
 
 __all__ = ["__version__", "mcda", "robustness"]

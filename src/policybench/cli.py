@@ -18,7 +18,6 @@ import typer
 
 from policybench import __version__
 from policybench.cli_export import export as export_cmd
-from policybench.cli_profiles import profiles_app
 from policybench.cli_options import (
     DbOpt,
     MethodOpt,
@@ -33,6 +32,7 @@ from policybench.cli_options import (
     parse_params,
     run_or_exit,
 )
+from policybench.cli_profiles import profiles_app
 
 app = typer.Typer(
     name="policybench",
