@@ -43,8 +43,6 @@ FORMATS = ("csv", "xlsx", "markdown", "json", "html", "png", "svg")
 PASSPHRASE_ENV = "POLICYBENCH_WORKSHOP_PASSPHRASE"
 
 
-
-
 def export(
     fmt: Annotated[
         str,
@@ -304,10 +302,9 @@ def _workshop_report(
     charts: bool,
 ) -> Any:
     """Read a workshop's submissions (with the facilitator's passphrase, asked for only once
-    the code is known) and build its report: the rankings under the group's combined weights,
-    plus the group section."""
-    from policybench.analysis import rank_catalog
-    from policybench.export.report import build_report, group_section
+    the code is known) and build its report with :func:`policybench.export.workshop.workshop_report`
+    (the same function the app's facilitator page uses)."""
+    from policybench.export.workshop import catalog_note, workshop_report
     from policybench.store import open_store
 
     store = open_store(db)
@@ -317,58 +314,21 @@ def _workshop_report(
         submissions = store.workshops.submissions(facilitator)
     finally:
         store.close()
-    if not submissions:
-        raise InputError(f"workshop {shop.title!r} has no submissions yet: nothing to export")
-    missing = [o for o in shop.options if o not in cat.options_by_id] + [
-        c for c in shop.criteria if c not in cat.criteria_by_id
-    ]
-    if missing:
-        raise InputError(
-            f"the workshop uses {', '.join(map(repr, missing))}, which this catalog does not have; export with the catalog it was run on (--options)"
-        )
     chosen = _methods(methods, None)
-    own = _split_params(chosen, params)
-    about: dict[str, Any] = {"state": shop.state, "created_at": shop.created_at.isoformat()}
-    if shop.catalog_fingerprint and shop.catalog_fingerprint != cat.fingerprint:
-        about["catalog note"] = (
-            f"the workshop was created on catalog {shop.catalog_fingerprint[:12]}; this export uses {cat.short_fingerprint}"
-        )
-        typer.echo(f"note: {about['catalog note']}", err=True)
-    section, combined = group_section(
+    report = workshop_report(
         cat,
-        title=shop.title,
-        option_ids=shop.options,
-        criterion_ids=shop.criteria,
-        weights=[s.weights for s in submissions],
-        names=[s.display_name for s in submissions] if names else None,
-        reasons=[s.reasons for s in submissions],
-        method=chosen[0],
+        shop,
+        submissions,
+        methods=chosen,
         normalization=normalization,
-        weight_rule=combine,
+        params=_split_params(chosen, params),
+        names=names,
+        combine=combine,
         ranking_rule=ranking_rule,
-        about=about,
-        charts=charts,
-        **own[chosen[0]],
-    )
-    label = f"workshop group weights ({combine} of {len(submissions)} participants)"
-    rankings = [
-        rank_catalog(
-            cat,
-            combined,
-            method=m,
-            normalization=normalization,
-            options=shop.options,
-            criteria=shop.criteria,
-            label=label,
-            **own[m],
-        )
-        for m in chosen
-    ]
-    return build_report(
-        cat,
-        rankings,
-        title=title or f"Workshop: {shop.title}",
-        sections=[section],
-        extra_metadata={"workshop": shop.title, "participants": len(submissions)},
+        title=title,
         charts=charts,
     )
+    note = catalog_note(cat, shop)
+    if note:
+        typer.echo(f"note: {note}", err=True)
+    return report

@@ -114,7 +114,8 @@ def set_sliders(at: AppTest, values: dict[str, float]) -> None:
         at.slider(key=f"pb.ws.w.{cid}").set_value(value)
     at.run()
     assert [re.sub(r"\\(.)", r"\1", s.label) for s in at.slider] == [
-        cat.criteria_by_id[c].name + (" (cost)" if cat.criteria_by_id[c].direction == "cost" else "")
+        cat.criteria_by_id[c].name
+        + (" (cost)" if cat.criteria_by_id[c].direction == "cost" else "")
         for c in CRITERIA
     ]
 
@@ -129,7 +130,9 @@ def group_mean_ranks(tiny: Path, weights: list[dict[str, float]]) -> dict[str, i
     cat = catalog.load(tiny)
     w = np.array([[row[c] for c in CRITERIA] for row in weights], dtype=float)
     combined = group.combine_weights(w, "mean")
-    p = catalog.to_problem(cat, dict(zip(CRITERIA, combined, strict=True)), options=OPTIONS, criteria=CRITERIA)
+    p = catalog.to_problem(
+        cat, dict(zip(CRITERIA, combined, strict=True)), options=OPTIONS, criteria=CRITERIA
+    )
     scores = mcda.score(p.matrix, p.weights, p.types, "wsm", "scale")
     return dict(zip(p.option_ids, (int(r) for r in mcda.rank(scores)), strict=True))
 
@@ -158,7 +161,7 @@ def test_facilitator_and_two_participants_end_to_end(open_page, store: Store, ti
     set_sliders(ana, ANA)
     # the participant's own ranking is there before submitting, and follows the sliders
     own = frame(ana, "own")
-    assert list(own["option"])[0] == "Status quo (baseline)"
+    assert own["option"].iloc[0] == "Status quo (baseline)"
     submit(ana)
     assert any("Saved (revision 1)" in s.value for s in ana.success)
 
@@ -224,7 +227,7 @@ def test_facilitator_and_two_participants_end_to_end(open_page, store: Store, ti
 
 
 def test_participant_can_revise_until_locked_and_reload_restores(open_page, store: Store) -> None:
-    fac, code = create_in_app(open_page)
+    _, code = create_in_app(open_page)
     ana = join(open_page, code, "ana")
     set_sliders(ana, ANA)
     submit(ana)
@@ -363,11 +366,13 @@ def test_store_failure_on_submit_is_a_message(open_page, store: Store, monkeypat
     at = open_page("workshop", code=f.code, p=ana.token)
 
     def down(*args, **kwargs):
-        raise StoreUnavailableError("could not save, try again")
+        raise StoreUnavailableError(
+            "could not save your weights, try again: cannot reach db.example:5432 (refused)"
+        )
 
     monkeypatch.setattr(type(workshop_common.store().workshops), "submit", down)
     submit(at)
-    assert errors(at) == [workshop_common.UNAVAILABLE]
+    assert [e.replace("\\", "") for e in errors(at)] == ["Could not save your weights, try again."]
     assert not at.exception
     monkeypatch.undo()
 
@@ -428,11 +433,15 @@ def test_switching_modes_and_a_reopened_round_keep_the_weights(open_page, store:
 @pytest.mark.parametrize("which", ["shipped", "tiny"])
 @pytest.mark.parametrize("name", ["workshop", "facilitate"])
 def test_workshop_pages_draw_without_a_code(make_app, db_url, tiny_options, which, name) -> None:
-    options = Path(__file__).resolve().parents[2] / "options" if which == "shipped" else tiny_options
+    options = (
+        Path(__file__).resolve().parents[2] / "options" if which == "shipped" else tiny_options
+    )
     at = make_app(options=options, params={"page": name}).run()
     assert not at.exception, at.exception
     assert not at.error, errors(at)
-    assert at.title[0].value == {"workshop": "Workshop", "facilitate": "Facilitate a workshop"}[name]
+    assert (
+        at.title[0].value == {"workshop": "Workshop", "facilitate": "Facilitate a workshop"}[name]
+    )
 
 
 def test_a_full_room_on_the_shipped_catalog(make_app, db_url, store: Store) -> None:
@@ -448,7 +457,9 @@ def test_a_full_room_on_the_shipped_catalog(make_app, db_url, store: Store) -> N
         w = rng.integers(0, 11, size=len(cat.criterion_ids)).astype(float)
         w[k % len(w)] += 1
         reasons = {cat.criterion_ids[k % len(w)]: f"reason {k}"}
-        store.workshops.submit(f.code, p.token, dict(zip(cat.criterion_ids, w, strict=True)), reasons)
+        store.workshops.submit(
+            f.code, p.token, dict(zip(cat.criterion_ids, w, strict=True)), reasons
+        )
     at = make_app(options=root, params={"page": "facilitate", "code": f.code}).run()
     [t for t in at.text_input if t.label == "Passphrase"][-1].input(PASS)
     next(b for b in at.button if b.label == "Sign in").click().run()
@@ -461,3 +472,63 @@ def test_a_full_room_on_the_shipped_catalog(make_app, db_url, store: Store) -> N
         at.selectbox(key="pb.fac.combination").set_value(combination).run()
         assert not at.exception
         assert not errors(at) or combination == "geometric", errors(at)
+
+
+def test_back_from_another_page_the_participant_is_still_in(open_page, store: Store) -> None:
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    ana = store.workshops.join(f.code, "ana")
+    at = open_page("workshop", code=f.code, p=ana.token)
+    assert len(at.slider) == 3
+    at.switch_page("screens/rank.py").run()
+    for key in list(at.query_params):
+        del at.query_params[key]
+    at.switch_page("screens/workshop.py").run()
+    assert not errors(at)
+    assert at.query_params["p"] == ana.token and len(at.slider) == 3
+
+
+@pytest.mark.parametrize("name", ["workshop", "facilitate"])
+def test_a_store_that_cannot_be_opened_is_a_message(make_app, monkeypatch, tmp_path, name) -> None:
+    monkeypatch.setenv("POLICYBENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
+    at = make_app(params={"page": name, "code": "ABCD-EFGH-JKMNP"}).run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1 and "could not" in at.error[0].value.lower()
+
+
+def test_opening_the_join_link_again_does_not_join_twice(open_page, store: Store) -> None:
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    at = join(open_page, f.code, "ana")
+    token = at.query_params["p"]
+    del at.query_params["p"]
+    at.run()
+    assert at.query_params["p"] == token and len(at.slider) == 3
+    assert not any(b.label == "Join the workshop" for b in at.button)
+
+
+def test_widget_labels_escape_only_what_starts_markdown() -> None:
+    from policybench.ui.components.workshop_weights import label_text
+
+    # ordinary names stay as they are: the label is also the widget's accessible name
+    assert label_text("Risk of Chinese backlash (cost)") == "Risk of Chinese backlash (cost)"
+    assert label_text("US–Japan–ROK: 2+2, e.g.") == "US–Japan–ROK\\: 2+2, e.g."
+    shown = label_text("<b>**x**</b> [a](javascript:b) :red[c] $d$ `e` ~~f~~ www.g.org h@i.j")
+    for raw in ("<", "**", "[", ":", "$", "`", "~~", "www.", "@"):
+        assert raw not in re.sub(r"\\.", "", shown), raw
+    assert (
+        re.sub(r"\\(.)", r"\1", shown)
+        == "<b>**x**</b> [a](javascript:b) :red[c] $d$ `e` ~~f~~ www.g.org h@i.j"
+    )
+    assert label_text("- a") == "\\- a" and label_text("1. a") == "1\\. a"
+    assert label_text("a\nb") == "a b"
+
+
+def test_wrong_passphrases_are_rate_limited(open_page, store: Store) -> None:
+    f = store.workshops.create("Seminar", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    at = open_page("facilitate", code=f.code)
+    for _ in range(6):
+        [t for t in at.text_input if t.label == "Passphrase"][-1].input("not the passphrase")
+        next(b for b in at.button if b.label == "Sign in").click().run()
+    assert len(errors(at)) == 1 and errors(at)[0].startswith("too many wrong passphrases")
+    [t for t in at.text_input if t.label == "Passphrase"][-1].input(PASS)
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert errors(at)[0].startswith("too many"), "even the right one waits out the limit"

@@ -121,7 +121,9 @@ def workshop_server(
 
 
 @pytest.fixture
-def contexts(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[Callable[[], Page]]:
+def contexts(
+    browser: Browser, browser_context_args: dict[str, Any]
+) -> Iterator[Callable[[], Page]]:
     """``new_page()``: a page in a browser context of its own (another person's browser)."""
     opened: list[BrowserContext] = []
 
@@ -174,7 +176,9 @@ def join_and_submit(page: Page, link: str, name: str, raise_to_top: str) -> str:
     return page.url
 
 
-def expected_headline(cat: catalog.Catalog, options: list[str], weights: list[dict[str, float]]) -> str:
+def expected_headline(
+    cat: catalog.Catalog, options: list[str], weights: list[dict[str, float]]
+) -> str:
     """The group's first place as policybench.group and mcda compute it (mean weights)."""
     crits = list(cat.criterion_ids)
     w = np.array([[row[c] for c in crits] for row in weights], dtype=float)
@@ -183,7 +187,11 @@ def expected_headline(cat: catalog.Catalog, options: list[str], weights: list[di
     ranks = mcda.rank(mcda.score(p.matrix, p.weights, p.types, "wsm", "scale"))
     from policybench.views import option_label
 
-    first = [option_label(cat.options_by_id[o]) for o, r in zip(p.option_ids, ranks, strict=True) if r == 1]
+    first = [
+        option_label(cat.options_by_id[o])
+        for o, r in zip(p.option_ids, ranks, strict=True)
+        if r == 1
+    ]
     if len(first) == 1:
         return f"The group ranks {first[0]} first."
     return "The group ties for first place: " + "; ".join(first) + "."
@@ -208,6 +216,9 @@ def test_two_participants_submit_and_the_facilitator_sees_both(
     ana_link = join_and_submit(ana, link, HOSTILE, "deterrence")
     bob_link = join_and_submit(bob, link, "bob", "feasibility_tokyo")
     assert ana_link != bob_link
+
+    # a slider's accessible name is the criterion's name as shown, without Markdown escapes
+    expect(ana.get_by_role("slider", name=slider_name(cat, "china_backlash"))).to_be_visible()
 
     # the hostile name is shown as text and runs nothing
     expect(ana.get_by_text("<script>alert(1)</script>", exact=False).first).to_be_visible()
@@ -238,7 +249,9 @@ def test_two_participants_submit_and_the_facilitator_sees_both(
     assert not problems, "\n".join(problems)
 
     # the participant's page: the group's result only after the reveal
-    expect(bob.get_by_text("appears here once the facilitator reveals it", exact=False)).to_be_visible()
+    expect(
+        bob.get_by_text("appears here once the facilitator reveals it", exact=False)
+    ).to_be_visible()
     page.get_by_role("button", name="Lock the round").click()
     settle(page)
     page.get_by_role("button", name="Reveal the result").click()
@@ -280,7 +293,11 @@ def test_participants_carry_on_after_the_server_is_killed_and_restarted(
     store = open_store(workshop_server.db_url)
     try:
         f = store.workshops.create(
-            "Restart", options=cat.option_ids, criteria=cat.criterion_ids, passphrase=PASS, catalog=cat
+            "Restart",
+            options=cat.option_ids,
+            criteria=cat.criterion_ids,
+            passphrase=PASS,
+            catalog=cat,
         )
     finally:
         store.close()

@@ -37,7 +37,7 @@ from policybench.ui.components.text import md_escape
 T = TypeVar("T")
 
 REFUSAL = "This link or code does not open a workshop. Check it with the facilitator."
-UNAVAILABLE = "Could not reach the workshop's store, so nothing was saved. Try again in a moment."
+UNAVAILABLE = "Could not reach the workshop's store; try again in a moment."
 QR_SCALE = 10  # pixels per module: a version-4 code is 370 px, readable from the back of a room
 
 
@@ -93,9 +93,18 @@ def show_error(exc: Exception) -> None:
     elif isinstance(exc, WorkshopStateError):
         st.warning(md_escape(str(exc)))
     elif isinstance(exc, StoreUnavailableError):
-        st.error(UNAVAILABLE)
+        st.error(md_escape(unavailable(exc)))
     else:
         show_exception(exc, "workshop")
+
+
+def unavailable(exc: Exception) -> str:
+    """The store's own "could not <action>, try again" without the technical detail after it
+    (which may name the database's host or path)."""
+    head = str(exc).split(": ", 1)[0].strip()
+    if not head.lower().startswith("could not"):
+        return UNAVAILABLE
+    return head[0].upper() + head[1:] + "."
 
 
 def attempt(action: Callable[[], T]) -> tuple[T | None, Exception | None]:

@@ -9,6 +9,8 @@ centroid, AHP, shares) is in :mod:`policybench.workshop_views` and :mod:`policyb
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -65,6 +67,28 @@ def seed(
         st.session_state[f"{key}.ahp.{a}.{b}"] = 0
 
 
+#: What can start Markdown in a one-line widget label (Streamlit renders labels as Markdown:
+#: emphasis, code, links, images, HTML, colour directives, emoji codes, maths, autolinks).
+_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]<>~$:&@#|])")
+
+
+def label_text(text: object) -> str:
+    """``text`` made inert for a widget label, escaping only what can start Markdown there.
+
+    Unlike :func:`~policybench.ui.components.text.md_escape`, ordinary punctuation such as
+    parentheses, dashes and full stops is left alone: Streamlit uses the label string as the
+    widget's accessible name too, so every backslash added here is read out by screen readers.
+    """
+    out = _LABEL_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    out = re.sub(r"(?i)\b(www)\.", r"\1\\.", out)  # www.example.org autolinks
+    out = re.sub(r"^([-+])", r"\\\1", out)  # a list item
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", out)  # an ordered list item
+
+
+def _say(value: object, *, first: str, second: str) -> str:
+    return wv.judgement_label(int(str(value)), first, second)
+
+
 def _name(catalog: Catalog, cid: str) -> str:
     return views.criterion_label(catalog, cid)
 
@@ -80,7 +104,7 @@ def _sliders(catalog: Catalog, crits: Sequence[str], key: str, disabled: bool) -
         left, right = st.columns([5, 1], vertical_alignment="bottom")
         crit = catalog.criteria_by_id[c]
         left.slider(
-            md_escape(_name(catalog, c)),
+            label_text(_name(catalog, c)),
             min_value=0.0,
             max_value=SLIDER_MAX,
             step=STEP,
@@ -107,7 +131,7 @@ def _ranking(catalog: Catalog, crits: Sequence[str], key: str, disabled: bool) -
     for c in crits:
         left, right = st.columns([5, 1], vertical_alignment="bottom")
         left.selectbox(
-            md_escape(_name(catalog, c)),
+            label_text(_name(catalog, c)),
             places,
             key=f"{key}.r.{c}",
             format_func=lambda r: f"place {r}",
@@ -128,18 +152,22 @@ def _pairs(catalog: Catalog, crits: Sequence[str], key: str, disabled: bool) -> 
     for a, b in combinations(crits, 2):
         na, nb = _name(catalog, a), _name(catalog, b)
         st.select_slider(
-            f"{md_escape(na)} or {md_escape(nb)}?",
+            f"{label_text(na)} or {label_text(nb)}?",
             options=scale,
             key=f"{key}.ahp.{a}.{b}",
-            format_func=lambda v, na=na, nb=nb: wv.judgement_label(v, na, nb),
+            format_func=functools.partial(_say, first=na, second=nb),
             disabled=disabled,
         )
-    judgements = {(a, b): int(st.session_state[f"{key}.ahp.{a}.{b}"]) for a, b in combinations(crits, 2)}
+    judgements = {
+        (a, b): int(st.session_state[f"{key}.ahp.{a}.{b}"]) for a, b in combinations(crits, 2)
+    }
     try:
         res = wv.ahp_weights(crits, judgements)
     except PolicybenchError as exc:  # pragma: no cover - the scale only offers valid values
         return Entry("ahp", None, problem=str(exc))
-    shares = "; ".join(f"{_name(catalog, c)} {views.share_label(w)}" for c, w in res.weights.items())
+    shares = "; ".join(
+        f"{_name(catalog, c)} {views.share_label(w)}" for c, w in res.weights.items()
+    )
     st.markdown(f"Weights from your comparisons: {md_escape(shares)}")
     if res.consistent:
         st.success(
@@ -189,7 +217,7 @@ def show(
         )
         for c in crits:
             st.text_input(
-                md_escape(_name(catalog, c)),
+                label_text(_name(catalog, c)),
                 key=f"{key}.why.{c}",
                 max_chars=REASON_MAX,
                 disabled=disabled,

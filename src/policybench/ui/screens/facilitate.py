@@ -22,6 +22,8 @@ arrive, run the round, export.
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from policybench import workshop_views as wv
@@ -29,7 +31,7 @@ from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
 from policybench.export.report import utc_timestamp
 from policybench.export.workshop import missing_from_catalog, workshop_report
-from policybench.store import Facilitator, Workshop
+from policybench.store import Facilitator, Store, Workshop
 from policybench.store.schema import TITLE_MAX
 from policybench.store.workshops import PASSPHRASE_MIN, format_code
 from policybench.ui import state
@@ -56,7 +58,11 @@ EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "markdown": "md", "html": "html"}
 ACTIONS = {
     "lock": ("Lock the round", frozenset({"open"}), "Submissions are frozen."),
     "reopen": ("Reopen", frozenset({"locked"}), "The round is open again."),
-    "reveal": ("Reveal the result", frozenset({"locked"}), "Participants now see the group's result."),
+    "reveal": (
+        "Reveal the result",
+        frozenset({"locked"}),
+        "Participants now see the group's result.",
+    ),
 }
 
 
@@ -84,7 +90,7 @@ def _view(
 
 
 # ------------------------------------------------------------------------------ signed out
-def _create(catalog: Catalog, s: common.Store) -> None:
+def _create(catalog: Catalog, s: Store) -> None:
     options = {o.id: wv.fold(o.title) for o in catalog.options}
     criteria = {c.id: wv.fold(c.name) for c in catalog.criteria}
     with st.form("pb.fac.create_form"):
@@ -133,7 +139,7 @@ def _create(catalog: Catalog, s: common.Store) -> None:
     _signed_in(handle, "The workshop is open: invite the participants with the link below.")
 
 
-def _sign_in(s: common.Store) -> None:
+def _sign_in(s: Store) -> None:
     with st.form("pb.fac.sign_in_form"):
         code = st.text_input(
             "Join code",
@@ -191,7 +197,7 @@ def _invite(shop: Workshop) -> None:
         note("Scan to join (the QR code holds the link on the left).")
 
 
-def _round(s: common.Store, handle: Facilitator, shop: Workshop) -> None:
+def _round(s: Store, handle: Facilitator, shop: Workshop) -> None:
     st.header("Run the round", anchor=False)
     note(md_escape(wv.state_text(shop.state)))
     cols = st.columns(4, vertical_alignment="bottom")
@@ -201,9 +207,7 @@ def _round(s: common.Store, handle: Facilitator, shop: Workshop) -> None:
         ):
             _transition(s, handle, action, done)
     with cols[3]:
-        sure = st.checkbox(
-            "Close for good", key=CONFIRM_CLOSE, disabled=shop.state == "closed"
-        )
+        sure = st.checkbox("Close for good", key=CONFIRM_CLOSE, disabled=shop.state == "closed")
         if st.button(
             "Close the workshop",
             key="pb.fac.close",
@@ -213,7 +217,7 @@ def _round(s: common.Store, handle: Facilitator, shop: Workshop) -> None:
             _transition(s, handle, "close", "The workshop is closed.")
 
 
-def _transition(s: common.Store, handle: Facilitator, action: str, done: str) -> None:
+def _transition(s: Store, handle: Facilitator, action: str, done: str) -> None:
     _, err = common.attempt(lambda: getattr(s.workshops, action)(handle))
     if err is not None:
         common.show_error(err)
@@ -222,7 +226,7 @@ def _transition(s: common.Store, handle: Facilitator, action: str, done: str) ->
     st.rerun()
 
 
-def _percent(label: str, help: str | None = None) -> st.column_config.NumberColumn:
+def _percent(label: str, help: str | None = None) -> Any:
     return st.column_config.NumberColumn(label, format="percent", help=help)
 
 
@@ -298,7 +302,9 @@ def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
         st.markdown(md_escape(view.driver))
 
     st.subheader("Where the room disagrees", anchor=False)
-    note("Each criterion's weight across the participants (shares of each one's total), most contested first.")
+    note(
+        "Each criterion's weight across the participants (shares of each one's total), most contested first."
+    )
     st.dataframe(
         view.spread,
         hide_index=True,
@@ -375,7 +381,7 @@ def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
         )
 
 
-def _export(catalog: Catalog, s: common.Store, handle: Facilitator, shop: Workshop) -> None:
+def _export(catalog: Catalog, s: Store, handle: Facilitator, shop: Workshop) -> None:
     st.header("Export the results", anchor=False)
     combination = str(st.session_state.get(COMBINATION, "mean"))
     names = bool(st.session_state.get(NAMES, False))
@@ -422,7 +428,7 @@ def _export(catalog: Catalog, s: common.Store, handle: Facilitator, shop: Worksh
         )
 
 
-def _dashboard(catalog: Catalog, s: common.Store, handle: Facilitator) -> None:
+def _dashboard(catalog: Catalog, s: Store, handle: Facilitator) -> None:
     shop, err = common.attempt(lambda: s.workshops.get(handle.code))
     if err is not None or shop is None:
         common.show_error(err or RuntimeError("no workshop"))

@@ -27,10 +27,12 @@ from policybench.store import (
     Participant,
     ParticipantTokenError,
     RateLimitedError,
+    Store,
     Workshop,
     WorkshopNotFound,
 )
 from policybench.store.schema import DISPLAY_NAME_MAX
+from policybench.store.workshops import normalize_code
 from policybench.ui import state
 from policybench.ui.components import workshop_common as common
 from policybench.ui.components import workshop_weights
@@ -40,6 +42,7 @@ from policybench.ui.components.text import md_escape, note
 KEY = "pb.ws"
 SEEDED = "pb.ws.seeded"
 SEEN_STATE = "pb.ws.seen_state"
+IDENTITY = "pb.ws.identity"
 REFRESH_S = 5
 PAGE = "workshop"
 
@@ -63,9 +66,7 @@ def _group(
     criteria: tuple[str, ...],
     weights: tuple[tuple[tuple[str, float], ...], ...],
 ) -> wv.GroupView:
-    return wv.group_view(
-        _catalog, options, criteria, [dict(w) for w in weights], smaa_samples=0
-    )
+    return wv.group_view(_catalog, options, criteria, [dict(w) for w in weights], smaa_samples=0)
 
 
 def _key(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
@@ -106,7 +107,7 @@ def _code_form() -> None:
         st.rerun()
 
 
-def _join(s: common.Store, shop: Workshop) -> None:
+def _join(s: Store, shop: Workshop) -> None:
     if shop.state != "open":
         st.warning(f"This workshop is {shop.state} and is not taking new participants.")
         return
@@ -129,7 +130,7 @@ def _join(s: common.Store, shop: Workshop) -> None:
 
 
 def _edit(
-    catalog: Catalog, s: common.Store, code: str, token: str, shop: Workshop, me: Participant
+    catalog: Catalog, s: Store, code: str, token: str, shop: Workshop, me: Participant
 ) -> dict[str, float] | None:
     """The weight controls and the submit button; returns the weights they give."""
     entry = workshop_weights.show(catalog, shop.criteria, key=KEY)
@@ -157,7 +158,7 @@ def _edit(
 
 
 def _submitted(
-    catalog: Catalog, s: common.Store, code: str, token: str, shop: Workshop
+    catalog: Catalog, s: Store, code: str, token: str, shop: Workshop
 ) -> dict[str, float] | None:
     """The round is not open: the weights that count, read-only."""
     st.session_state.pop(SEEDED, None)  # if the round reopens, fill the controls again
@@ -189,7 +190,7 @@ def _submitted(
         key="pb.ws.mine",
     )
     note(f"Submitted weights, revision {mine.revision}.")
-    return mine.weights
+    return dict(mine.weights)
 
 
 @st.fragment
@@ -216,9 +217,7 @@ def _editor(catalog: Catalog, code: str, token: str) -> None:
         "The options under the weights above (weighted sum on the criteria's 0–10 scales)"
         + (", whether or not you have submitted them yet." if shop.state == "open" else ".")
     )
-    _ranking_table(
-        _own_ranking(catalog, shop, weights), ("rank", "option", "score"), "pb.ws.own"
-    )
+    _ranking_table(_own_ranking(catalog, shop, weights), ("rank", "option", "score"), "pb.ws.own")
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -261,7 +260,7 @@ def _group_result(catalog: Catalog, code: str, token: str) -> None:
         _ranking_table(view.ranking, ("rank", "option"), "pb.ws.group")
 
 
-def _participant(catalog: Catalog, s: common.Store, shop: Workshop, token: str) -> None:
+def _participant(catalog: Catalog, s: Store, shop: Workshop, token: str) -> None:
     try:
         common.check_token_limit(s)
     except RateLimitedError as exc:
@@ -271,8 +270,10 @@ def _participant(catalog: Catalog, s: common.Store, shop: Workshop, token: str) 
     if err is not None or me is None:
         if isinstance(err, (ParticipantTokenError, WorkshopNotFound)):
             common.count_bad_token(s)
+        st.session_state.pop(IDENTITY, None)
         common.show_error(err or RuntimeError("no participant"))
         return
+    st.session_state[IDENTITY] = (shop.code, token)
     st.markdown(f"You are taking part as **{md_escape(me.display_name)}**.")
     st.info(
         "This page's address is your personal link: bookmark it to come back to your weights "
@@ -307,6 +308,13 @@ def body() -> None:
     catalog = loaded.catalog
     code = str(st.query_params.get("code", "")).strip()
     token = str(st.query_params.get("p", ""))
+    remembered = st.session_state.get(IDENTITY)
+    if remembered and not token and (not code or normalize_code(code) == remembered[0]):
+        # back from another page of the app, or the join link opened again in this session:
+        # carry on as the same participant rather than join twice
+        code, token = remembered
+        st.query_params["code"] = code
+        st.query_params["p"] = token
     if not code:
         _code_form()
         return
