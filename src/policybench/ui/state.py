@@ -60,6 +60,16 @@ class Loaded:
     problems: tuple[str, ...] = ()
 
 
+def catalog_or_rerun() -> Catalog:
+    """The loaded catalog; if it stopped loading since the page was drawn (a file was edited
+    and broke), rerun the whole app so that it shows the catalog-problems page instead."""
+    loaded = load_catalog()
+    if loaded.catalog is None:
+        st.rerun(scope="app")
+    assert loaded.catalog is not None
+    return loaded.catalog
+
+
 def options_dir() -> Path:
     """The catalog directory the app serves (``$POLICYBENCH_OPTIONS``, else ``options/``)."""
     return default_options_dir()

@@ -106,3 +106,15 @@ def show(
     )
     state.sync_url(catalog)
     return state.current_weights(), state.current_method()
+
+
+def ranked_view() -> tuple[Catalog, dict[str, float], str, views.Ranked] | None:
+    """The page prologue shared by Rank, Compare and Robustness: the catalog, the sidebar's
+    weights and method, and the ranking under them; ``None`` (with the message shown) when
+    every weight is zero."""
+    catalog = state.catalog_or_rerun()
+    weights, method = show(catalog)
+    if views.all_zero(weights):
+        st.warning(ZERO_MESSAGE)
+        return None
+    return catalog, weights, method, state.rank(catalog, weights, method)

@@ -118,15 +118,10 @@ def _methods(catalog: Catalog, weights: dict[str, float]) -> None:
 @st.fragment
 @guarded
 def body() -> None:
-    loaded = state.load_catalog()
-    if loaded.catalog is None:
-        st.rerun(scope="app")
-    catalog = loaded.catalog
-    weights, method = weight_controls.show(catalog)
-    if views.all_zero(weights):
-        st.warning(weight_controls.ZERO_MESSAGE)
+    view = weight_controls.ranked_view()
+    if view is None:
         return
-    ranked = state.rank(catalog, weights, method)
+    catalog, weights, method, ranked = view
     note(f"Ranks use the method chosen in the sidebar: {md_escape(views.method_label(method))}.")
     _profiles(catalog, weights, method)
     _head_to_head(catalog, ranked)

@@ -19,10 +19,7 @@ DIRECTION = {
 
 @guarded
 def body() -> None:
-    loaded = state.load_catalog()
-    if loaded.catalog is None:
-        st.rerun(scope="app")
-    catalog = loaded.catalog
+    catalog = state.catalog_or_rerun()
     overview = pd.DataFrame(
         {
             "Criterion": [c.name for c in catalog.criteria],

@@ -24,10 +24,7 @@ CARD = "pb.evidence.card."
 @st.fragment
 @guarded
 def body() -> None:
-    loaded = state.load_catalog()
-    if loaded.catalog is None:
-        st.rerun(scope="app")
-    catalog = loaded.catalog
+    catalog = state.catalog_or_rerun()
     c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
     query = c1.text_input(
         "Search quotes and rationales",

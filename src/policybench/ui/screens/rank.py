@@ -25,15 +25,10 @@ GROUPS_KEY = "pb.rank.groups"
 @st.fragment
 @guarded
 def body() -> None:
-    loaded = state.load_catalog()
-    if loaded.catalog is None:
-        st.rerun(scope="app")
-    catalog = loaded.catalog
-    weights, method = weight_controls.show(catalog)
-    if views.all_zero(weights):
-        st.warning(weight_controls.ZERO_MESSAGE)
+    view = weight_controls.ranked_view()
+    if view is None:
         return
-    ranked = state.rank(catalog, weights, method)
+    catalog, weights, method, ranked = view
     previous = state.previous_ranks((state.key_of(weights), method), ranked.ranks)
 
     names = {g.id: g.name for g in catalog.groups}

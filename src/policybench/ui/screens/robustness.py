@@ -267,15 +267,10 @@ def _smaa_section(catalog: Catalog, weights: dict[str, float], method: str) -> N
 @st.fragment
 @guarded
 def body() -> None:
-    loaded = state.load_catalog()
-    if loaded.catalog is None:
-        st.rerun(scope="app")
-    catalog = loaded.catalog
-    weights, method = weight_controls.show(catalog)
-    if views.all_zero(weights):
-        st.warning(weight_controls.ZERO_MESSAGE)
+    view = weight_controls.ranked_view()
+    if view is None:
         return
-    ranked = state.rank(catalog, weights, method)
+    catalog, weights, method, ranked = view
     note(f"Under the current weights and {md_escape(views.method_label(method))}.")
     for section in (
         lambda: _sensitivity_section(catalog, weights, method),
