@@ -3,6 +3,7 @@
 #   make run          the app on 127.0.0.1:8501, on an embedded SQLite store
 #   make test         the whole suite (what CI runs)
 #   make bench        engine and app benchmarks; writes benchmarks/RESULTS.md
+#   make bench-load   30 workshop participants on one and two servers (PostgreSQL, nginx), slow fault tests
 #   make screenshots  refresh docs/*.png from the running app
 #   make lint         ruff and mypy
 
@@ -13,7 +14,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 HOST   ?= 127.0.0.1
 PORT   ?= 8501
 
-.PHONY: run test bench screenshots lint system-deps clean
+.PHONY: run test bench bench-load screenshots lint system-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +39,10 @@ test: $(VENV)/.installed-dev system-deps
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_app.py
+
+bench-load: $(VENV)/.installed-dev system-deps
+	$(PY) benchmarks/load/run.py $(LOAD_ARGS)
+	POLICYBENCH_SLOW=1 $(PY) -m pytest tests/faults -q
 
 screenshots: $(VENV)/.installed-dev system-deps
 	$(PY) -m pytest tests/browser -m browser --screenshots-to docs -q

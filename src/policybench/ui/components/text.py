@@ -52,3 +52,19 @@ def note(markdown: str, *, where: object = None) -> None:
     """
     target = where if where is not None else st
     target.markdown(f":small[{markdown}]")  # type: ignore[attr-defined]
+
+
+_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]<>~$:&@#|])")
+
+
+def label_text(text: object) -> str:
+    """``text`` made inert for a widget label, escaping only what can start Markdown there.
+
+    Unlike :func:`~policybench.ui.components.text.md_escape`, ordinary punctuation such as
+    parentheses, dashes and full stops is left alone: Streamlit uses the label string as the
+    widget's accessible name too, so every backslash added here is read out by screen readers.
+    """
+    out = _LABEL_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    out = re.sub(r"(?i)\b(www)\.", r"\1\\.", out)  # www.example.org autolinks
+    out = re.sub(r"^([-+])", r"\\\1", out)  # a list item
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", out)  # an ordered list item

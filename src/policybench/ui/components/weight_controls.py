@@ -12,7 +12,7 @@ import streamlit as st
 from policybench import mcda, views
 from policybench.catalog import Catalog
 from policybench.ui import state
-from policybench.ui.components.text import md_escape
+from policybench.ui.components.text import label_text, md_escape
 
 ZERO_MESSAGE = "All weights are zero: move at least one slider above 0 to rank the options."
 
@@ -86,7 +86,7 @@ def show(
         left, right = box.columns([4, 1.35], vertical_alignment="bottom", gap="small")
         cost = " A higher score on it is worse (a cost)." if crit.direction == "cost" else ""
         left.slider(
-            crit.name,
+            label_text(crit.name),
             min_value=0.0,
             max_value=top,
             step=step,

@@ -10,7 +10,6 @@ centroid, AHP, shares) is in :mod:`policybench.workshop_views` and :mod:`policyb
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -22,7 +21,7 @@ from policybench import workshop_views as wv
 from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
 from policybench.store.workshops import REASON_MAX
-from policybench.ui.components.text import md_escape, note
+from policybench.ui.components.text import label_text, md_escape, note
 
 MODES = {
     "sliders": "Sliders",
@@ -69,22 +68,6 @@ def seed(
 
 #: What can start Markdown in a one-line widget label (Streamlit renders labels as Markdown:
 #: emphasis, code, links, images, HTML, colour directives, emoji codes, maths, autolinks).
-_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]<>~$:&@#|])")
-
-
-def label_text(text: object) -> str:
-    """``text`` made inert for a widget label, escaping only what can start Markdown there.
-
-    Unlike :func:`~policybench.ui.components.text.md_escape`, ordinary punctuation such as
-    parentheses, dashes and full stops is left alone: Streamlit uses the label string as the
-    widget's accessible name too, so every backslash added here is read out by screen readers.
-    """
-    out = _LABEL_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    out = re.sub(r"(?i)\b(www)\.", r"\1\\.", out)  # www.example.org autolinks
-    out = re.sub(r"^([-+])", r"\\\1", out)  # a list item
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", out)  # an ordered list item
-
-
 def _say(value: object, *, first: str, second: str) -> str:
     return wv.judgement_label(int(str(value)), first, second)
 

@@ -15,7 +15,7 @@ from policybench.export import charts
 from policybench.ui import state
 from policybench.ui.components import chart, ranking_table, weight_controls
 from policybench.ui.components.errors import guarded
-from policybench.ui.components.text import md_escape, note
+from policybench.ui.components.text import label_text, md_escape, note
 
 PREVIOUS = "previous"
 COMPARE_KEY = "pb.rank.compare"
@@ -37,7 +37,7 @@ def body() -> None:
         list(names),
         selection_mode="multi",
         default=list(names),
-        format_func=lambda g: names[g],
+        format_func=lambda g: label_text(names[g]),
         key=GROUPS_KEY,
         help="Hide or show the packages the options belong to. Ranks stay those among all options.",
     )
