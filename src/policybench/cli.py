@@ -203,6 +203,9 @@ def serve(
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
         "--theme.base", "light",
+        # Streamlit collects garbage after every script run by default: about 75% of a
+        # rerun's CPU here, and the limit on how many workshop participants one server takes.
+        "--runner.postScriptGC", "false",
     ]
     typer.echo(f"policybench {__version__}: serving on http://{host}:{port}", err=True)
     os.execv(sys.executable, args)
