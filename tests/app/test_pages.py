@@ -98,10 +98,15 @@ def test_evidence_shows_script_quotes_as_text(make_app, hostile_catalog) -> None
     assert unescape(rationale[0]) == "Rationale with <b>html</b> and [a link](http://example.com)"
 
 
+def cards(at):
+    """The Evidence page's option cards (the sidebar's "Saved profiles" expander excluded)."""
+    return [e for e in at.expander if e.label != "Saved profiles"]
+
+
 def test_evidence_cards_open_lazily(make_app) -> None:
     at = make_app().run()
     at.switch_page("screens/evidence.py").run()
-    assert len(at.expander) == 4
+    assert len(cards(at)) == 4
     assert not any("Test rationale" in m.value for m in at.markdown)
     at.session_state["pb.evidence.card.liaison"] = True
     at.run()
@@ -118,16 +123,16 @@ def test_evidence_search_and_filters(make_app, tiny_options) -> None:
     at = make_app().run()
     at.switch_page("screens/evidence.py").run()
     at.text_input(key="pb.evidence.search").input("rationale for SUMMITS   on deterrence").run()
-    labels = [unescape(e.label) for e in at.expander]
+    labels = [unescape(e.label) for e in cards(at)]
     assert labels == ["Regular summits · Dialogue"], labels  # found in one rationale
     at.session_state["pb.evidence.card.summits"] = True
     at.run()
     assert any("matches the search" in m.value for m in at.markdown)
     at.text_input(key="pb.evidence.search").input("").run()
     at.multiselect(key="pb.evidence.groups").set_value(["status-quo"]).run()
-    assert [unescape(e.label) for e in at.expander] == ["Status quo (baseline) · Status quo"]
+    assert [unescape(e.label) for e in cards(at)] == ["Status quo (baseline) · Status quo"]
     at.text_input(key="pb.evidence.search").input("nothing like this anywhere").run()
-    assert not at.expander
+    assert not cards(at)
     assert any("No option matches" in i.value for i in at.info)
 
 

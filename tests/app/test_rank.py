@@ -117,7 +117,7 @@ def test_reset_restores_equal_weights(make_app) -> None:
     at = make_app().run()
     at.slider(key=state.SLIDER + "deterrence").set_value(3.0).run()
     at.selectbox(key=state.METHOD_PICKER).set_value("topsis").run()
-    at.button[-1].click().run()
+    at.button(key="pb.reset").click().run()
     assert [s.value for s in at.slider] == [10.0, 10.0, 10.0]
     assert at.selectbox(key=state.METHOD_PICKER).value == "wsm"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from policybench.ui import state
-from policybench.ui.components import errors, footer
+from policybench.ui.components import errors, footer, profiles_panel
 from policybench.ui.components.text import md_escape
 
 PAGES_DIR = Path(__file__).resolve().parent / "screens"
@@ -27,6 +27,10 @@ PAGES = (
     ("workshop.py", "Workshop", "workshop"),
     ("facilitate.py", "Facilitate", "facilitate"),
 )
+
+
+#: Pages with their own weights (a participant's submission), where saved profiles do not apply.
+WORKSHOP_PAGES = frozenset({"workshop", "facilitate"})
 
 
 def pages() -> dict[str, st.Page]:
@@ -88,6 +92,8 @@ def main() -> None:
         page.run()
     except Exception as exc:  # a page's own guard failed; Streamlit's signals are BaseException
         errors.show_exception(exc, f"page {page.title}")
+    if page.url_path not in WORKSHOP_PAGES:
+        profiles_panel.show(catalog)
     footer.show(catalog)
 
 

@@ -17,6 +17,9 @@ from policybench.ui.components.text import label_text, md_escape
 ZERO_MESSAGE = "All weights are zero: move at least one slider above 0 to rank the options."
 
 
+RESET_KEY = "pb.reset"
+
+
 def _on_slider(catalog: Catalog) -> None:
     weights = {
         cid: float(st.session_state.get(state.SLIDER + cid, w))
@@ -99,6 +102,7 @@ def show(
         right.markdown(f"**{views.share_label(None if shares is None else shares[crit.id])}**")
     box.button(
         "Reset to equal weights",
+        key=RESET_KEY,
         on_click=state.reset,
         args=(catalog,),
         width="stretch",

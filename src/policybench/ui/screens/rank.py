@@ -13,7 +13,7 @@ import streamlit as st
 from policybench import views
 from policybench.export import charts
 from policybench.ui import state
-from policybench.ui.components import chart, ranking_table, weight_controls
+from policybench.ui.components import chart, downloads, ranking_table, weight_controls
 from policybench.ui.components.errors import guarded
 from policybench.ui.components.text import label_text, md_escape, note
 
@@ -81,6 +81,7 @@ def body() -> None:
         prepared = charts.score_data(table, method=views.method_label(method))
     chart.show(prepared)
     ranking_table.show(table, ranked)
+    downloads.show(catalog, weights, method, key="pb.rank.downloads")
 
 
 def main() -> None:

@@ -1,0 +1,77 @@
+"""Saved weight profiles in the sidebar: save the current weights under a name (every save
+is a new version, never an overwrite), load a saved profile into the sliders, and see where
+the store lives. The store's own messages (conflict, unavailable, read-only) are shown as
+they are; nothing is half-saved."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from policybench.catalog import Catalog
+from policybench.errors import PolicybenchError
+from policybench.ui import state
+from policybench.ui.components.text import md_escape
+from policybench.ui.components.workshop_common import store
+
+NAME_KEY = "pb.profiles.name"
+PICK_KEY = "pb.profiles.pick"
+MESSAGE_KEY = "pb.profiles.message"
+
+
+def _save(catalog: Catalog) -> None:
+    name = str(st.session_state.get(NAME_KEY, "")).strip()
+    if not name:
+        st.session_state[MESSAGE_KEY] = ("error", "Give the profile a name first.")
+        return
+    try:
+        saved = store().profiles.save(
+            name,
+            state.current_weights(),
+            method=state.current_method(),
+            catalog_fingerprint=catalog.fingerprint,
+        )
+    except PolicybenchError as exc:
+        st.session_state[MESSAGE_KEY] = ("error", str(exc))
+        return
+    st.session_state[MESSAGE_KEY] = ("success", f"Saved “{saved.name}” as version {saved.version}.")
+
+
+def _load(catalog: Catalog) -> None:
+    name = st.session_state.get(PICK_KEY)
+    if not name:
+        return
+    try:
+        profile = store().profiles.get(str(name))
+        unknown = sorted(set(profile.weights) - set(catalog.criterion_ids))
+        if unknown:
+            raise PolicybenchError(f"profile “{profile.name}” names criteria this catalog does not have: {', '.join(unknown)}")
+    except PolicybenchError as exc:
+        st.session_state[MESSAGE_KEY] = ("error", str(exc))
+        return
+    state.set_weights(catalog, profile.weights)
+    if profile.method:
+        state.set_method(profile.method)
+    st.session_state[MESSAGE_KEY] = ("success", f"Loaded “{profile.name}” version {profile.version}.")
+
+
+def show(catalog: Catalog) -> None:
+    """The sidebar's profiles section."""
+    with st.sidebar.expander("Saved profiles"):
+        try:
+            s = store()
+            names = [p.name for p in s.profiles.list()]
+            where = s.url_for_display
+        except PolicybenchError as exc:
+            st.error(str(exc))
+            return
+        st.text_input("Profile name", key=NAME_KEY, max_chars=200)
+        st.button("Save current weights", key="pb.profiles.save", on_click=_save, args=(catalog,), width="stretch")
+        if names:
+            st.selectbox("Saved profile", names, key=PICK_KEY, index=None, placeholder="Choose one")
+            st.button("Load into the sliders", key="pb.profiles.load", on_click=_load, args=(catalog,), width="stretch")
+        kind, text = st.session_state.pop(MESSAGE_KEY, (None, ""))
+        if kind == "error":
+            st.error(md_escape(text))
+        elif kind == "success":
+            st.success(md_escape(text))
+        st.text(f"Store: {where}")

@@ -1,0 +1,79 @@
+"""Saved profiles in the sidebar, and the Rank page's downloads."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pandas as pd
+
+from policybench import catalog
+from policybench.analysis import rank_catalog
+from policybench.export.snapshot import current_export
+from policybench.store import open_store
+from policybench.ui import state
+
+
+def _slider(at, cid: str):
+    return next(s for s in at.slider if s.key == state.SLIDER + cid)
+
+
+def test_save_then_load_a_profile_restores_the_weights(make_app) -> None:
+    at = make_app()
+    at.run()
+    _slider(at, "deterrence").set_value(17.0).run()
+    at.text_input(key="pb.profiles.name").input("Deterrence first").run()
+    at.button(key="pb.profiles.save").click().run()
+    assert any("Saved" in s.value and "version 1" in s.value for s in at.success)
+    with open_store(os.environ["POLICYBENCH_DATABASE_URL"]) as s:
+        saved = s.profiles.get("Deterrence first")
+    assert saved.weights["deterrence"] == 17.0
+    assert saved.version == 1
+
+    _slider(at, "deterrence").set_value(2.0).run()
+    at.selectbox(key="pb.profiles.pick").set_value("Deterrence first").run()
+    at.button(key="pb.profiles.load").click().run()
+    assert _slider(at, "deterrence").value == 17.0
+    assert not at.exception
+
+
+def test_saving_again_adds_a_version_never_overwrites(make_app) -> None:
+    at = make_app()
+    at.run()
+    at.text_input(key="pb.profiles.name").input("mine").run()
+    at.button(key="pb.profiles.save").click().run()
+    _slider(at, "backlash").set_value(5.0).run()
+    at.button(key="pb.profiles.save").click().run()
+    with open_store(os.environ["POLICYBENCH_DATABASE_URL"]) as s:
+        history = s.profiles.history("mine")
+    assert [h.version for h in history][-2:] in ([1, 2], [2, 1])
+
+
+def test_saving_without_a_name_says_so(make_app) -> None:
+    at = make_app()
+    at.run()
+    at.button(key="pb.profiles.save").click().run()
+    assert any("name" in e.value for e in at.error)
+    assert not at.exception
+
+
+def test_store_location_is_shown(make_app) -> None:
+    at = make_app()
+    at.run()
+    assert any(t.value.startswith("Store: sqlite") for t in at.text)
+
+
+def test_current_export_csv_is_the_ranking_shown(tiny_options) -> None:
+    cat = catalog.load(tiny_options)
+    weights = {"feasibility": 1.0, "deterrence": 6.0, "backlash": 1.0}
+    table = pd.read_csv(io.BytesIO(current_export(cat, weights, "wsm", "csv")))
+    expected = rank_catalog(cat, weights)
+    assert list(table["option"]) == [expected.option_ids[i] for i in expected.order()]
+    assert table["option"].iloc[0] == "liaison"
+
+
+def test_current_export_html_is_self_contained(tiny_options) -> None:
+    cat = catalog.load(tiny_options)
+    html = current_export(cat, {"feasibility": 1.0, "deterrence": 1.0, "backlash": 1.0}, "wsm", "html").decode()
+    assert "<svg" in html
+    assert "https://" not in html and "http://" not in html
