@@ -14,7 +14,7 @@ from policybench import views
 from policybench.catalog import Catalog
 from policybench.export import charts
 from policybench.ui import state
-from policybench.ui.components import chart, weight_controls
+from policybench.ui.components import chart, downloads, weight_controls
 from policybench.ui.components.errors import guarded
 from policybench.ui.components.text import md_escape, note
 
@@ -126,6 +126,7 @@ def body() -> None:
     _profiles(catalog, weights, method)
     _head_to_head(catalog, ranked)
     _methods(catalog, weights)
+    downloads.show(catalog, weights, method, key="pb.compare.downloads")
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from policybench import views
 from policybench.catalog import Catalog, to_problem
 from policybench.export import charts
 from policybench.ui import state
-from policybench.ui.components import chart, weight_controls
+from policybench.ui.components import chart, downloads, weight_controls
 from policybench.ui.components.errors import guarded
 from policybench.ui.components.text import md_escape, note
 
@@ -280,6 +280,7 @@ def body() -> None:
     ):
         guarded(section)()
         st.divider()
+    downloads.show(catalog, weights, method, key="pb.robust.downloads")
 
 
 def main() -> None:
