@@ -196,9 +196,9 @@ def serve(
     if options is not None:
         load_catalog(options)  # refuse a broken catalog before starting a server for it
         os.environ["POLICYBENCH_OPTIONS"] = str(options.resolve())
-    script = Path(__file__).parent / "ui" / "app.py"
+    # `streamlit run ui/app.py`, plus a thread that warms the first page's imports
     args = [
-        sys.executable, "-m", "streamlit", "run", str(script),
+        sys.executable, "-m", "policybench.ui.launch",
         "--server.address", host, "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",

@@ -7,6 +7,7 @@ arrays follow the catalog's order of options and criteria. Directions become ``t
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -125,9 +126,9 @@ def to_problem(
     w = check_weights(catalog, weights if weights is not None else {c: 1.0 for c in crit_ids}, criteria=crit_ids)
     vector = np.array([w[c] for c in crit_ids], dtype=float)
     vector = vector / vector.sum()
-    value = np.array([[catalog.options_by_id[o].scores[c].value for c in crit_ids] for o in opt_ids], dtype=float)
-    low = np.array([[catalog.options_by_id[o].scores[c].low for c in crit_ids] for o in opt_ids], dtype=float)
-    high = np.array([[catalog.options_by_id[o].scores[c].high for c in crit_ids] for o in opt_ids], dtype=float)
+    value, low, high, types = _arrays(_SameCatalog(catalog), opt_ids, crit_ids)
+    if overrides:
+        value, low, high = value.copy(), low.copy(), high.copy()
     for oid, row in (overrides or {}).items():
         if oid not in opt_ids:
             raise WeightsError(f"what-if override names unknown option {oid!r}")
@@ -138,5 +139,37 @@ def to_problem(
                 raise WeightsError(f"what-if override {oid}/{cid} = {new!r} is off the 0–10 scale")
             i, j = opt_ids.index(oid), crit_ids.index(cid)
             value[i, j] = low[i, j] = high[i, j] = float(new)
-    types = np.array([direction_to_type(catalog.criteria_by_id[c].direction) for c in crit_ids], dtype=np.int64)
     return Problem(opt_ids, crit_ids, value, low, high, types, vector)
+
+
+class _SameCatalog:
+    """A catalog as a cache key: two catalogs with the same fingerprint have the same scores."""
+
+    __slots__ = ("catalog",)
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def __hash__(self) -> int:
+        return hash(self.catalog.fingerprint)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _SameCatalog) and other.catalog.fingerprint == self.catalog.fingerprint
+
+
+@functools.lru_cache(maxsize=64)
+def _arrays(
+    key: _SameCatalog, opt_ids: tuple[str, ...], crit_ids: tuple[str, ...]
+) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.int64]]:
+    """The score arrays and directions for these options and criteria, built once (a slider
+    move in the app re-ranks with new weights on the same arrays). Read-only: shared."""
+    by_id = key.catalog.options_by_id
+    arrays = (
+        np.array([[by_id[o].scores[c].value for c in crit_ids] for o in opt_ids], dtype=float),
+        np.array([[by_id[o].scores[c].low for c in crit_ids] for o in opt_ids], dtype=float),
+        np.array([[by_id[o].scores[c].high for c in crit_ids] for o in opt_ids], dtype=float),
+        np.array([direction_to_type(key.catalog.criteria_by_id[c].direction) for c in crit_ids], dtype=np.int64),
+    )
+    for a in arrays:
+        a.setflags(write=False)
+    return arrays

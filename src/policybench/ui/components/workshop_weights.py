@@ -1,10 +1,16 @@
 """A participant's weight controls: sliders, a ranking of the criteria, or AHP pairwise
 comparisons, plus an optional short reason per criterion.
 
-Owns the widget keys under ``<key>.`` (``mode``, ``w.<criterion>``, ``r.<criterion>``,
-``ahp.<a>.<b>``, ``why.<criterion>``). :func:`seed` fills them once from a stored submission;
-:func:`show` draws them and returns the weights they give. The arithmetic (rank-order
-centroid, AHP, shares) is in :mod:`policybench.workshop_views` and :mod:`policybench.views`.
+What the controls say is kept in one :class:`Values` under ``<key>.values`` in the session,
+filled by :func:`seed` from a stored submission and updated from each widget as it is drawn;
+the widgets (keys ``<key>.mode``, ``<key>.w.<criterion>``, ``<key>.r.<criterion>``,
+``<key>.ahp.<a>.<b>``, ``<key>.why.<criterion>``) take their value from it. So a mode not on
+screen keeps its values (Streamlit forgets a widget that is not drawn) without keeping
+dozens of widget keys alive, which would make every widget on the page slower to draw.
+:func:`show` draws the mode picker and that mode's controls, :func:`show_reasons` the
+reasons, :func:`current` reads what they give without drawing anything. The arithmetic
+(rank-order centroid, AHP, shares) is in :mod:`policybench.workshop_views` and
+:mod:`policybench.views`.
 """
 
 from __future__ import annotations
@@ -44,6 +50,21 @@ class Entry:
     problem: str | None = None
 
 
+@dataclass
+class Values:
+    """The controls' values, for every mode: slider points, places, AHP judgements, reasons."""
+
+    mode: str
+    points: dict[str, float]
+    places: dict[str, int]
+    pairs: dict[tuple[str, str], int]
+    reasons: dict[str, str]
+
+
+def _values_key(key: str) -> str:
+    return f"{key}.values"
+
+
 def seed(
     key: str,
     criterion_ids: Sequence[str],
@@ -57,13 +78,25 @@ def seed(
         else {c: SLIDER_MAX / 2 for c in criterion_ids}
     )
     order = mcda.rank([points[c] for c in criterion_ids])
-    st.session_state[f"{key}.mode"] = "sliders"
-    for c, r in zip(criterion_ids, order, strict=True):
-        st.session_state[f"{key}.w.{c}"] = points[c]
-        st.session_state[f"{key}.r.{c}"] = int(r)
-        st.session_state[f"{key}.why.{c}"] = str((reasons or {}).get(c, ""))
-    for a, b in combinations(criterion_ids, 2):
-        st.session_state[f"{key}.ahp.{a}.{b}"] = 0
+    st.session_state[_values_key(key)] = Values(
+        mode="sliders",
+        points={c: float(points[c]) for c in criterion_ids},
+        places={c: int(r) for c, r in zip(criterion_ids, order, strict=True)},
+        pairs={pair: 0 for pair in combinations(criterion_ids, 2)},
+        reasons={c: str((reasons or {}).get(c, "")) for c in criterion_ids},
+    )
+    # the widgets take their values from the new Values when next drawn
+    widgets = tuple(f"{key}.{part}" for part in ("mode", "w.", "r.", "ahp.", "why."))
+    for k in [k for k in st.session_state if str(k).startswith(widgets)]:
+        del st.session_state[k]
+
+
+def _values(key: str, criterion_ids: Sequence[str]) -> Values:
+    found = st.session_state.get(_values_key(key))
+    if not isinstance(found, Values):
+        seed(key, criterion_ids, None, None)
+        found = st.session_state[_values_key(key)]
+    return found
 
 
 #: What can start Markdown in a one-line widget label (Streamlit renders labels as Markdown:
@@ -80,52 +113,64 @@ def _share(where: st.delta_generator.DeltaGenerator, share: float | None) -> Non
     where.markdown(f"**{views.share_label(share)}**")
 
 
-def _sliders(catalog: Catalog, crits: Sequence[str], key: str, disabled: bool) -> Entry:
-    values = {c: float(st.session_state.get(f"{key}.w.{c}", SLIDER_MAX / 2)) for c in crits}
-    shares = views.weight_shares(values, crits)
+def _sliders(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled: bool) -> Entry:
     for c in crits:
-        left, right = st.columns([5, 1], vertical_alignment="bottom")
         crit = catalog.criteria_by_id[c]
-        left.slider(
-            label_text(_name(catalog, c)),
-            min_value=0.0,
-            max_value=SLIDER_MAX,
-            step=STEP,
-            key=f"{key}.w.{c}",
-            format="%g",
-            help=md_escape(crit.description),
-            disabled=disabled,
+        v.points[c] = float(
+            st.slider(
+                label_text(_name(catalog, c)),
+                min_value=0.0,
+                max_value=SLIDER_MAX,
+                value=v.points[c],
+                step=STEP,
+                key=f"{key}.w.{c}",
+                format="%g",
+                help=md_escape(crit.description),
+                disabled=disabled,
+            )
         )
-        _share(right, None if shares is None else shares[c])
-    values = {c: float(st.session_state[f"{key}.w.{c}"]) for c in crits}
+    # one line for all the shares: a column beside each slider would be twenty more elements
+    # to draw on every move, for thirty participants at once
+    shares = views.weight_shares(v.points, crits)
+    if shares is not None:
+        st.markdown(
+            "Your weights as shares of the total: "
+            + md_escape(" · ".join(f"{_name(catalog, c)} {views.share_label(shares[c])}" for c in crits))
+        )
+    return _from_points(v, crits)
+
+
+def _from_points(v: Values, crits: Sequence[str]) -> Entry:
+    values = {c: v.points[c] for c in crits}
     if views.all_zero(values):
         return Entry("sliders", None, problem=ZERO)
     return Entry("sliders", values)
 
 
-def _ranking(catalog: Catalog, crits: Sequence[str], key: str, disabled: bool) -> Entry:
+def _ranking(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled: bool) -> Entry:
     note(
         "Give each criterion its place, 1 for the most important; criteria may share a place. "
         "The weights follow by the rank-order centroid."
     )
-    ranks = {c: int(st.session_state.get(f"{key}.r.{c}", 1)) for c in crits}
-    weights = wv.roc_weights(crits, ranks)
+    for c in crits:
+        v.places[c] = int(st.session_state.get(f"{key}.r.{c}", v.places[c]))
+    weights = wv.roc_weights(crits, v.places)
     places = list(range(1, len(crits) + 1))
     for c in crits:
         left, right = st.columns([5, 1], vertical_alignment="bottom")
         left.selectbox(
             label_text(_name(catalog, c)),
             places,
+            index=places.index(v.places[c]) if v.places[c] in places else 0,
             key=f"{key}.r.{c}",
             format_func=lambda r: f"place {r}",
             disabled=disabled,
         )
         _share(right, weights[c])
-    ranks = {c: int(st.session_state[f"{key}.r.{c}"]) for c in crits}
-    return Entry("rank", wv.roc_weights(crits, ranks))
+    return Entry("rank", weights)
 
 
-def _pairs(catalog: Catalog, crits: Sequence[str], key: str, disabled: bool) -> Entry:
+def _pairs(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled: bool) -> Entry:
     note(
         "For each pair, say which criterion matters more and by how much (Saaty's scale: 1 "
         "equal, 3 moderately, 5 strongly, 7 very strongly, 9 extremely more important)."
@@ -134,20 +179,19 @@ def _pairs(catalog: Catalog, crits: Sequence[str], key: str, disabled: bool) -> 
     scale = list(range(top, -top - 1, -1))  # left end: the first criterion much more important
     for a, b in combinations(crits, 2):
         na, nb = _name(catalog, a), _name(catalog, b)
-        st.select_slider(
-            f"{label_text(na)} or {label_text(nb)}?",
-            options=scale,
-            key=f"{key}.ahp.{a}.{b}",
-            format_func=functools.partial(_say, first=na, second=nb),
-            disabled=disabled,
+        v.pairs[(a, b)] = int(
+            st.select_slider(
+                f"{label_text(na)} or {label_text(nb)}?",
+                options=scale,
+                value=v.pairs.get((a, b), 0),
+                key=f"{key}.ahp.{a}.{b}",
+                format_func=functools.partial(_say, first=na, second=nb),
+                disabled=disabled,
+            )
         )
-    judgements = {
-        (a, b): int(st.session_state[f"{key}.ahp.{a}.{b}"]) for a, b in combinations(crits, 2)
-    }
-    try:
-        res = wv.ahp_weights(crits, judgements)
-    except PolicybenchError as exc:  # pragma: no cover - the scale only offers valid values
-        return Entry("ahp", None, problem=str(exc))
+    res, problem = _ahp(v, crits)
+    if res is None:  # pragma: no cover - the scale only offers valid values
+        return Entry("ahp", None, problem=problem)
     shares = "; ".join(
         f"{_name(catalog, c)} {views.share_label(w)}" for c, w in res.weights.items()
     )
@@ -170,44 +214,76 @@ def _pairs(catalog: Catalog, crits: Sequence[str], key: str, disabled: bool) -> 
     return Entry("ahp", res.weights)
 
 
+def _ahp(v: Values, crits: Sequence[str]) -> tuple[wv.AHPView | None, str | None]:
+    try:
+        return wv.ahp_weights(crits, {pair: v.pairs.get(pair, 0) for pair in combinations(crits, 2)}), None
+    except PolicybenchError as exc:  # pragma: no cover - the scale only offers valid values
+        return None, str(exc)
+
+
 def show(
     catalog: Catalog, criterion_ids: Sequence[str], *, key: str, disabled: bool = False
 ) -> Entry:
-    """Draw the controls; return what they give (see :class:`Entry`)."""
+    """Draw the mode picker and the chosen mode's controls; return what they give (without
+    the reasons: see :func:`show_reasons` and :func:`current`)."""
     crits = list(criterion_ids)
-    # Streamlit forgets the value of a widget that is not drawn in a run: keep the controls of
-    # the modes not shown (and of a page drawn read-only) by handing their values back.
-    owned = tuple(f"{key}.{part}" for part in ("mode", "w.", "r.", "why.", "ahp."))
-    for k in [k for k in st.session_state if str(k).startswith(owned)]:
-        st.session_state[k] = st.session_state[k]
-    st.session_state.setdefault(f"{key}.mode", "sliders")
+    v = _values(key, crits)
     mode = st.radio(
         "How do you want to set your weights?",
         list(MODES),
+        index=list(MODES).index(v.mode) if v.mode in MODES else 0,
         key=f"{key}.mode",
         format_func=MODES.__getitem__,
         horizontal=True,
         disabled=disabled,
     )
-    if mode not in MODES:
-        mode = "sliders"
-    draw = {"sliders": _sliders, "rank": _ranking, "ahp": _pairs}[mode]
-    entry = draw(catalog, crits, key, disabled)
+    v.mode = mode if mode in MODES else "sliders"
+    draw = {"sliders": _sliders, "rank": _ranking, "ahp": _pairs}[v.mode]
+    return draw(catalog, crits, key, v, disabled)
+
+
+def show_reasons(
+    catalog: Catalog, criterion_ids: Sequence[str], *, key: str, disabled: bool = False
+) -> None:
+    """Draw the optional reasons, one short line per criterion."""
+    crits = list(criterion_ids)
+    v = _values(key, crits)
     with st.expander("Reasons (optional): why does a criterion matter to you?"):
         note(
             f"A short reason (at most {REASON_MAX} characters) for any criterion. The "
-            "facilitator sees them beside the spread of the group's weights."
+            "facilitator sees them beside the spread of the group's weights. They are saved "
+            "with your weights."
         )
         for c in crits:
-            st.text_input(
-                label_text(_name(catalog, c)),
-                key=f"{key}.why.{c}",
-                max_chars=REASON_MAX,
-                disabled=disabled,
+            v.reasons[c] = str(
+                st.text_input(
+                    label_text(_name(catalog, c)),
+                    value=v.reasons.get(c, ""),
+                    key=f"{key}.why.{c}",
+                    max_chars=REASON_MAX,
+                    disabled=disabled,
+                )
             )
-    reasons = {
-        c: str(st.session_state.get(f"{key}.why.{c}", "")).strip()
-        for c in crits
-        if str(st.session_state.get(f"{key}.why.{c}", "")).strip()
-    }
+
+
+def current(criterion_ids: Sequence[str], *, key: str) -> Entry:
+    """What the controls give now (weights under the chosen mode, and the reasons), drawing
+    nothing; widget values set in this run but not yet drawn count."""
+    crits = list(criterion_ids)
+    v = _values(key, crits)
+    mode = str(st.session_state.get(f"{key}.mode", v.mode))
+    for c in crits:
+        v.points[c] = float(st.session_state.get(f"{key}.w.{c}", v.points[c]))
+        v.places[c] = int(st.session_state.get(f"{key}.r.{c}", v.places[c]))
+        v.reasons[c] = str(st.session_state.get(f"{key}.why.{c}", v.reasons.get(c, "")))
+    for a, b in combinations(crits, 2):
+        v.pairs[(a, b)] = int(st.session_state.get(f"{key}.ahp.{a}.{b}", v.pairs.get((a, b), 0)))
+    reasons = {c: v.reasons[c].strip() for c in crits if v.reasons.get(c, "").strip()}
+    if mode == "rank":
+        entry = Entry("rank", wv.roc_weights(crits, v.places))
+    elif mode == "ahp":
+        res, problem = _ahp(v, crits)
+        entry = Entry("ahp", None if res is None else res.weights, problem=problem)
+    else:
+        entry = _from_points(v, crits)
     return Entry(entry.mode, entry.weights, reasons, entry.problem)

@@ -8,9 +8,12 @@ their own submission, and the group's result only once the facilitator reveals i
 unknown code, another workshop's code or a tampered token gets the same plain refusal, and
 too many of them from one client are refused for a while (the store's rate limiter).
 
-Two fragments keep reruns cheap: the weight controls with the participant's own ranking (a
-slider move reruns only them), and the group's result, which checks every few seconds for
-the facilitator's reveal (and reloads the page when the round's state changes).
+Fragments keep reruns cheap, as a workshop puts thirty people on one server: the weight
+controls with the participant's own ranking (a slider move reruns only them, and touches no
+store: the workshop and the participant were read when the page was drawn), the reasons (a
+reason typed reruns only them), the submit button (a submit writes, then redraws only
+itself), and the group's result, which checks every few seconds for the facilitator's
+reveal (and redraws the page when the round's state changes: locked, reopened, revealed).
 """
 
 from __future__ import annotations
@@ -42,20 +45,11 @@ from policybench.ui.components.text import md_escape, note
 KEY = "pb.ws"
 SEEDED = "pb.ws.seeded"
 SEEN_STATE = "pb.ws.seen_state"
+REVISION = "pb.ws.revision"
+SUBMIT_OUTCOME = "pb.ws.submit_outcome"
 IDENTITY = "pb.ws.identity"
 REFRESH_S = 5
 PAGE = "workshop"
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def _own(
-    _catalog: Catalog,
-    fingerprint: str,
-    options: tuple[str, ...],
-    criteria: tuple[str, ...],
-    weights: tuple[tuple[str, float], ...],
-) -> pd.DataFrame:
-    return wv.own_ranking(_catalog, options, criteria, dict(weights))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -74,7 +68,8 @@ def _key(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
 
 
 def _own_ranking(catalog: Catalog, shop: Workshop, weights: dict[str, float]) -> pd.DataFrame:
-    return _own(catalog, catalog.fingerprint, shop.options, shop.criteria, _key(weights))
+    # not cached: under a millisecond to compute, less than hashing the inputs would cost
+    return wv.own_ranking(catalog, shop.options, shop.criteria, weights)
 
 
 def _ranking_table(table: pd.DataFrame, columns: Sequence[str], key: str) -> None:
@@ -129,32 +124,77 @@ def _join(s: Store, shop: Workshop) -> None:
     st.rerun()
 
 
-def _edit(
-    catalog: Catalog, s: Store, code: str, token: str, shop: Workshop, me: Participant
-) -> dict[str, float] | None:
-    """The weight controls and the submit button; returns the weights they give."""
-    entry = workshop_weights.show(catalog, shop.criteria, key=KEY)
-    if entry.problem:
-        st.warning(md_escape(entry.problem))
-    label = "Save my revised weights" if me.submitted else "Submit my weights"
-    clicked = st.button(label, type="primary", key="pb.ws.submit", disabled=entry.weights is None)
-    if clicked and entry.weights is not None:
-        saved, err = common.attempt(
-            lambda: s.workshops.submit(code, token, entry.weights or {}, entry.reasons)
+def _on_submit(s: Store, code: str, token: str, criteria: tuple[str, ...]) -> None:
+    """The submit button's callback: save, and leave what happened for the fragment to say."""
+    entry = workshop_weights.current(criteria, key=KEY)
+    if entry.weights is None:
+        st.session_state[SUBMIT_OUTCOME] = entry.problem or workshop_weights.ZERO
+        return
+    saved, err = common.attempt(lambda: s.workshops.submit(code, token, entry.weights or {}, entry.reasons))
+    if err is not None or saved is None:
+        st.session_state[SUBMIT_OUTCOME] = err or RuntimeError("not saved")
+        return
+    st.session_state[SUBMIT_OUTCOME] = saved.revision
+    st.session_state[REVISION] = saved.revision
+
+
+@st.fragment
+@guarded
+def _submit(s: Store, code: str, token: str, shop: Workshop, me: Participant) -> None:
+    """The submit button, and what became of the last submit."""
+    revision = int(st.session_state.get(REVISION, me.revision if me.submitted else 0))
+    st.button(
+        "Save my revised weights" if revision else "Submit my weights",
+        type="primary",
+        key="pb.ws.submit",
+        on_click=_on_submit,
+        args=(s, code, token, tuple(shop.criteria)),
+    )
+    outcome = st.session_state.pop(SUBMIT_OUTCOME, None)
+    if isinstance(outcome, Exception):
+        common.show_error(outcome)
+    elif isinstance(outcome, str):
+        st.warning(md_escape(outcome))
+    elif isinstance(outcome, int):
+        st.success(
+            f"Saved (revision {outcome}). You can revise your weights until the facilitator "
+            "locks the round."
         )
-        if err is not None or saved is None:
-            common.show_error(err or RuntimeError("not saved"))
-        else:
-            st.success(
-                f"Saved (revision {saved.revision}). You can revise your weights until the "
-                "facilitator locks the round."
-            )
-            return entry.weights
-    if me.submitted:
-        note(f"You have submitted your weights (revision {me.revision}).")
+        return
+    if revision:
+        note(f"You have submitted your weights (revision {revision}).")
     else:
         note("You have not submitted your weights yet.")
-    return entry.weights
+
+
+@st.fragment
+@guarded
+def _controls(catalog: Catalog, shop: Workshop) -> None:
+    """The weight controls beside the participant's own ranking under them."""
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.header("Your weights", anchor=False)
+        entry = workshop_weights.show(catalog, shop.criteria, key=KEY)
+        if entry.problem:
+            st.warning(md_escape(entry.problem))
+    with right:
+        st.header("Your ranking", anchor=False)
+        if entry.weights is None:
+            note("Your ranking appears here once at least one criterion has some weight.")
+            return
+        note(
+            "The options under the weights beside it (weighted sum on the criteria's 0–10 "
+            "scales), whether or not you have submitted them yet."
+        )
+        _ranking_table(
+            _own_ranking(catalog, shop, entry.weights), ("rank", "option", "score"), "pb.ws.own"
+        )
+
+
+@st.fragment
+@guarded
+def _reasons(catalog: Catalog, shop: Workshop) -> None:
+    workshop_weights.show_reasons(catalog, shop.criteria, key=KEY)
 
 
 def _submitted(
@@ -193,30 +233,21 @@ def _submitted(
     return dict(mine.weights)
 
 
-@st.fragment
-def _editor(catalog: Catalog, code: str, token: str) -> None:
-    s = common.store()
-    shop, err = common.attempt(lambda: s.workshops.get(code, client=common.client()))
-    if err is not None or shop is None:
-        common.show_error(err or RuntimeError("no workshop"))
-        return
+def _editor(catalog: Catalog, s: Store, code: str, token: str, shop: Workshop, me: Participant) -> None:
+    """An open round: the controls, the reasons and the submit button; else the weights
+    that count, read-only, and the ranking under them."""
     st.session_state[SEEN_STATE] = shop.state
-    me, err = common.attempt(lambda: s.workshops.participant(code, token))
-    if err is not None or me is None:
-        common.show_error(err or RuntimeError("no participant"))
+    if shop.state == "open":
+        _controls(catalog, shop)
+        _reasons(catalog, shop)
+        _submit(s, code, token, shop, me)
         return
     st.header("Your weights", anchor=False)
-    if shop.state == "open":
-        weights = _edit(catalog, s, code, token, shop, me)
-    else:
-        weights = _submitted(catalog, s, code, token, shop)
+    weights = _submitted(catalog, s, code, token, shop)
     if weights is None:
         return
     st.header("Your ranking", anchor=False)
-    note(
-        "The options under the weights above (weighted sum on the criteria's 0–10 scales)"
-        + (", whether or not you have submitted them yet." if shop.state == "open" else ".")
-    )
+    note("The options under the weights above (weighted sum on the criteria's 0–10 scales).")
     _ranking_table(_own_ranking(catalog, shop, weights), ("rank", "option", "score"), "pb.ws.own")
 
 
@@ -295,7 +326,8 @@ def _participant(catalog: Catalog, s: Store, shop: Workshop, token: str) -> None
             mine.reasons if mine is not None else None,
         )
         st.session_state[SEEDED] = (shop.code, token)
-    _editor(catalog, shop.code, token)
+    st.session_state[REVISION] = me.revision if me.submitted else 0
+    _editor(catalog, s, shop.code, token, shop, me)
     st.divider()
     _group_result(catalog, shop.code, token)
 

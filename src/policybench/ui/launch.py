@@ -1,0 +1,99 @@
+"""``streamlit run`` for the app, with the landing page's imports warmed while it starts.
+
+``policybench serve`` runs ``python -m policybench.ui.launch <streamlit options>``: Streamlit's
+own command line, unchanged, plus one background thread. Streamlit runs a page's script only
+when a browser connects, so without it the first visitor waits for the imports (pandas,
+Altair, SQLAlchemy, the engine: about 1.3 s here) and the catalog's validation after the
+server and the browser's front end have already taken their second each. The thread does
+that work while the browser is still loading Streamlit's front end; a script that needs a
+module the thread is importing waits on Python's import lock, so nothing runs twice and
+nothing is half-imported.
+
+Warming is best effort: if it fails, the first script run does the same work and shows any
+error as the app always does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+
+#: What the Rank page (the landing page) imports, heaviest first.
+WARM_MODULES = (
+    "pandas",
+    "altair",
+    "policybench.views",
+    "policybench.export.charts",
+    "policybench.store",
+    "policybench.ui.state",
+    "policybench.ui.components.weight_controls",
+    "policybench.ui.components.chart",
+    "policybench.ui.components.ranking_table",
+    "policybench.ui.components.downloads",
+    "policybench.ui.components.profiles_panel",
+    "policybench.ui.components.footer",
+    "policybench.ui.components.errors",
+)
+
+APP = Path(__file__).resolve().parent / "app.py"
+_LOG = logging.getLogger("policybench.launch")
+
+
+def _wait_for_runtime(timeout: float = 30.0) -> bool:
+    """Wait until Streamlit's runtime exists: the server comes first (it answers the health
+    check sooner), and caches declared after it use its storage, not a stand-in."""
+    from streamlit import runtime
+
+    deadline = time.monotonic() + timeout
+    while not runtime.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def warm() -> None:
+    """Import the landing page's modules, then load (and cache) the catalog."""
+    started = time.perf_counter()
+    try:
+        if not _wait_for_runtime():
+            return
+        for name in WARM_MODULES:
+            importlib.import_module(name)
+        from policybench.ui import state
+
+        # Outside a script run Streamlit warns that there is no script context (the
+        # cache's spinner has nowhere to go); that is expected here.
+        context_log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+        level = context_log.level
+        context_log.setLevel(logging.ERROR)
+        try:
+            state.load_catalog()
+        finally:
+            context_log.setLevel(level)
+        # Altair builds its Vega-Lite schema validator on the first chart it checks (about
+        # 0.2 s); any chart will do.
+        from policybench.export import charts
+
+        charts.score_spec(1, "wsm", "").to_dict()
+    except Exception:  # noqa: BLE001 - best effort: the first script run reports the real error
+        _LOG.debug("warming failed; the first script run will do the work", exc_info=True)
+        return
+    _LOG.debug("warmed in %.2f s", time.perf_counter() - started)
+
+
+def main(argv: list[str]) -> None:
+    """Start the warming thread, then hand over to ``streamlit run APP argv...``."""
+    from streamlit.web import cli
+
+    threading.Thread(target=warm, name="policybench-warm", daemon=True).start()
+    sys.argv = ["streamlit", "run", str(APP), *argv]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
