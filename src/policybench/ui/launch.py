@@ -20,6 +20,7 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 #: What the Rank page (the landing page) imports, heaviest first.
@@ -39,6 +40,10 @@ WARM_MODULES = (
     "policybench.ui.components.errors",
 )
 
+#: Imported last: what other pages need that is slow to import (scipy.stats, for the
+#: facilitator's Kendall's W: about a second).
+LATER_MODULES = ("scipy.stats", "policybench.robustness")
+
 APP = Path(__file__).resolve().parent / "app.py"
 _LOG = logging.getLogger("policybench.launch")
 
@@ -56,11 +61,12 @@ def _wait_for_runtime(timeout: float = 30.0) -> bool:
     return True
 
 
-def warm() -> None:
-    """Import the landing page's modules, then load (and cache) the catalog."""
+def warm(ready: Callable[[], bool] = _wait_for_runtime) -> None:
+    """Once ``ready()`` (the server's runtime exists), import the landing page's modules,
+    load (and cache) the catalog, then import what other pages need."""
     started = time.perf_counter()
     try:
-        if not _wait_for_runtime():
+        if not ready():
             return
         for name in WARM_MODULES:
             importlib.import_module(name)
@@ -80,7 +86,9 @@ def warm() -> None:
         from policybench.export import charts
 
         charts.score_spec(1, "wsm", "").to_dict()
-    except Exception:  # noqa: BLE001 - best effort: the first script run reports the real error
+        for name in LATER_MODULES:
+            importlib.import_module(name)
+    except Exception:  # best effort: the first script run meets the same error and shows it
         _LOG.debug("warming failed; the first script run will do the work", exc_info=True)
         return
     _LOG.debug("warmed in %.2f s", time.perf_counter() - started)

@@ -1,0 +1,87 @@
+"""policybench.ui.launch: `streamlit run` for the app, with the first page warmed in a thread."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policybench.ui import launch
+
+
+def test_main_hands_the_options_to_streamlit_run_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+    started: list[str] = []
+
+    def fake_main() -> None:
+        seen["argv"] = list(sys.argv)
+
+    class FakeThread:
+        def __init__(self, *, target: Any, name: str, daemon: bool) -> None:
+            assert target is launch.warm and daemon
+            self.name = name
+
+        def start(self) -> None:
+            started.append(self.name)
+
+    from streamlit.web import cli
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    monkeypatch.setattr(launch.threading, "Thread", FakeThread)
+    monkeypatch.setattr(sys, "argv", ["ignored"])
+    launch.main(["--server.port", "8600", "--server.headless", "true"])
+    assert seen["argv"] == [
+        "streamlit", "run", str(launch.APP), "--server.port", "8600", "--server.headless", "true"
+    ]  # fmt: skip
+    assert started == ["policybench-warm"]
+    assert Path(seen["argv"][2]).name == "app.py" and Path(seen["argv"][2]).is_file()
+
+
+def test_warm_imports_the_pages_modules_and_loads_the_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policybench.ui import state
+
+    calls: list[str] = []
+    monkeypatch.setattr(state, "load_catalog", lambda: calls.append("catalog"))
+    launch.warm(ready=lambda: True)
+    assert calls == ["catalog"]
+    for name in (*launch.WARM_MODULES, *launch.LATER_MODULES):
+        assert name in sys.modules, name
+
+
+def test_warm_waits_for_the_runtime_and_gives_up_without_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit import runtime
+
+    from policybench.ui import state
+
+    asked: list[bool] = []
+
+    def exists() -> bool:  # the server comes up on the third look
+        asked.append(True)
+        return len(asked) >= 3
+
+    monkeypatch.setattr(runtime, "exists", exists)
+    assert launch._wait_for_runtime(timeout=5) is True and len(asked) == 3
+    monkeypatch.setattr(runtime, "exists", lambda: False)
+    assert launch._wait_for_runtime(timeout=0.05) is False
+
+    calls: list[str] = []
+    monkeypatch.setattr(state, "load_catalog", lambda: calls.append("catalog"))
+    launch.warm(ready=lambda: False)
+    assert calls == []
+
+
+def test_a_failure_while_warming_is_logged_not_raised(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from policybench.ui import state
+
+    def broken() -> None:
+        raise RuntimeError("catalog folder vanished")
+
+    monkeypatch.setattr(state, "load_catalog", broken)
+    with caplog.at_level(logging.DEBUG, logger="policybench.launch"):
+        launch.warm(ready=lambda: True)  # must not raise: the first script run does the work instead
+    assert "warming failed" in caplog.text and "catalog folder vanished" in caplog.text
