@@ -40,13 +40,17 @@ def test_main_hands_the_options_to_streamlit_run_the_app(monkeypatch: pytest.Mon
     assert Path(seen["argv"][2]).name == "app.py" and Path(seen["argv"][2]).is_file()
 
 
-def test_warm_imports_the_pages_modules_and_loads_the_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_warm_imports_the_pages_modules_loads_the_catalog_opens_the_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from policybench.ui import state
+    from policybench.ui.components import workshop_common
 
     calls: list[str] = []
     monkeypatch.setattr(state, "load_catalog", lambda: calls.append("catalog"))
+    monkeypatch.setattr(workshop_common, "store", lambda: calls.append("store"))
     launch.warm(ready=lambda: True)
-    assert calls == ["catalog"]
+    assert calls == ["catalog", "store"]
     for name in (*launch.WARM_MODULES, *launch.LATER_MODULES):
         assert name in sys.modules, name
 

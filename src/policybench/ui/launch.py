@@ -3,8 +3,8 @@
 ``policybench serve`` runs ``python -m policybench.ui.launch <streamlit options>``: Streamlit's
 own command line, unchanged, plus one background thread. Streamlit runs a page's script only
 when a browser connects, so without it the first visitor waits for the imports (pandas,
-Altair, SQLAlchemy, the engine: about 1.3 s here) and the catalog's validation after the
-server and the browser's front end have already taken their second each. The thread does
+Altair, SQLAlchemy, the engine: about 1.3 s here), the catalog's validation and opening the
+store after the server and the browser's front end have already taken their second each. The thread does
 that work while the browser is still loading Streamlit's front end; a script that needs a
 module the thread is importing waits on Python's import lock, so nothing runs twice and
 nothing is half-imported.
@@ -63,7 +63,7 @@ def _wait_for_runtime(timeout: float = 30.0) -> bool:
 
 def warm(ready: Callable[[], bool] = _wait_for_runtime) -> None:
     """Once ``ready()`` (the server's runtime exists), import the landing page's modules,
-    load (and cache) the catalog, then import what other pages need."""
+    load (and cache) the catalog, open the store, then import what other pages need."""
     started = time.perf_counter()
     try:
         if not ready():
@@ -79,6 +79,10 @@ def warm(ready: Callable[[], bool] = _wait_for_runtime) -> None:
         context_log.setLevel(logging.ERROR)
         try:
             state.load_catalog()
+            # the sidebar lists saved profiles: open (and if new, create) the store now
+            from policybench.ui.components import workshop_common
+
+            workshop_common.store()
         finally:
             context_log.setLevel(level)
         # Altair builds its Vega-Lite schema validator on the first chart it checks (about
