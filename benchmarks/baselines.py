@@ -27,6 +27,13 @@ def sum_norm(x: FloatArray, types: FloatArray) -> FloatArray:
     return out
 
 
+def scale_norm(x: FloatArray, types: FloatArray, lo: float = 0.0, hi: float = 10.0) -> FloatArray:
+    """``(x - lo) / (hi - lo)`` on a fixed scale; cost ``1 -`` that (the app's value model)."""
+    v = (x - lo) / (hi - lo)
+    out: FloatArray = np.where(types > 0, v, 1.0 - v)
+    return out
+
+
 def minmax_norm(x: FloatArray, types: FloatArray) -> FloatArray:
     """``(x - min) / (max - min)``; cost ``(max - x) / (max - min)``."""
     lo, hi = x.min(axis=-2, keepdims=True), x.max(axis=-2, keepdims=True)
@@ -67,15 +74,22 @@ def plain_scores(method: str, x: FloatArray, w: FloatArray, types: FloatArray) -
 
 # ------------------------------------------------------------------- SMAA, plain numpy batch
 def plain_smaa(
-    method: str, x: FloatArray, types: FloatArray, samples: int, seed: int, chunk: int
+    method: str,
+    x: FloatArray,
+    types: FloatArray,
+    samples: int,
+    seed: int,
+    chunk: int,
+    normalization: str | None = None,
 ) -> FloatArray:
     """Rank acceptability with weights from ``default_rng(seed).dirichlet`` in ``chunk``s.
 
     The same generator calls as :func:`policybench.robustness.smaa`, so the same samples.
+    ``normalization``: None for pymcdm's default, or ``"scale"`` (0 to 10) for ``wsm``.
     """
     n, m = x.shape
     if method == "wsm":
-        norm = sum_norm(x, types)
+        norm = scale_norm(x, types) if normalization == "scale" else sum_norm(x, types)
 
         def score(w: FloatArray) -> FloatArray:
             out: FloatArray = w @ norm.T

@@ -34,7 +34,7 @@ def _brute_force(scores: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, n
     return acc / s, central
 
 
-@pytest.mark.parametrize("n", [6, 20])  # counted (N <= 16) and sorted (N > 16) positions
+@pytest.mark.parametrize("n", [6, 20])  # counted (N <= 12) and packed-key sorted (13 to 64)
 @pytest.mark.parametrize("duplicate", [False, True])
 def test_matches_ranking_every_sample_with_mcda_rank(
     make_problem: Callable[..., object], n: int, duplicate: bool

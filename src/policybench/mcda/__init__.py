@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 from policybench.errors import InputError, PolicybenchWarning
 from policybench.mcda import _validate
 from policybench.mcda import methods as _methods
+from policybench.mcda import normalization as _normalization
 from policybench.mcda.methods import METHODS, PREFERENCES, Method
 from policybench.mcda.normalization import NORMALIZATIONS
 from policybench.mcda.normalization import PARAMETERS as _NORMALIZATION_PARAMETERS
@@ -172,9 +174,46 @@ def _wpm_floor(norm: FloatArray, norm_name: str, criteria: Sequence[str] | None)
         f"make the whole score 0; on {names}{more} such values were counted as {WPM_FLOOR} "
         "of the scale instead",
         PolicybenchWarning,
-        stacklevel=5,  # _wpm_floor < _problem < _prepare < score/scorer/score_paired < caller
+        stacklevel=5,  # _wpm_floor < _normalised < _prepare < score/scorer/score_paired < caller
     )
     return np.maximum(norm, WPM_FLOOR)
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A problem whose method, normalisation, directions and parameters have been checked."""
+
+    spec: Method
+    method: str
+    norm_name: str
+    norm_params: dict[str, Any]
+    method_params: dict[str, Any]
+    types: FloatArray
+    names: tuple[str, ...] | None
+
+
+def _check(
+    x: FloatArray,
+    types: ArrayLike,
+    method: str,
+    normalization: str | None,
+    criteria: Sequence[str] | None,
+    params: Mapping[str, Any],
+) -> _Checked:
+    """Check everything but the matrix's values under the normalisation and the weights."""
+    m = x.shape[-1]
+    names = _validate.criteria_names(criteria, m)
+    spec, norm_name, norm_params, raw_method_params = _split_params(method, normalization, params)
+    t = _validate.types(types, m, names)
+    method_params = _method_params(method, raw_method_params, m, names)
+    return _Checked(spec, method, norm_name, norm_params, method_params, t, names)
+
+
+def _normalised(x: FloatArray, c: _Checked) -> FloatArray:
+    norm = _normalise(x, c.types, c.norm_name, c.norm_params, c.names)
+    if c.method == "wpm":
+        norm = _wpm_floor(norm, c.norm_name, c.names)
+    return norm
 
 
 def _problem(
@@ -186,15 +225,27 @@ def _problem(
     params: Mapping[str, Any],
 ) -> tuple[Method, FloatArray, dict[str, Any]]:
     """Check everything but the weights; return the method, normalised matrix, parameters."""
-    m = x.shape[-1]
-    names = _validate.criteria_names(criteria, m)
-    spec, norm_name, norm_params, raw_method_params = _split_params(method, normalization, params)
-    t = _validate.types(types, m, names)
-    method_params = _method_params(method, raw_method_params, m, names)
-    norm = _normalise(x, t, norm_name, norm_params, names)
-    if method == "wpm":
-        norm = _wpm_floor(norm, norm_name, names)
-    return spec, norm, method_params
+    c = _check(x, types, method, normalization, criteria, params)
+    return c.spec, _normalised(x, c), c.method_params
+
+
+def _wpm_sum(x: FloatArray, c: _Checked) -> Scorer | None:
+    """``wpm`` under ``sum`` without the normalised matrix, or None for the plain way.
+
+    Built on the logarithm of the normalisation
+    (:func:`~policybench.mcda.normalization.sum_logs`): one pass for ``log x``, the cost
+    inversion folded into its sign (``log(1/x) = -log x``) and the column totals into an offset,
+    then one matrix product on the logs per weight batch. The values were checked to be > 0,
+    so every normalised value is > 0: WPM's floor and sign check cannot apply.
+    """
+    if c.method != "wpm" or c.norm_name != "sum":
+        return None
+    _validate.normalizable(c.norm_name, x, c.types, c.names)
+    split = _normalization.sum_logs(x, c.types)
+    if split is None:  # a column total overflows: normalise the plain way
+        return None
+    logs, offset = split
+    return _methods.prepare_wpm_logs(logs, c.types, offset)
 
 
 def _prepare(
@@ -205,8 +256,12 @@ def _prepare(
     criteria: Sequence[str] | None,
     params: Mapping[str, Any],
 ) -> Scorer:
-    spec, norm, method_params = _problem(x, types, method, normalization, criteria, params)
-    kernel: Scorer = spec.prepare(norm, **method_params)
+    c = _check(x, types, method, normalization, criteria, params)
+    fast = _wpm_sum(x, c)
+    if fast is not None:
+        return fast
+    # stacklevel of _wpm_floor's warning: _wpm_floor < _normalised < _prepare < score < caller
+    kernel: Scorer = c.spec.prepare(_normalised(x, c), **c.method_params)
     return kernel
 
 

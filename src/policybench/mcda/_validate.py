@@ -48,8 +48,12 @@ def _as_float(values: ArrayLike, what: str) -> FloatArray:
 def _check_finite(
     matrix: FloatArray, criteria: Sequence[str] | None, what: str = "the score matrix"
 ) -> None:
-    if np.isfinite(matrix).all():
-        return
+    # One read of the matrix, no temporary: a NaN or an infinity makes the total NaN or
+    # infinite, so a finite total means every value is finite. A total that overflows (values
+    # near the float limits) falls through to the value-by-value check.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.add.reduce(matrix, axis=None)):
+            return
     bad = ~np.isfinite(matrix)
     if bad.any():
         index = np.argwhere(bad)[0]
@@ -273,6 +277,8 @@ def normalizable(
     """
     cost = types_ < 0
     if name == "sum":
+        if x.size and x.min() > 0:  # one read, no temporary (values are finite by now)
+            return
         bad = x <= 0
         if bad.any():
             j = _first_column(bad)

@@ -62,9 +62,36 @@ def prepare_wpm(norm: FloatArray) -> Kernel:
     0 unless its weight is 0, exactly as ``prod(v ** w)`` does.
     """
     m = norm.shape[-1]
-    logs = np.full_like(norm, _LOG_ZERO / m)
-    np.log(norm, out=logs, where=norm > 0)
-    return lambda weights: np.exp(_wdot(logs, weights))
+    with np.errstate(divide="ignore"):
+        logs = np.log(norm)  # one pass, in the fast (unmasked) loop; log(0) = -inf
+    zero = norm == 0
+    if zero.any():
+        logs[zero] = _LOG_ZERO / m
+    return prepare_wpm_logs(logs)
+
+
+def prepare_wpm_logs(
+    logs: FloatArray, signs: FloatArray | None = None, offset: FloatArray | None = None
+) -> Kernel:
+    """WPM from logarithms: ``score_i = exp(sum_j w_j (signs_j logs_ij - offset_j))``.
+
+    ``logs`` is ``(N, M)`` or ``(S, N, M)``; ``signs`` ``(M,)`` of +1/-1 and ``offset``
+    ``(..., 1, M)`` are optional. This is the form :func:`policybench.mcda.normalization.sum_logs`
+    gives (``log v = types * log x - log total``), so WPM under ``sum`` never builds the
+    normalised matrix: the sign and the offset are folded into the weights (``w * signs`` and
+    ``offset @ w``: an exact sign flip and one small product), and the matrix product runs on
+    ``logs`` once.
+    """
+    if signs is None and offset is None:
+        return lambda weights: np.exp(_wdot(logs, weights))
+
+    def kernel(weights: FloatArray) -> FloatArray:
+        total = _wdot(logs, weights if signs is None else weights * signs)
+        if offset is not None:
+            total -= _wdot(offset, weights)
+        return np.exp(total, out=total)
+
+    return kernel
 
 
 def wpm(norm: FloatArray, weights: FloatArray) -> FloatArray:

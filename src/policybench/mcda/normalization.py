@@ -99,14 +99,63 @@ def linear(x: FloatArray, types: FloatArray) -> FloatArray:
     )
 
 
+#: Rows of a matrix handled at once when costs are inverted (``ROWS x M`` values stay in cache).
+ROWS = 2048
+
+
+def _invert_costs(x: FloatArray, is_cost: NDArray[np.bool_]) -> FloatArray:
+    """A copy of ``x`` with ``1 / x`` in the cost columns, in cache-sized blocks of rows.
+
+    ``numpy.where`` (or a ``where=`` mask) broadcast over a whole large matrix is much slower
+    than over blocks that stay in cache (measured: ``sum_`` on 100,000 x 20 with 7 costs took
+    about half the time); the values are the same.
+    """
+    out = np.empty(x.shape)  # C order whatever x's, so that the reshape below is a view
+    rows, flat = x.reshape(-1, x.shape[-1]), out.reshape(-1, x.shape[-1])
+    for start in range(0, rows.shape[0], ROWS):  # a loop over blocks of rows, not over options
+        block = rows[start : start + ROWS]
+        with np.errstate(divide="ignore"):  # a zero in a benefit column is not inverted
+            flat[start : start + ROWS] = np.where(is_cost, 1.0 / block, block)
+    return out
+
+
 def sum_(x: FloatArray, types: FloatArray) -> FloatArray:
     """``x / sum(x)``; cost ``(1/x) / sum(1/x)``. Needs strictly positive values."""
 
     is_cost = types < 0
-    # One pass: invert the cost columns in place of a copy, then divide by the column sums.
-    y = np.divide(1.0, x, out=x.copy(), where=is_cost) if is_cost.any() else x
-    out: FloatArray = y / y.sum(axis=-2, keepdims=True)
-    return out
+    if not is_cost.any():
+        out: FloatArray = x / x.sum(axis=-2, keepdims=True)
+        return out
+    y = _invert_costs(x, is_cost)
+    y /= y.sum(axis=-2, keepdims=True)
+    return y
+
+
+def sum_logs(x: FloatArray, types: FloatArray) -> tuple[FloatArray, FloatArray] | None:
+    """The logarithm of :func:`sum_`, split so that no normalised matrix is built.
+
+    With ``v = sum_(x, types)``: ``log v_ij = types_j * logs_ij - offset_j``, where
+    ``logs = log(x)`` (``log(1/x) = -log(x)`` folds a cost's inversion into the sign) and
+    ``offset_j`` is the log of column j's total (of ``x``, or of ``1/x`` for a cost).
+    ``logs`` is ``x``'s shape, ``offset`` is ``(..., 1, M)``. Needs strictly positive values;
+    returns None when a column total is not finite (values near the float limits), for the
+    caller to normalise the plain way.
+    """
+    is_cost = types < 0
+    with np.errstate(over="ignore", divide="ignore"):  # an overflow is caught below
+        # for one matrix, a matrix-vector product reads x once (faster than a sum over axis 0)
+        totals = np.ones(x.shape[0]) @ x if x.ndim == 2 else x.sum(axis=-2)
+        if is_cost.any():  # the totals of 1/x, in cache-sized blocks of rows
+            cost = np.flatnonzero(is_cost)
+            inverse = np.zeros((*x.shape[:-2], cost.size))
+            for start in range(0, x.shape[-2], ROWS):
+                inverse += np.reciprocal(x[..., start : start + ROWS, cost]).sum(axis=-2)
+            totals[..., cost] = inverse
+    if not np.isfinite(totals).all():
+        return None
+    logs = np.log(x)
+    offset: FloatArray = np.log(totals)[..., None, :]
+    return logs, offset
 
 
 def vector(x: FloatArray, types: FloatArray) -> FloatArray:

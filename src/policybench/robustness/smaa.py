@@ -205,8 +205,10 @@ def smaa(
     done = 0
     for size in sizes:
         w = sampler.draw(rng, size)
-        scores = f(w) if ranges is None else paired(ranges.draw(rng, size), np.asarray(w))
-        counter.add(scores, w)
+        if ranges is None:  # scored block by block, each block ranked while still in cache
+            counter.add_scored(f, w)
+        else:
+            counter.add(paired(ranges.draw(rng, size), np.asarray(w)), w)
         done += size
         _report(progress, done / total_work)
 
