@@ -6,7 +6,6 @@ with a reason on a user's machine, and fail under CI=true, where it must be pres
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,25 +13,16 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from support.ci import require
+
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_OPTIONS = ROOT / "options"
 TINY_OPTIONS = Path(__file__).resolve().parent / "fixtures" / "catalog"
 SEEDS = ROOT.parent / "shared" / "seeds"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
 # Hypothesis' default 200 ms deadline is a timed assertion on a shared machine: bound the
 # work by sizes instead.
 settings.register_profile("policybench", deadline=None, max_examples=60)
 settings.load_profile("policybench")
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skip with ``reason`` when ``condition`` is false, or fail under CI."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture

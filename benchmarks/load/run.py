@@ -49,7 +49,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import importlib.util
 import json
 import os
 import platform
@@ -57,7 +56,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import ssl
 import statistics
 import subprocess
@@ -73,6 +71,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests"))  # tests/support: the servers the tests start too
 
 from stclient import (  # noqa: E402
     FINISHED_OK,
@@ -81,35 +80,20 @@ from stclient import (  # noqa: E402
     dataframe_rows,
 )
 
+from support.appserver import AppServer, wait_healthy  # noqa: E402
+from support.pgserver import PgServer, PgUnavailable  # noqa: E402
+from support.ports import free_port  # noqa: E402
+
 OPTIONS = ROOT / "options"
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 RAW = ROOT / "tests" / "artifacts" / "load.json"
 TARGET_P95_MS = 500.0
 PASSPHRASE = "load test passphrase"
-STARTUP_TIMEOUT = 90.0
 CLK = os.sysconf("SC_CLK_TCK")
 
 
-def load_by_path(name: str, path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-pgserver = load_by_path("pb_load_pgserver", ROOT / "tests" / "faults" / "pgserver.py")
-
-
 # ------------------------------------------------------------------------------ processes
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def proc_cpu(pid: int) -> float:
     """User + system CPU seconds of one process (0 if it is gone)."""
     try:
@@ -200,52 +184,6 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "streamlit": streamlit.__version__,
     }
-
-
-class AppServer:
-    """``policybench serve --host 127.0.0.1 --port P`` (it execs streamlit: same pid)."""
-
-    def __init__(self, db_url: str, log: Path, extra_env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        env = {
-            **os.environ,
-            "POLICYBENCH_DATABASE_URL": db_url,
-            "POLICYBENCH_OPTIONS": str(OPTIONS),
-            **extra_env,
-        }
-        self._out = log.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "policybench.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=self._out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        self.pid = self.process.pid
-
-    def wait_healthy(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"app server exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"app server not healthy in {STARTUP_TIMEOUT:g} s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
-        self._out.close()
 
 
 def ensure_nginx() -> str | None:
@@ -354,18 +292,15 @@ http {{
         self.pid = self.process.pid
         self.url = f"https://127.0.0.1:{self.https_port}"
         self.ssl = ssl.create_default_context(cafile=str(self.cert))
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(
-                    f"{self.url}/_stcore/health", timeout=2, context=self.ssl
-                ) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_healthy(
+            self.url,
+            process=self.process,
+            log=self.dir / "error.log",
+            timeout=20,
+            interval=0.2,
+            context=self.ssl,
+            what="nginx",
+        )
         # The plain-HTTP port only redirects.
         req = urllib.request.Request(f"http://127.0.0.1:{self.http_port}/workshop")
         opener = urllib.request.build_opener(_NoRedirect)
@@ -630,7 +565,7 @@ async def scenario(
     from policybench import workshop_views as wv
     from policybench.store import open_store
 
-    db_url = pg.create_database(f"load_{servers}_{int(time.time())}")
+    db_url = pg.url(pg.create_database(f"load_{servers}_{int(time.time())}"))
     store = open_store(db_url)
     fac = store.workshops.create(
         f"Load test, {servers} server{'s' if servers > 1 else ''}",
@@ -641,7 +576,12 @@ async def scenario(
     )
     shop = store.workshops.get(fac.code)
     extra_env = dict(kv.split("=", 1) for kv in args.env)
-    apps = [AppServer(db_url, workdir / f"app{servers}-{k}.log", extra_env) for k in range(servers)]
+    apps = [
+        AppServer(
+            OPTIONS, workdir / f"app{servers}-{k}.log", db_url=db_url, env=extra_env, via="serve"
+        )
+        for k in range(servers)
+    ]
     nginx: Nginx | None = None
     result: dict[str, Any] = {
         "servers": servers,
@@ -657,6 +597,8 @@ async def scenario(
         },
     }
     try:
+        for app in apps:  # all launched first: they start side by side
+            app.launch()
         for app in apps:
             app.wait_healthy()
         if servers > 1:
@@ -1084,12 +1026,12 @@ def main() -> int:
     runs: list[dict[str, Any]] = []
     workdir = Path(tempfile.mkdtemp(prefix="pb-load-"))
     try:
-        pg = pgserver.PgServer(max_connections=300)
-    except pgserver.PgUnavailable as exc:
+        pg = PgServer(max_connections=300).start()
+    except PgUnavailable as exc:
+        shutil.rmtree(workdir, ignore_errors=True)
         print(f"load: cannot start PostgreSQL: {exc}", file=sys.stderr)
         return 1
     try:
-        pg.start()
         info["postgres"] = str(pg.admin("SHOW server_version")[0][0]).split()[0]
         for count in counts:
             if count > 1 and nginx_bin is None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
@@ -34,6 +35,7 @@ from policybench.cli_options import (
     PresetOpt,
     ProfileOpt,
     WeightsOpt,
+    load_catalog,
     parse_params,
     run_or_exit,
 )
@@ -117,42 +119,36 @@ def export(
     if group_ranking not in {"borda", "copeland"}:
         raise typer.BadParameter("choose one of: borda, copeland", param_hint="--group-ranking")
 
-    from policybench import catalog as catalog_mod
-
-    cat = run_or_exit(lambda: catalog_mod.load(options))
-    extra = run_or_exit(lambda: parse_params(param))
+    cat = load_catalog(options)
+    common = _ReportInputs(
+        cat,
+        db=db,
+        methods=method,
+        normalization=normalization,
+        params=run_or_exit(lambda: parse_params(param)),
+        title=title,
+        charts=fmt not in {"csv", "json"},
+    )
     if workshop is not None:
         report = run_or_exit(
             lambda: _workshop_report(
-                cat,
+                common,
                 workshop,
                 _passphrase,
-                db=db,
-                methods=method,
-                normalization=normalization,
-                params=extra,
                 names=names,
                 combine=combine,
                 ranking_rule=group_ranking,
-                title=title,
-                charts=fmt not in {"csv", "json"},
             )
         )
     else:
         report = run_or_exit(
             lambda: _profile_report(
-                cat,
+                common,
                 profile=profile,
                 preset=preset,
                 weights=weights,
-                db=db,
-                methods=method,
-                normalization=normalization,
-                params=extra,
                 smaa_samples=smaa_samples,
                 seed=seed,
-                title=title,
-                charts=fmt not in {"csv", "json"},
             )
         )
 
@@ -175,6 +171,21 @@ def export(
         f"{m['profile']}; catalog {m['catalog_fingerprint']}; policybench {__version__})",
         err=True,
     )
+
+
+@dataclass(frozen=True)
+class _ReportInputs:
+    """What both reports (a profile's and a workshop's) are built from: the catalog, the
+    store, the methods with their normalisation and ``--param`` values, and the title; no
+    charts for CSV and JSON."""
+
+    cat: Any
+    db: str | None
+    methods: list[str] | None
+    normalization: str | None
+    params: dict[str, Any]
+    title: str | None
+    charts: bool
 
 
 def _passphrase() -> str:
@@ -208,33 +219,28 @@ def _split_params(methods: list[str], params: dict[str, Any]) -> dict[str, dict[
 
 
 def _profile_report(
-    cat: Any,
+    common: _ReportInputs,
     *,
     profile: str | None,
     preset: str | None,
     weights: str | None,
-    db: str | None,
-    methods: list[str] | None,
-    normalization: str | None,
-    params: dict[str, Any],
     smaa_samples: int | None,
     seed: int,
-    title: str | None,
-    charts: bool,
 ) -> Any:
     from policybench.analysis import rank_catalog
     from policybench.export.report import build_report
     from policybench.weighting import choose_weights
 
-    choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db)
+    cat, methods = common.cat, common.methods
+    choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=common.db)
     chosen = _methods(methods, choice.method)
-    own = _split_params(chosen, params)
+    own = _split_params(chosen, common.params)
     rankings = [
         rank_catalog(
             cat,
             choice.weights,
             method=m,
-            normalization=normalization,
+            normalization=common.normalization,
             label=choice.label,
             overrides=choice.overrides,
             **{**(choice.params if not methods or m == choice.method else {}), **own[m]},
@@ -243,15 +249,15 @@ def _profile_report(
     ]
     sections = []
     if smaa_samples is not None:
-        sections.append(_smaa(cat, rankings[0], smaa_samples, seed, charts=charts))
+        sections.append(_smaa(cat, rankings[0], smaa_samples, seed, charts=common.charts))
     return build_report(
         cat,
         rankings,
-        title=title or "policybench comparison",
+        title=common.title or "policybench comparison",
         weights_given=choice.weights,
         preset=preset,
         sections=sections,
-        charts=charts,
+        charts=common.charts,
     )
 
 
@@ -287,19 +293,13 @@ def _smaa(cat: Any, ranking: Any, samples: int, seed: int, *, charts: bool) -> A
 
 
 def _workshop_report(
-    cat: Any,
+    common: _ReportInputs,
     code: str,
     passphrase: Callable[[], str],
     *,
-    db: str | None,
-    methods: list[str] | None,
-    normalization: str | None,
-    params: dict[str, Any],
     names: bool,
     combine: str,
     ranking_rule: str,
-    title: str | None,
-    charts: bool,
 ) -> Any:
     """Read a workshop's submissions (with the facilitator's passphrase, asked for only once
     the code is known) and build its report with :func:`policybench.export.workshop.workshop_report`
@@ -307,26 +307,27 @@ def _workshop_report(
     from policybench.export.workshop import catalog_note, workshop_report
     from policybench.store import open_store
 
-    store = open_store(db)
+    cat = common.cat
+    store = open_store(common.db)
     try:
         shop = store.workshops.get(code)
         facilitator = store.workshops.verify_facilitator(code, passphrase())
         submissions = store.workshops.submissions(facilitator)
     finally:
         store.close()
-    chosen = _methods(methods, None)
+    chosen = _methods(common.methods, None)
     report = workshop_report(
         cat,
         shop,
         submissions,
         methods=chosen,
-        normalization=normalization,
-        params=_split_params(chosen, params),
+        normalization=common.normalization,
+        params=_split_params(chosen, common.params),
         names=names,
         combine=combine,
         ranking_rule=ranking_rule,
-        title=title,
-        charts=charts,
+        title=common.title,
+        charts=common.charts,
     )
     note = catalog_note(cat, shop)
     if note:

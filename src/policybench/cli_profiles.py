@@ -9,25 +9,25 @@ with the message on stderr; 2 usage errors (click's own); 3 a save refused becau
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 
+from policybench.cli_options import OptionsDir, fail, load_catalog
 from policybench.errors import PolicybenchError
 
 if TYPE_CHECKING:
-    from policybench.catalog import Catalog
     from policybench.store import Store
     from policybench.store.profiles import ProfileVersion
 
-T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 profiles_app = typer.Typer(
     name="profiles",
@@ -47,14 +47,6 @@ DbUrl = Annotated[
         show_default=False,
     ),
 ]
-OptionsDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--options",
-        help="Catalog directory [default: $POLICYBENCH_OPTIONS, else ./options]",
-        show_default=False,
-    ),
-]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
 Author = Annotated[
     str | None,
@@ -66,42 +58,41 @@ Author = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
+def _command(name: str | None = None) -> Callable[[F], F]:
+    """Register a ``profiles`` command (``name``: if not the function's).
+
+    A :class:`PolicybenchError` raised anywhere in the command (opening the store, loading
+    the catalog, the store refusing) becomes its message on stderr and its ``exit_code``:
+    1, or 3 for a save refused by ``--expect-version``, whose message also names the
+    ``--expect-version`` to use now. The store is closed first (``with _store(db)``).
+    """
+
+    def register(fn: F) -> F:
+        @functools.wraps(fn)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            from policybench.store.errors import ConflictError
+
+            try:
+                return fn(*args, **kwargs)
+            except ConflictError as exc:
+                fail(
+                    f"{exc} (policybench profiles save ... --expect-version {exc.latest_version})",
+                    exc.exit_code,
+                )
+            except PolicybenchError as exc:
+                fail(str(exc), int(getattr(exc, "exit_code", 1)))
+
+        profiles_app.command(name)(command)
+        return cast(F, command)
+
+    return register
 
 
-def _run(fn: Callable[[], T]) -> T:
-    """Call ``fn``; a :class:`PolicybenchError` becomes its message on stderr and its exit code."""
-    from policybench.store.errors import ConflictError
-
-    try:
-        return fn()
-    except ConflictError as exc:
-        _fail(
-            f"{exc} (policybench profiles save ... --expect-version {exc.latest_version})",
-            exc.exit_code,
-        )
-    except PolicybenchError as exc:
-        _fail(str(exc), int(getattr(exc, "exit_code", 1)))
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-@contextmanager
-def _store(db: str | None) -> Iterator[Store]:
+def _store(db: str | None) -> Store:
+    """The store at ``db``; use it as ``with _store(db) as store:`` so it is closed."""
     from policybench.store import open_store
 
-    store = _run(lambda: open_store(db))
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _catalog(options: Path | None) -> Catalog:
-    from policybench import catalog
-
-    return _run(lambda: catalog.load(options))
+    return open_store(db)
 
 
 def _methods() -> list[str] | None:
@@ -116,7 +107,7 @@ def _methods() -> list[str] | None:
 def _check_method(method: str) -> None:
     methods = _methods()
     if methods is not None and method not in methods:
-        _fail(f"unknown method {method!r}; choose one of: {', '.join(methods)}")
+        fail(f"unknown method {method!r}; choose one of: {', '.join(methods)}")
 
 
 def _author(author: str | None) -> str | None:
@@ -150,7 +141,7 @@ def _echo_json(data: Any) -> None:
 # -- commands -------------------------------------------------------------------------------
 
 
-@profiles_app.command()
+@_command()
 def save(
     name: Annotated[
         str, typer.Argument(help="The profile's name (any text but NUL and control characters)")
@@ -182,25 +173,23 @@ def save(
     """Save a new version of a profile (never overwrites: every save is a new version)."""
     from policybench import catalog as catalog_module
 
-    cat = _catalog(options)
-    parsed = _run(lambda: catalog_module.parse_weights(weights, cat))
+    cat = load_catalog(options)
+    parsed = catalog_module.parse_weights(weights, cat)
     _check_method(method)
     with _store(db) as store:
-        saved = _run(
-            lambda: store.profiles.save(
-                name,
-                parsed,
-                method=method,
-                description=description,
-                expect_version=expect_version,
-                author=_author(author),
-                catalog_fingerprint=cat.fingerprint,
-            )
+        saved = store.profiles.save(
+            name,
+            parsed,
+            method=method,
+            description=description,
+            expect_version=expect_version,
+            author=_author(author),
+            catalog_fingerprint=cat.fingerprint,
         )
     typer.echo(f"saved {saved.name!r} version {saved.version}")
 
 
-@profiles_app.command("list")
+@_command("list")
 def list_(
     as_json: AsJson = False,
     include_deleted: Annotated[
@@ -211,7 +200,7 @@ def list_(
 ) -> None:
     """List saved profiles with their latest version."""
     with _store(db) as store:
-        rows = _run(lambda: store.profiles.list(include_deleted=include_deleted))
+        rows = store.profiles.list(include_deleted=include_deleted)
     if as_json:
         _echo_json(
             [
@@ -265,7 +254,7 @@ def _show_json(profile: ProfileVersion, history: list[Any]) -> dict[str, Any]:
     }
 
 
-@profiles_app.command()
+@_command()
 def show(
     name: Annotated[str, typer.Argument(help="The profile's name")],
     version: Annotated[
@@ -278,8 +267,8 @@ def show(
 ) -> None:
     """Show a profile (its latest version, or --version V)."""
     with _store(db) as store:
-        profile = _run(lambda: store.profiles.get(name, version))
-        history = _run(lambda: store.profiles.history(name))
+        profile = store.profiles.get(name, version)
+        history = store.profiles.history(name)
     if as_json:
         _echo_json(_show_json(profile, history))
         return
@@ -310,7 +299,7 @@ def show(
     )
 
 
-@profiles_app.command()
+@_command()
 def history(
     name: Annotated[str, typer.Argument(help="The profile's name")],
     as_json: AsJson = False,
@@ -319,7 +308,7 @@ def history(
 ) -> None:
     """Every version of a profile, oldest first."""
     with _store(db) as store:
-        entries = _run(lambda: store.profiles.history(name))
+        entries = store.profiles.history(name)
     if as_json:
         _echo_json(
             [
@@ -345,7 +334,7 @@ def history(
         )
 
 
-@profiles_app.command()
+@_command()
 def rename(
     old: Annotated[str, typer.Argument(help="The current name")],
     new: Annotated[str, typer.Argument(help="The new name (refused if taken)")],
@@ -354,11 +343,11 @@ def rename(
 ) -> None:
     """Rename a profile, keeping its history."""
     with _store(db) as store:
-        _run(lambda: store.profiles.rename(old, new))
+        store.profiles.rename(old, new)
     typer.echo(f"renamed {old!r} to {new!r}")
 
 
-@profiles_app.command()
+@_command()
 def delete(
     name: Annotated[str, typer.Argument(help="The profile's name")],
     author: Author = None,
@@ -367,11 +356,11 @@ def delete(
 ) -> None:
     """Delete a profile (it can be undeleted, history and all)."""
     with _store(db) as store:
-        _run(lambda: store.profiles.delete(name, author=_author(author)))
+        store.profiles.delete(name, author=_author(author))
     typer.echo(f"deleted {name!r} (undo with: policybench profiles undelete {_quote(name)})")
 
 
-@profiles_app.command()
+@_command()
 def undelete(
     name: Annotated[str, typer.Argument(help="The deleted profile's name")],
     db: DbUrl = None,
@@ -379,11 +368,11 @@ def undelete(
 ) -> None:
     """Bring back a deleted profile."""
     with _store(db) as store:
-        _run(lambda: store.profiles.undelete(name))
+        store.profiles.undelete(name)
     typer.echo(f"undeleted {name!r}")
 
 
-@profiles_app.command()
+@_command()
 def restore(
     name: Annotated[str, typer.Argument(help="The profile's name")],
     version: Annotated[
@@ -403,15 +392,13 @@ def restore(
 ) -> None:
     """Add a new version equal to an old one (nothing is overwritten)."""
     with _store(db) as store:
-        saved = _run(
-            lambda: store.profiles.restore(
-                name, version, author=_author(author), expect_version=expect_version
-            )
+        saved = store.profiles.restore(
+            name, version, author=_author(author), expect_version=expect_version
         )
     typer.echo(f"restored {saved.name!r} version {version} as version {saved.version}")
 
 
-@profiles_app.command("export")
+@_command("export")
 def export_(
     name: Annotated[str, typer.Argument(help="The profile's name")],
     out: Annotated[
@@ -431,16 +418,16 @@ def export_(
     from policybench.store.profile_io import dumps_document, export_document, write_document
 
     with _store(db) as store:
-        profile = _run(lambda: store.profiles.get(name, version))
+        profile = store.profiles.get(name, version)
     doc = export_document(profile)
     if out == "-":
         typer.echo(dumps_document(doc), nl=False)
         return
-    _run(lambda: write_document(doc, Path(out)))
+    write_document(doc, Path(out))
     typer.echo(f"exported {profile.name!r} version {profile.version} to {out}", err=False)
 
 
-@profiles_app.command("import")
+@_command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="A profile JSON file (at most 256 KB)")],
     force: Annotated[
@@ -459,20 +446,18 @@ def import_(
     """Import a profile file as a new version (checked first: nothing is written if refused)."""
     from policybench.store.profile_io import import_profile, read_profile_file
 
-    data = _run(lambda: read_profile_file(file))
-    cat = _catalog(options)
+    data = read_profile_file(file)
+    cat = load_catalog(options)
     with _store(db) as store:
-        saved = _run(
-            lambda: import_profile(
-                store.profiles,
-                data,
-                cat,
-                force=force,
-                name=name,
-                author=author,
-                methods=_methods(),
-                source=str(file),
-            )
+        saved = import_profile(
+            store.profiles,
+            data,
+            cat,
+            force=force,
+            name=name,
+            author=author,
+            methods=_methods(),
+            source=str(file),
         )
     typer.echo(f"imported {saved.name!r} as version {saved.version}")
 

@@ -9,35 +9,22 @@ CI=true, as tests/conftest.py's ``require`` does.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from support import chromium
+from support.appserver import AppServer
+from support.ci import require
+from support.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "src" / "policybench" / "ui" / "app.py"
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 STARTUP_TIMEOUT = 60.0
-
-
-def _require(condition: bool, reason: str) -> None:
-    """Skip with ``reason`` when ``condition`` is false, or fail under CI (as tests/conftest.py)."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -53,22 +40,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict[str, Any]:
     """pytest-playwright's launch arguments, pointed at Debian's chromium."""
-    _require(
-        CHROMIUM.exists(),
-        f"{CHROMIUM} not found (apt-get install chromium; `make test` does it as root)",
+    require(
+        chromium.CHROMIUM.exists(),
+        f"{chromium.CHROMIUM} not found (apt-get install chromium; `make test` does it as root)",
     )
-    return {
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-        ],
-    }
+    return chromium.launch_args()
 
 
 @pytest.fixture(scope="session")
@@ -76,78 +52,15 @@ def browser_context_args() -> dict[str, Any]:
     return {"viewport": {"width": 1600, "height": 1000}, "locale": "en-GB"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """``streamlit run`` on 127.0.0.1 and a free port, serving one catalog."""
+class Server(AppServer):
+    """``streamlit run`` on 127.0.0.1 and a free port, serving one catalog; launched as soon as
+    it is made (:meth:`wait_healthy` waits for it). The restart test in
+    test_workshop_browser.py makes one with ``type(server)(options, log)`` and fixes its port
+    by patching this module's ``free_port``."""
 
     def __init__(self, options: Path, log: Path) -> None:
-        self.options = options
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self.started = time.perf_counter()
-        env = {**os.environ, "POLICYBENCH_OPTIONS": str(options)}
-        self._out = log.open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(APP),
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(self.port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                "--client.toolbarMode",
-                "viewer",
-                "--theme.base",
-                "light",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_healthy(self) -> float:
-        """Poll ``/_stcore/health``; return seconds since the process started."""
-        deadline = time.perf_counter() + STARTUP_TIMEOUT
-        while time.perf_counter() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"streamlit exited with {self.process.returncode}:\n{self.log.read_text()}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return time.perf_counter() - self.started
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(
-            f"streamlit did not become healthy in {STARTUP_TIMEOUT} s:\n{self.log.read_text()}"
-        )
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self._out.close()
+        super().__init__(options, log, port=free_port(), startup_timeout=STARTUP_TIMEOUT)
+        self.launch()
 
 
 @pytest.fixture(scope="session")
@@ -189,7 +102,7 @@ def shots_dir(pytestconfig: pytest.Config) -> Path:
 
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
-    _require(
+    require(
         AXE.is_file(), f"{AXE} not found (npm install axe-core; scripts/system-deps.sh does it)"
     )
     return AXE

@@ -96,6 +96,15 @@ def query(page: Page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
+def wait_for_query(page: Page, key: str, value: str, timeout: float = 15) -> None:
+    """Wait until the address says ``key=value`` (it follows the server's rerun, which can
+    land a moment after the slider has moved in the browser)."""
+    deadline = time.monotonic() + timeout
+    while query(page).get(key) != value and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert query(page).get(key) == value, (key, query(page))
+
+
 # ------------------------------------------------------------------------------ behaviour
 def test_landing_page_shows_the_ranking(page: Page, server: Any, shots_dir: Path) -> None:
     open_page(page, server.url, "rank")
@@ -124,8 +133,7 @@ def test_a_slider_moved_with_the_keyboard_reranks(page: Page, server: Any) -> No
     )
     page.keyboard.press("ArrowLeft")
     expect(slider).to_have_value("19")
-    settle(page)
-    assert query(page)["weights"] == state.encode_weights(cat, {**weights, "deterrence": 19.0})
+    wait_for_query(page, "weights", state.encode_weights(cat, {**weights, "deterrence": 19.0}))
     # the share beside the slider follows: 19 of 109 points
     expect(page.get_by_text(views.share_label(19 / 109), exact=True)).to_be_visible()
 

@@ -8,45 +8,21 @@ reason on a user's machine and fails them under CI=true (as tests/store/conftest
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from support import chromium
+from support.ci import require
+from support.pgserver import PgServer, PgUnavailable
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 TINY_OPTIONS = ROOT / "tests" / "fixtures" / "catalog"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 RUN_SLOW = os.environ.get("POLICYBENCH_SLOW", "").lower() in {"1", "true", "yes"}
-
-
-def load_by_path(name: str, path: Path) -> ModuleType:
-    """Import a helper module by its path (tests/ is not a package under importlib mode)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-pgserver = load_by_path("pb_faults_pgserver", HERE / "pgserver.py")
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skip with ``reason`` when ``condition`` is false, or fail under CI."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)
@@ -56,18 +32,12 @@ def _slow_only_when_asked(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="module")
-def pg_cluster() -> Iterator[Any]:
+def pg_cluster() -> Iterator[PgServer]:
     """A PostgreSQL for this test module, running; a test may stop it (and must start it
     again: the fixture checks it is up before each use)."""
     try:
-        server = pgserver.PgServer(max_connections=100)
-    except pgserver.PgUnavailable as exc:
-        require(False, str(exc))
-        raise
-    try:
-        server.start()
-    except pgserver.PgUnavailable as exc:
-        server.close()
+        server = PgServer(max_connections=100).start()
+    except PgUnavailable as exc:
         require(False, str(exc))
         raise
     try:
@@ -95,25 +65,11 @@ def tiny_options_dir() -> Path:
     return TINY_OPTIONS
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict[str, Any]:
     """pytest-playwright's launch arguments, pointed at Debian's chromium (as tests/browser)."""
-    require(CHROMIUM.exists(), f"{CHROMIUM} not found (apt-get install chromium)")
-    return {
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-        ],
-    }
+    require(chromium.CHROMIUM.exists(), f"{chromium.CHROMIUM} not found (apt-get install chromium)")
+    return chromium.launch_args()
 
 
 @pytest.fixture(scope="session")

@@ -81,7 +81,7 @@ def test_postgres_stopped_during_a_save_then_back(
 ) -> None:
     if not pg_cluster.running:
         pg_cluster.start()
-    db_url = pg_cluster.create_database("app_outage")
+    db_url = pg_cluster.url(pg_cluster.create_database("app_outage"))
     fac, ana = _workshop(db_url)
     at = workshop_page(db_url, code=fac.code, p=ana.token)
     at.slider(key="pb.ws.w.deterrence").set_value(9.0).run()

@@ -84,7 +84,7 @@ def store_on(pg_cluster: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     if not pg_cluster.running:  # a failed test may have left it stopped
         pg_cluster.start()
     name = "db_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name)[-50:]
-    s = open_store(pg_cluster.create_database(name.lower()))
+    s = open_store(pg_cluster.url(pg_cluster.create_database(name.lower())))
     try:
         yield s
     finally:
@@ -176,7 +176,7 @@ def test_a_store_opened_while_the_server_is_down_says_try_again_then_works(
 ) -> None:
     if not pg_cluster.running:
         pg_cluster.start()
-    url = pg_cluster.create_database("late")
+    url = pg_cluster.url(pg_cluster.create_database("late"))
     pg_cluster.stop("fast")
     try:
         with pytest.raises(StoreUnavailableError, match="could not open the store, try again"):

@@ -8,8 +8,6 @@ same participant with their stored weights; a change and a submit make revision 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,24 +17,12 @@ from playwright.sync_api import Page, expect
 
 from policybench import catalog as catalog_mod
 from policybench.store import open_store
+from support.appserver import AppServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 HERE = Path(__file__).resolve().parent
 TINY = HERE.parents[1] / "tests" / "fixtures" / "catalog"
-
-
-def _load(name: str, path: Path) -> Any:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-appserver = _load("pb_faults_appserver", HERE / "appserver.py")
 
 
 def _slider(page: Page, cat: Any, cid: str) -> Any:
@@ -56,7 +42,7 @@ def test_a_participant_page_reconnects_after_a_server_restart(page: Page, tmp_pa
             passphrase="long enough",
             catalog=tiny,
         )
-    server = appserver.AppServer(db_url, TINY, tmp_path / "server.log").start()
+    server = AppServer(TINY, tmp_path / "server.log", db_url=db_url, via="serve").start()
     try:
         page.goto(f"{server.url}/workshop?code={fac.code}")
         box = page.get_by_label("Your display name", exact=True)

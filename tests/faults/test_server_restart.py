@@ -29,6 +29,7 @@ import pytest
 
 from policybench import catalog as catalog_mod
 from policybench.store import open_store
+from support.appserver import AppServer
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -47,7 +48,6 @@ def load_by_path(name: str, path: Path) -> Any:
 
 
 stclient = load_by_path("pb_stclient", ROOT / "benchmarks" / "load" / "stclient.py")
-appserver = load_by_path("pb_faults_appserver", HERE / "appserver.py")
 
 
 def run_async(fn: Any) -> None:
@@ -110,7 +110,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     pg = request.getfixturevalue("pg_cluster")
     if not pg.running:
         pg.start()
-    return str(pg.create_database(f"restart_{tmp_path.name[-20:]}".lower().replace("-", "_")))
+    name = f"restart_{tmp_path.name[-20:]}".lower().replace("-", "_")
+    return pg.url(pg.create_database(name))
 
 
 def test_participants_carry_on_after_the_server_is_killed_and_restarted(
@@ -125,7 +126,7 @@ def test_participants_carry_on_after_the_server_is_killed_and_restarted(
             passphrase="long enough",
             catalog=tiny,
         )
-    server = appserver.AppServer(db_url, TINY, tmp_path / "server.log").start()
+    server = AppServer(TINY, tmp_path / "server.log", db_url=db_url, via="serve").start()
     names = ["Ana", "Bo", "Chen"]
     confirmed: dict[str, tuple[int, list[float]]] = {}
     clients: dict[str, Any] = {}

@@ -10,206 +10,30 @@ CI=true, where it must run.
 
 from __future__ import annotations
 
-import itertools
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from policybench.store import Store, open_store
+from support.ci import require
+from support.pgserver import PgServer, PgUnavailable
 
 TINY_OPTIONS = Path(__file__).resolve().parents[1] / "fixtures" / "catalog"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skip with ``reason`` when ``condition`` is false, or fail under CI (as tests/conftest.py)."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
-
-
-def _pg_bindir() -> Path | None:
-    candidates = [os.environ.get("POLICYBENCH_PG_BINDIR", ""), "/usr/lib/postgresql/15/bin"]
-    candidates += sorted((str(p) for p in Path("/usr/lib/postgresql").glob("*/bin")), reverse=True)
-    for c in candidates:
-        if c and (Path(c) / "initdb").is_file():
-            return Path(c)
-    found = shutil.which("initdb")
-    return Path(found).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class PgServer:
-    port: int
-    user: str
-    error: str | None = None
-    _counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
-
-    def create_database(self) -> str:
-        import psycopg
-
-        name = f"pb_test_{os.getpid()}_{next(self._counter)}"
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres", autocommit=True
-        ) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return name
-
-    def admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres", autocommit=True
-        ) as conn:
-            conn.execute(sql)
-
-
-def _start_postgres(tmp: Path) -> tuple[PgServer | None, Callable[[], None], str | None]:
-    bindir = _pg_bindir()
-    if bindir is None:
-        return (
-            None,
-            lambda: None,
-            "PostgreSQL's initdb was not found (apt-get install postgresql-15)",
-        )
-    as_root = os.geteuid() == 0
-    prefix: list[str] = []
-    user = "postgres"
-    if as_root:
-        if shutil.which("runuser") is None:
-            return (
-                None,
-                lambda: None,
-                "running as root without runuser: cannot start PostgreSQL as a non-root user",
-            )
-        try:
-            import pwd
-
-            pw = pwd.getpwnam("postgres")
-        except KeyError:
-            return (
-                None,
-                lambda: None,
-                "running as root and there is no 'postgres' user to run PostgreSQL as",
-            )
-        os.chown(tmp, pw.pw_uid, pw.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    else:
-        import getpass
-
-        user = getpass.getuser()
-    data, sock, log = tmp / "data", tmp / "sock", tmp / "postgres.log"
-    for d in (sock,):
-        d.mkdir()
-        if as_root:
-            os.chown(d, pw.pw_uid, pw.pw_gid)
-    os.chmod(tmp, 0o700)
-    port = _free_port()
-    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
-    try:
-        subprocess.run(
-            [
-                *prefix,
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                user,
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync",
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={sock} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        subprocess.run(
-            [
-                *prefix,
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-l",
-                str(log),
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-        detail = getattr(exc, "stderr", "") or ""
-        if log.exists():
-            detail += log.read_text(errors="replace")[-2000:]
-        return None, lambda: None, f"PostgreSQL did not start: {exc}; {detail.strip()[-1500:]}"
-
-    def stop() -> None:
-        subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-            capture_output=True,
-            env=env,
-            timeout=60,
-            check=False,
-        )
-
-    server = PgServer(port=port, user=user)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            server.admin("SELECT 1")
-            break
-        except Exception as exc:
-            if time.monotonic() > deadline:
-                stop()
-                return None, lambda: None, f"PostgreSQL started but does not answer: {exc}"
-            time.sleep(0.1)
-    return server, stop, None
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer | str]:
     """The session's PostgreSQL, or the reason it could not start."""
-    tmp = Path(tempfile.mkdtemp(prefix="pb-pg-", dir="/tmp"))
-    server, stop, error = _start_postgres(tmp)
     try:
-        yield server if server is not None else (error or "PostgreSQL did not start")
+        server = PgServer().start()
+    except PgUnavailable as exc:
+        yield str(exc)
+        return
+    try:
+        yield server
     finally:
-        stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        server.close()
 
 
 @pytest.fixture

@@ -1,0 +1,12 @@
+"""Helpers shared by the test suites and the benchmarks (not tests themselves).
+
+- :mod:`support.pgserver`: a throwaway PostgreSQL server (``PgServer``).
+- :mod:`support.appserver`: the app served on 127.0.0.1 and a free port (``AppServer``).
+- :mod:`support.ci`: ``require()``: skip on a user's machine, fail under CI=true.
+- :mod:`support.chromium`: Debian's chromium and the arguments it is launched with.
+- :mod:`support.ports`: ``free_port()``.
+
+Tests import them as ``from support.pgserver import PgServer`` (pyproject.toml puts ``tests``
+on pytest's ``pythonpath``); the benchmarks put ``tests`` on ``sys.path`` themselves. Only
+:mod:`support.ci` imports pytest, so the benchmarks can use the servers without it.
+"""
