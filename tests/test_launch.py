@@ -51,25 +51,40 @@ def test_warm_imports_the_pages_modules_loads_the_catalog_opens_the_store(
     monkeypatch.setattr(workshop_common, "store", lambda: calls.append("store"))
     launch.warm(ready=lambda: True)
     assert calls == ["catalog", "store"]
-    for name in (*launch.WARM_MODULES, *launch.LATER_MODULES):
+    for name in launch.WARM_MODULES:
         assert name in sys.modules, name
 
 
-def test_warm_waits_for_the_runtime_and_gives_up_without_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    from streamlit import runtime
+def test_warm_waits_for_the_server_to_listen_and_gives_up_without_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    from streamlit import config, runtime
 
     from policybench.ui import state
 
     asked: list[bool] = []
 
-    def exists() -> bool:  # the server comes up on the third look
+    def exists() -> bool:  # the runtime comes up on the third look
         asked.append(True)
         return len(asked) >= 3
 
     monkeypatch.setattr(runtime, "exists", exists)
-    assert launch._wait_for_runtime(timeout=5) is True and len(asked) == 3
-    monkeypatch.setattr(runtime, "exists", lambda: False)
-    assert launch._wait_for_runtime(timeout=0.05) is False
+    saved = config.get_option("server.port"), config.get_option("server.address")
+    try:
+        with socket.socket() as listening:
+            listening.bind(("127.0.0.1", 0))
+            listening.listen()
+            config.set_option("server.port", listening.getsockname()[1])
+            config.set_option("server.address", "0.0.0.0")  # reached on 127.0.0.1
+            assert launch._wait_for_server(timeout=5) is True and len(asked) == 3
+        assert launch._wait_for_server(timeout=0.3) is False  # nothing listens there any more
+        monkeypatch.setattr(runtime, "exists", lambda: False)
+        assert launch._wait_for_server(timeout=0.05) is False
+    finally:
+        config.set_option("server.port", saved[0])
+        config.set_option("server.address", saved[1])
 
     calls: list[str] = []
     monkeypatch.setattr(state, "load_catalog", lambda: calls.append("catalog"))

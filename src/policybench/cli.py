@@ -206,6 +206,9 @@ def serve(
         # Streamlit collects garbage after every script run by default: about 75% of a
         # rerun's CPU here, and the limit on how many workshop participants one server takes.
         "--runner.postScriptGC", "false",
+        # the pages use no "magic" (bare expressions drawn): compiling them without its AST
+        # rewrite saves about 0.2 s per page on a server's first visitor
+        "--runner.magicEnabled", "false",
     ]
     typer.echo(f"policybench {__version__}: serving on http://{host}:{port}", err=True)
     os.execv(sys.executable, args)

@@ -104,6 +104,7 @@ class AppServer:
     (``$POLICYBENCH_DATABASE_URL`` for the server; ``None``: whatever the environment says).
     ``env``: more environment for the server, on top of ``os.environ`` as it is at launch.
     ``port``: fixed (a restart keeps it anyway); default a free one.
+    ``script``: what ``via="streamlit"`` runs (default the app; a benchmark runs a bare page).
     """
 
     def __init__(
@@ -115,6 +116,7 @@ class AppServer:
         env: Mapping[str, str] | None = None,
         port: int | None = None,
         via: Literal["streamlit", "serve"] = "streamlit",
+        script: Path = APP,
         startup_timeout: float = STARTUP_TIMEOUT,
         poll_interval: float = 0.1,
     ) -> None:
@@ -125,6 +127,7 @@ class AppServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.via = via
+        self.script = script
         self.startup_timeout = startup_timeout
         self.poll_interval = poll_interval
         self.process: subprocess.Popen[bytes] | None = None
@@ -141,7 +144,7 @@ class AppServer:
             extra = ["--options", str(self.options)] if self.options is not None else []
             return [sys.executable, "-m", "policybench.cli", "serve", "--host", "127.0.0.1",
                     "--port", str(self.port), *extra]  # fmt: skip
-        return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address",
+        return [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.address",
                 "127.0.0.1", "--server.port", str(self.port), *STREAMLIT_FLAGS]  # fmt: skip
 
     def launch(self) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import socket
 import sys
 import threading
 import time
@@ -40,30 +41,41 @@ WARM_MODULES = (
     "policybench.ui.components.errors",
 )
 
-#: Imported last: what other pages need that is slow to import (scipy.stats, for the
-#: facilitator's Kendall's W: about a second).
-LATER_MODULES = ("scipy.stats", "policybench.robustness")
+
 
 APP = Path(__file__).resolve().parent / "app.py"
 _LOG = logging.getLogger("policybench.launch")
 
 
-def _wait_for_runtime(timeout: float = 30.0) -> bool:
-    """Wait until Streamlit's runtime exists: the server comes first (it answers the health
-    check sooner), and caches declared after it use its storage, not a stand-in."""
-    from streamlit import runtime
+def _wait_for_server(timeout: float = 30.0) -> bool:
+    """Wait until the server accepts connections. The server comes first: warming while it
+    starts would only delay its answer (one Python thread runs at a time), and the browser
+    then spends about a second loading Streamlit's front end, time this thread can use.
+    Caches declared by the modules imported afterwards use the runtime's storage."""
+    from streamlit import config, runtime
 
     deadline = time.monotonic() + timeout
     while not runtime.exists():
         if time.monotonic() > deadline:
             return False
         time.sleep(0.01)
-    return True
+    address = str(config.get_option("server.address") or "127.0.0.1")
+    if address in {"0.0.0.0", "::", ""}:
+        address = "127.0.0.1"
+    port = int(config.get_option("server.port"))
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((address, port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.01)
+    return False
 
 
-def warm(ready: Callable[[], bool] = _wait_for_runtime) -> None:
-    """Once ``ready()`` (the server's runtime exists), import the landing page's modules,
-    load (and cache) the catalog, open the store, then import what other pages need."""
+def warm(ready: Callable[[], bool] = _wait_for_server) -> None:
+    """Once ``ready()`` (the server listens), import the landing page's modules,
+    load (and cache) the catalog and open the store. Nothing else: a first visitor may
+    arrive while this runs, and their page waits for what it imports here."""
     started = time.perf_counter()
     try:
         if not ready():
@@ -85,13 +97,16 @@ def warm(ready: Callable[[], bool] = _wait_for_runtime) -> None:
             workshop_common.store()
         finally:
             context_log.setLevel(level)
-        # Altair builds its Vega-Lite schema validator on the first chart it checks (about
-        # 0.2 s); any chart will do.
+        # Altair's first chart costs about 0.1 s more than the next (its schema classes warm
+        # up); any chart will do.
         from policybench.export import charts
 
-        charts.score_spec(1, "wsm", "").to_dict()
-        for name in LATER_MODULES:
-            importlib.import_module(name)
+        charts.score_spec(1, "wsm", "").to_dict(validate=False)
+        # Streamlit checks once per process, on the first element drawn, whether it runs in a
+        # REPL (inspect.stack() over the whole call stack: about 0.1 s); do it here instead.
+        from streamlit import delta_generator
+
+        getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
     except Exception:  # best effort: the first script run meets the same error and shows it
         _LOG.debug("warming failed; the first script run will do the work", exc_info=True)
         return
