@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,11 +33,15 @@ def test_main_hands_the_options_to_streamlit_run_the_app(monkeypatch: pytest.Mon
     monkeypatch.setattr(cli, "main", fake_main)
     monkeypatch.setattr(launch.threading, "Thread", FakeThread)
     monkeypatch.setattr(sys, "argv", ["ignored"])
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "")  # recorded, so that the test leaves it as found
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # an operator's own setting is kept
     launch.main(["--server.port", "8600", "--server.headless", "true"])
     assert seen["argv"] == [
         "streamlit", "run", str(launch.APP), "--server.port", "8600", "--server.headless", "true"
     ]  # fmt: skip
     assert started == ["policybench-warm"]
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1" and os.environ["OMP_NUM_THREADS"] == "3"
     assert Path(seen["argv"][2]).name == "app.py" and Path(seen["argv"][2]).is_file()
 
 

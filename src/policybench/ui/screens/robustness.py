@@ -212,7 +212,11 @@ def _what_it_takes_section(
     )
 
 
+@st.fragment
+@guarded
 def _smaa_section(catalog: Catalog, weights: dict[str, float], method: str) -> None:
+    """A fragment of its own: pressing Run (or changing the samples) reruns only this
+    section, not the sweeps and stability intervals above it."""
     st.header("Many weights at once (SMAA)", anchor=False)
     note(
         "Draws weight profiles uniformly from every possible weighting (and, if asked, each score "
