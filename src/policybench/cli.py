@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -193,12 +192,15 @@ def serve(
     options: OptionsDir = None,
 ) -> None:
     """Run the app (Streamlit) on HOST:PORT; `make run` calls this."""
+    from policybench.ui import launch
+
+    launch.limit_blas_threads()  # before the catalog's check imports numpy
     if options is not None:
         load_catalog(options)  # refuse a broken catalog before starting a server for it
         os.environ["POLICYBENCH_OPTIONS"] = str(options.resolve())
-    # `streamlit run ui/app.py`, plus a thread that warms the first page's imports
-    args = [
-        sys.executable, "-m", "policybench.ui.launch",
+    typer.echo(f"policybench {__version__}: serving on http://{host}:{port}", err=True)
+    # `streamlit run ui/app.py` in this process, plus a thread that warms the first page
+    launch.main([
         "--server.address", host, "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
@@ -209,9 +211,7 @@ def serve(
         # the pages use no "magic" (bare expressions drawn): compiling them without its AST
         # rewrite saves about 0.2 s per page on a server's first visitor
         "--runner.magicEnabled", "false",
-    ]
-    typer.echo(f"policybench {__version__}: serving on http://{host}:{port}", err=True)
-    os.execv(sys.executable, args)
+    ])  # fmt: skip
 
 
 app.command("export")(export_cmd)

@@ -1,7 +1,8 @@
 """``streamlit run`` for the app, with the landing page's imports warmed while it starts.
 
-``policybench serve`` runs ``python -m policybench.ui.launch <streamlit options>``: Streamlit's
-own command line, unchanged, plus one background thread. Streamlit runs a page's script only
+``policybench serve`` calls :func:`main` with its Streamlit options (``python -m
+policybench.ui.launch <options>`` does the same): Streamlit's own command line, unchanged,
+plus one background thread and one BLAS thread per process. Streamlit runs a page's script only
 when a browser connects, so without it the first visitor waits for the imports (pandas,
 Altair, SQLAlchemy, the engine: about 1.3 s here), the catalog's validation and opening the
 store after the server and the browser's front end have already taken their second each. The thread does
@@ -121,10 +122,17 @@ def warm(ready: Callable[[], bool] = _wait_for_server) -> None:
 BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def main(argv: list[str]) -> None:
-    """Start the warming thread, then hand over to ``streamlit run APP argv...``."""
-    for name, value in BLAS_THREADS.items():  # before numpy is first imported
+def limit_blas_threads() -> None:
+    """Apply :data:`BLAS_THREADS` where the environment does not say otherwise; it takes
+    effect only if numpy has not been imported yet."""
+    for name, value in BLAS_THREADS.items():
         os.environ.setdefault(name, value)
+
+
+def main(argv: list[str]) -> None:
+    """Start the warming thread, then hand over to ``streamlit run APP argv...`` (which
+    returns only when the server stops)."""
+    limit_blas_threads()
     from streamlit.web import cli
 
     threading.Thread(target=warm, name="policybench-warm", daemon=True).start()
