@@ -67,7 +67,7 @@ def _show_link_notes() -> None:
 
 def main() -> None:
     """Draw the app once (Streamlit reruns this on every interaction)."""
-    st.set_page_config(page_title="policybench", layout="wide", initial_sidebar_state="expanded")
+    st.set_page_config(page_title="policybench", layout="wide", initial_sidebar_state="auto")
     loaded = state.load_catalog()
     if loaded.catalog is None:
         st.navigation(

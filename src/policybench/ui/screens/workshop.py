@@ -171,7 +171,7 @@ def _submit(s: Store, code: str, token: str, shop: Workshop, me: Participant) ->
 @guarded
 def _controls(catalog: Catalog, shop: Workshop) -> None:
     """The weight controls beside the participant's own ranking under them."""
-    left, right = st.columns([1, 1], gap="large")
+    left, right = st.columns([4, 5], gap="large")  # side by side on a laptop, stacked on a phone
     with left:
         st.header("Your weights", anchor=False)
         entry = workshop_weights.show(catalog, shop.criteria, key=KEY)
