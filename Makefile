@@ -1,7 +1,7 @@
 # policybench: every target bootstraps what it needs (a venv in .venv, Python packages,
 # and for `make test` the Debian packages the browser tests need).
 #   make run          the app on 127.0.0.1:8501, on an embedded SQLite store
-#   make test         the whole suite (what CI runs)
+#   make test         lint (ruff, mypy on the core) and the whole suite (what CI runs)
 #   make bench        engine and app benchmarks; writes benchmarks/RESULTS.md
 #   make bench-load   30 workshop participants on one and two servers (PostgreSQL, nginx), slow fault tests
 #   make screenshots  refresh docs/*.png from the running app
@@ -34,6 +34,8 @@ system-deps:
 	bash scripts/system-deps.sh
 
 test: $(VENV)/.installed-dev system-deps
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
