@@ -57,6 +57,29 @@ def test_saving_without_a_name_says_so(make_app) -> None:
     assert not at.exception
 
 
+def test_a_bug_while_saving_or_loading_is_a_message_not_a_traceback(make_app, monkeypatch) -> None:
+    from policybench.ui.components import profiles_panel, workshop_common
+
+    at = make_app()
+    at.run()
+    at.text_input(key="pb.profiles.name").input("mine").run()
+    at.button(key="pb.profiles.save").click().run()  # one saved profile, to pick
+    profiles = type(workshop_common.store().profiles)
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug in the store layer")
+
+    monkeypatch.setattr(profiles, "save", broken)
+    at.button(key="pb.profiles.save").click().run()
+    shown = [e.value.replace("\\", "") for e in at.error]
+    assert not at.exception and shown == [profiles_panel.SAVE_FAILED]
+    monkeypatch.setattr(profiles, "get", broken)
+    at.selectbox(key="pb.profiles.pick").set_value("mine").run()
+    at.button(key="pb.profiles.load").click().run()
+    shown = [e.value.replace("\\", "") for e in at.error]
+    assert not at.exception and shown == [profiles_panel.LOAD_FAILED]
+
+
 def test_store_location_is_shown(make_app) -> None:
     at = make_app()
     at.run()

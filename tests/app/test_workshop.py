@@ -17,6 +17,7 @@ from policybench import catalog, group, mcda
 from policybench.store import Store, StoreUnavailableError, open_store
 from policybench.store.workshops import normalize_code
 from policybench.ui.components import workshop_common
+from policybench.ui.screens import workshop as workshop_screen
 
 PASS = "correct horse battery"
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(2)) **b**"
@@ -375,6 +376,25 @@ def test_store_failure_on_submit_is_a_message(open_page, store: Store, monkeypat
     assert [e.replace("\\", "") for e in errors(at)] == ["Could not save your weights, try again."]
     assert not at.exception
     monkeypatch.undo()
+
+
+def test_a_bug_while_submitting_is_a_message_not_a_traceback(
+    open_page, store: Store, monkeypatch, caplog
+) -> None:
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    ana = store.workshops.join(f.code, "ana")
+    at = open_page("workshop", code=f.code, p=ana.token)
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug in the store layer")
+
+    monkeypatch.setattr(type(workshop_common.store().workshops), "submit", broken)
+    submit(at)
+    assert not at.exception
+    assert [e.value for e in at.error] == [workshop_screen.SUBMIT_FAILED]
+    assert "a bug in the store layer" in caplog.text  # the details go to the server log
+    monkeypatch.undo()
+    assert store.workshops.my_submission(f.code, ana.token) is None
 
 
 def test_participant_can_rank_the_criteria_or_compare_pairs(open_page, store: Store) -> None:

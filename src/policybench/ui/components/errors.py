@@ -34,7 +34,7 @@ def show_exception(exc: Exception, where: str) -> None:
     if isinstance(exc, PolicybenchError):
         st.error(md_escape(str(exc)))
         return
-    log.exception("unexpected error in %s", where)
+    log.error("unexpected error in %s", where, exc_info=exc)  # also outside an except block
     st.error(UNEXPECTED)
 
 

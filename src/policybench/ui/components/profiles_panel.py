@@ -10,12 +10,18 @@ import streamlit as st
 from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
 from policybench.ui import state
+from policybench.ui.components.errors import log
 from policybench.ui.components.text import md_escape
 from policybench.ui.components.workshop_common import store
 
 NAME_KEY = "pb.profiles.name"
 PICK_KEY = "pb.profiles.pick"
 MESSAGE_KEY = "pb.profiles.message"
+SAVE_FAILED = "Something went wrong while saving; nothing was saved. The details are in the server log."
+LOAD_FAILED = (
+    "Something went wrong while loading the profile; the sliders are unchanged. The details "
+    "are in the server log."
+)
 
 
 def _save(catalog: Catalog) -> None:
@@ -33,6 +39,10 @@ def _save(catalog: Catalog) -> None:
     except PolicybenchError as exc:
         st.session_state[MESSAGE_KEY] = ("error", str(exc))
         return
+    except Exception as exc:  # a callback's exception would reach the page as a traceback
+        log.error("unexpected error saving a profile", exc_info=exc)
+        st.session_state[MESSAGE_KEY] = ("error", SAVE_FAILED)
+        return
     st.session_state[MESSAGE_KEY] = ("success", f"Saved “{saved.name}” as version {saved.version}.")
 
 
@@ -47,6 +57,10 @@ def _load(catalog: Catalog) -> None:
             raise PolicybenchError(f"profile “{profile.name}” names criteria this catalog does not have: {', '.join(unknown)}")
     except PolicybenchError as exc:
         st.session_state[MESSAGE_KEY] = ("error", str(exc))
+        return
+    except Exception as exc:  # a callback's exception would reach the page as a traceback
+        log.error("unexpected error loading a profile", exc_info=exc)
+        st.session_state[MESSAGE_KEY] = ("error", LOAD_FAILED)
         return
     state.set_weights(catalog, profile.weights)
     if profile.method:

@@ -39,7 +39,7 @@ from policybench.store.workshops import normalize_code
 from policybench.ui import state
 from policybench.ui.components import workshop_common as common
 from policybench.ui.components import workshop_weights
-from policybench.ui.components.errors import guarded
+from policybench.ui.components.errors import guarded, log
 from policybench.ui.components.text import md_escape, note
 
 KEY = "pb.ws"
@@ -47,6 +47,11 @@ SEEDED = "pb.ws.seeded"
 SEEN_STATE = "pb.ws.seen_state"
 REVISION = "pb.ws.revision"
 SUBMIT_OUTCOME = "pb.ws.submit_outcome"
+#: What a submit that failed for an unexpected reason (a bug, not the store) says.
+SUBMIT_FAILED = (
+    "Something went wrong while saving your weights; they were not saved. Try again; the "
+    "details are in the server log."
+)
 IDENTITY = "pb.ws.identity"
 REFRESH_S = 5
 PAGE = "workshop"
@@ -130,7 +135,14 @@ def _on_submit(s: Store, code: str, token: str, criteria: tuple[str, ...]) -> No
     if entry.weights is None:
         st.session_state[SUBMIT_OUTCOME] = entry.problem or workshop_weights.ZERO
         return
-    saved, err = common.attempt(lambda: s.workshops.submit(code, token, entry.weights or {}, entry.reasons))
+    try:
+        saved, err = common.attempt(
+            lambda: s.workshops.submit(code, token, entry.weights or {}, entry.reasons)
+        )
+    except Exception as exc:  # a callback's exception would reach the page as a traceback
+        log.error("unexpected error saving a participant's weights", exc_info=exc)
+        st.session_state[SUBMIT_OUTCOME] = ("error", SUBMIT_FAILED)
+        return
     if err is not None or saved is None:
         st.session_state[SUBMIT_OUTCOME] = err or RuntimeError("not saved")
         return
@@ -151,7 +163,9 @@ def _submit(s: Store, code: str, token: str, shop: Workshop, me: Participant) ->
         args=(s, code, token, tuple(shop.criteria)),
     )
     outcome = st.session_state.pop(SUBMIT_OUTCOME, None)
-    if isinstance(outcome, Exception):
+    if isinstance(outcome, tuple):  # (not a class of this script: it is re-executed each run)
+        st.error(outcome[1])
+    elif isinstance(outcome, Exception):
         common.show_error(outcome)
     elif isinstance(outcome, str):
         st.warning(md_escape(outcome))
