@@ -14,6 +14,7 @@ from playwright.sync_api import ConsoleMessage, Page, Request, expect
 
 from policybench import catalog, views
 from policybench.ui import state
+from support.browser import axe_problems, screenshot, settle
 
 pytestmark = pytest.mark.browser
 
@@ -31,25 +32,6 @@ HOSTILE = (
 
 
 # ------------------------------------------------------------------------------ helpers
-def settle(page: Page, timeout: float = 60) -> None:
-    """Wait until Streamlit has finished running the script and drawing."""
-    page.wait_for_selector(
-        '[data-testid="stMain"] h1', timeout=timeout * 1000
-    )  # every page has a title
-    time.sleep(0.5)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        busy = (
-            page.locator('[data-testid="stStatusWidget"]').count()
-            + page.locator('[data-testid="stSkeleton"]').count()
-        )
-        if not busy:
-            break
-        time.sleep(0.2)
-    time.sleep(0.8)
-
-
-#: Pages that draw charts without being asked: wait for them before testing or screenshotting.
 CHARTED = {"rank", "compare", "robustness"}
 
 
@@ -61,20 +43,6 @@ def open_page(page: Page, url: str, name: str) -> None:
             '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
         ).first.wait_for(timeout=60_000)
         settle(page)
-
-
-def screenshot(page: Page, path: Path) -> None:
-    """A full-page screenshot: Streamlit scrolls inside its own container, so the viewport is
-    grown to the content first."""
-    size = page.viewport_size or {"width": 1600, "height": 1000}
-    height = page.evaluate(
-        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stSidebarContent"]']
-               .map(s => document.querySelector(s)?.scrollHeight || 0))"""
-    )
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16_000)})
-    time.sleep(1.0)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(size)
 
 
 def headline(page: Page) -> str:
@@ -232,37 +200,12 @@ def test_other_pages_draw(page: Page, server: Any, shots_dir: Path, name: str) -
 
 
 # ------------------------------------------------------------------------------ quality
-#: Violations inside Streamlit's own widgets that the app cannot change, by rule and selector.
-AXE_EXCLUSIONS = {
-    # Streamlit's st.pills (frontend component ButtonGroup, data-testid="stButtonGroup") draws
-    # a selected pill in the theme's primary colour on a tint of it: 4.47:1 against the 4.5:1
-    # AA threshold with the default theme. Fixed for the whole app by a darker
-    # theme.primaryColor in .streamlit/config.toml.
-    ("color-contrast", '[data-testid="stButtonGroup"]'),
-}
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_accessibility_violations(
     page: Page, server: Any, axe_script: Path, name: str
 ) -> None:
     open_page(page, server.url, name)
-    page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    problems = []
-    for violation in result["violations"]:
-        if violation["impact"] not in {"serious", "critical"}:
-            continue
-        for node in violation["nodes"]:
-            excluded = any(
-                rule == violation["id"]
-                and page.locator(selector).filter(has=page.locator(node["target"][0])).count() > 0
-                for rule, selector in AXE_EXCLUSIONS
-            )
-            if not excluded:
-                problems.append(
-                    f"{violation['id']} ({violation['impact']}): {node['target']} {node['html'][:120]}"
-                )
+    problems = axe_problems(page, axe_script)
     assert not problems, "\n".join(problems)
 
 

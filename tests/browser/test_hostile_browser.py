@@ -35,6 +35,7 @@ from playwright.sync_api import Page, expect
 
 from policybench import catalog as catalog_mod
 from policybench.store import open_store
+from support.browser import settle
 
 pytestmark = pytest.mark.browser
 
@@ -106,21 +107,6 @@ def hostile_catalog(dst: Path) -> Path:
 
 
 # ------------------------------------------------------------------------------ checks
-def settle(page: Page, timeout: float = 60) -> None:
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
-    time.sleep(0.5)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        busy = (
-            page.locator('[data-testid="stStatusWidget"]').count()
-            + page.locator('[data-testid="stSkeleton"]').count()
-        )
-        if not busy:
-            break
-        time.sleep(0.2)
-    time.sleep(0.8)
-
-
 def open_expanders(page: Page) -> None:
     """Open every collapsed expander, so their text is drawn too."""
     for summary in page.locator('[data-testid="stExpander"] details:not([open]) > summary').all()[

@@ -10,7 +10,6 @@ The server runs on the shipped catalog with its own temporary SQLite store
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from policybench import catalog, group, mcda
 from policybench.store import open_store
+from support.browser import axe_problems, screenshot, settle
 
 pytestmark = pytest.mark.browser
 
@@ -29,65 +29,7 @@ PASS = "correct horse battery"
 #: A display name (at most 60 characters) and a title that would run if shown as HTML/Markdown.
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 HOSTILE_TITLE = "Seminar [x](javascript:alert(3)) <img src=x onerror=alert(4)> **not bold**"
-#: Violations inside Streamlit's own widgets that the app cannot change, by rule and selector
-#: (as in test_app_browser.py).
-AXE_EXCLUSIONS = {
-    # Streamlit's st.pills / st.segmented_control (ButtonGroup): a selected pill in the theme's
-    # primary colour on a tint of it, 4.47:1 against the 4.5:1 AA threshold.
-    ("color-contrast", '[data-testid="stButtonGroup"]'),
-}
-
-
 # ------------------------------------------------------------------------------ helpers
-def settle(page: Page, timeout: float = 60) -> None:
-    """Wait until Streamlit has drawn the page and is idle."""
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
-    time.sleep(0.5)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        busy = (
-            page.locator('[data-testid="stStatusWidget"]').count()
-            + page.locator('[data-testid="stSkeleton"]').count()
-        )
-        if not busy:
-            break
-        time.sleep(0.2)
-    time.sleep(0.5)
-
-
-def screenshot(page: Page, path: Path) -> None:
-    """A full-page screenshot (the viewport grown to Streamlit's scrolling container)."""
-    size = page.viewport_size or {"width": 1600, "height": 1000}
-    height = page.evaluate(
-        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stSidebarContent"]']
-               .map(s => document.querySelector(s)?.scrollHeight || 0))"""
-    )
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16_000)})
-    time.sleep(1.0)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(size)
-
-
-def axe_problems(page: Page, axe_script: Path) -> list[str]:
-    page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    problems = []
-    for violation in result["violations"]:
-        if violation["impact"] not in {"serious", "critical"}:
-            continue
-        for node in violation["nodes"]:
-            excluded = any(
-                rule == violation["id"]
-                and page.locator(selector).filter(has=page.locator(node["target"][0])).count() > 0
-                for rule, selector in AXE_EXCLUSIONS
-            )
-            if not excluded:
-                problems.append(
-                    f"{violation['id']} ({violation['impact']}): {node['target']} {node['html'][:120]}"
-                )
-    return problems
-
-
 def type_into(page: Page, label: str, text: str, *, first: bool = False) -> None:
     """Fill a text box and leave it (Streamlit takes a form's value when the box loses focus)."""
     box = page.get_by_label(label, exact=True)

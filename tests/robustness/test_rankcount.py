@@ -13,22 +13,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from policybench import mcda
 from policybench.robustness import _rankcount, smaa
 from policybench.robustness._rankcount import RankCounter
-
-
-def _brute_force(scores: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Acceptability and central-weight sums by ranking every sample with mcda.rank."""
-    s, n = scores.shape
-    ranks = mcda.rank(scores)
-    acc = np.zeros((n, n))
-    central = np.zeros((n, weights.shape[1]))
-    for row, w in zip(ranks, weights, strict=True):  # slow on purpose: the reference
-        for i in range(n):
-            r = row[i]
-            k = int((row == r).sum())
-            acc[i, r - 1 : r - 1 + k] += 1.0 / k
-            if r == 1:
-                central[i] += w / k
-    return acc / s, central
+from support.smaa_reference import brute_force
 
 
 def _count(scores: np.ndarray, weights: np.ndarray, chunk: int = 500) -> RankCounter:
@@ -87,7 +72,7 @@ def test_packed_keys_count_what_mcda_rank_counts_near_ties_included(
     weights = np.random.default_rng(n).dirichlet(np.ones(4), size=scores.shape[0])
     counter = _count(scores, weights)
     assert paths["packed"] > 0 and paths["sorted"] == 0 and paths["counted"] == 0
-    acc, central = _brute_force(scores, weights)
+    acc, central = brute_force(scores, weights)
     assert_allclose(counter.acceptability(), acc, atol=1e-12)
     assert_allclose(counter.weight_sums, central, atol=1e-12)
     # the planted ties were really shared (1/k of a sample), not put in a strict order
@@ -114,7 +99,7 @@ def test_infinite_scores_fall_back_to_argsort(paths: dict[str, int]) -> None:
     weights = rng.dirichlet(np.ones(3), size=300)
     counter = _count(scores, weights, chunk=100)
     assert paths["packed"] == 3 and paths["sorted"] == 1  # the first block fell back
-    acc, central = _brute_force(scores, weights)
+    acc, central = brute_force(scores, weights)
     assert_allclose(counter.acceptability(), acc, atol=1e-12)
     assert_allclose(counter.weight_sums, central, atol=1e-12)
     assert counter.acceptability()[3, 0] > 0  # the infinite score was first in its sample
@@ -145,7 +130,7 @@ def test_each_size_takes_its_path_and_matches_mcda_rank(
     assert paths[path] > 0 and sum(paths.values()) == paths[path]
     rng = np.random.default_rng(3)
     w = np.vstack([rng.dirichlet(np.ones(3), size=k) for k in (250, 250, 100)])
-    acc, _ = _brute_force(mcda.score(p.matrix, w, p.types), w)
+    acc, _ = brute_force(mcda.score(p.matrix, w, p.types), w)
     assert_allclose(res.rank_acceptability, acc, atol=1e-12)
     assert_allclose(res.rank_acceptability[0], res.rank_acceptability[-1])  # twins share
 
@@ -159,7 +144,7 @@ def test_packed_keys_with_other_methods_scores(method: str) -> None:
     res = smaa(x, t, method, samples=900, seed=5, chunk=300)
     rng5 = np.random.default_rng(5)
     w = np.vstack([rng5.dirichlet(np.ones(4), size=300) for _ in range(3)])
-    acc, central = _brute_force(mcda.score(x, w, t, method), w)
+    acc, central = brute_force(mcda.score(x, w, t, method), w)
     assert_allclose(res.rank_acceptability, acc, atol=1e-12)
     first = acc[:, 0]
     seen = first > 0
@@ -192,7 +177,7 @@ def test_a_tie_at_the_edge_of_the_tolerance_survives_the_keys_error() -> None:
     weights = rng.dirichlet(np.ones(3), size=50)
     counter = _count(scores, weights)
     assert_allclose(counter.acceptability()[[0, 39], 0], [0.5, 0.5], atol=1e-12)
-    acc, central = _brute_force(scores, weights)
+    acc, central = brute_force(scores, weights)
     assert_allclose(counter.acceptability(), acc, atol=1e-12)
     assert_allclose(counter.weight_sums, central, atol=1e-12)
 

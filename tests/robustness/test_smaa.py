@@ -16,22 +16,7 @@ from policybench import mcda
 from policybench.errors import InputError, WeightsError
 from policybench.robustness import _rankcount, smaa
 from policybench.robustness.smaa import _score_ranges, _weight_sampler
-
-
-def _brute_force(scores: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Acceptability and central-weight sums by ranking every sample with mcda.rank."""
-    s, n = scores.shape
-    ranks = mcda.rank(scores)
-    acc = np.zeros((n, n))
-    central = np.zeros((n, weights.shape[1]))
-    for row, w in zip(ranks, weights, strict=True):  # slow on purpose: the reference
-        for i in range(n):
-            r = row[i]
-            k = int((row == r).sum())
-            acc[i, r - 1 : r - 1 + k] += 1.0 / k
-            if r == 1:
-                central[i] += w / k
-    return acc / s, central
+from support.smaa_reference import brute_force
 
 
 @pytest.mark.parametrize("n", [6, 20])  # counted (N <= 12) and packed-key sorted (13 to 64)
@@ -43,7 +28,7 @@ def test_matches_ranking_every_sample_with_mcda_rank(
     res = smaa(p.matrix, p.types, samples=3000, seed=11, chunk=1000)
     rng = np.random.default_rng(11)
     w = np.vstack([rng.dirichlet(np.ones(4), size=1000) for _ in range(3)])
-    acc, central = _brute_force(mcda.score(p.matrix, w, p.types), w)
+    acc, central = brute_force(mcda.score(p.matrix, w, p.types), w)
     assert_allclose(res.rank_acceptability, acc, atol=1e-12)
     first = acc[:, 0]
     seen = first > 0
@@ -76,7 +61,7 @@ def test_score_ranges_match_ranking_every_sampled_matrix(
         mats = low + (high - low) * rng.random((500, 5, 3))
         scores.append(mcda.score_paired(mats, w, p.types, method="topsis"))
         weights.append(w)
-    acc, _ = _brute_force(np.vstack(scores), np.vstack(weights))
+    acc, _ = brute_force(np.vstack(scores), np.vstack(weights))
     assert_allclose(res.rank_acceptability, acc, atol=1e-12)
     assert res.sampled == ("weights", "scores") and res.confidence_samples == 300
 
