@@ -1,5 +1,5 @@
 """The floor for "first usable page": a Streamlit page with one headline and one bar chart of
-the catalog's size (45 options x 10 criteria, stacked), and nothing else: no imports beyond
+about the catalog's size (45 options x 10 criteria, stacked), and nothing else: no imports beyond
 Streamlit, no data to load. bench_app.py times it from process start as it times the app,
 so the app's figure can be read against what Streamlit itself takes on the same machine."""
 

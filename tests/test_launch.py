@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -45,19 +46,51 @@ def test_main_hands_the_options_to_streamlit_run_the_app(monkeypatch: pytest.Mon
     assert Path(seen["argv"][2]).name == "app.py" and Path(seen["argv"][2]).is_file()
 
 
-def test_warm_imports_the_pages_modules_loads_the_catalog_opens_the_store(
+def test_warm_loads_the_catalog_imports_compiles_the_chart_then_opens_the_store(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from policybench.ui import state
-    from policybench.ui.components import workshop_common
+    from policybench.ui.components import chart, workshop_common
 
-    calls: list[str] = []
-    monkeypatch.setattr(state, "load_catalog", lambda: calls.append("catalog"))
+    for name in launch.WARM_MODULES:  # imported before the patches: some bind `store` by name
+        importlib.import_module(name)
+    calls: list[Any] = []
+    real_load = state.load_catalog
+
+    def load() -> Any:
+        calls.append("catalog")
+        return real_load()
+
+    monkeypatch.setattr(state, "load_catalog", load)
+    monkeypatch.setattr(chart, "compile_structure", lambda p: calls.append(p.spec.__name__))
     monkeypatch.setattr(workshop_common, "store", lambda: calls.append("store"))
     launch.warm(ready=lambda: True)
-    assert calls == ["catalog", "store"]
-    for name in launch.WARM_MODULES:
-        assert name in sys.modules, name
+    # the page's order: catalog, ranking chart, then the sidebar's saved profiles
+    assert calls == ["catalog", "contribution_spec", "store"]
+
+
+def test_the_warmed_chart_is_the_one_the_landing_page_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same structure (labels, rows, baseline, title), so the first visitor's chart is a cache
+    hit rather than a second compile."""
+    from streamlit.testing.v1 import AppTest
+
+    from policybench.ui import state
+    from policybench.ui.components import chart
+
+    warmed: list[tuple[str, tuple[Any, ...]]] = []
+    drawn: list[tuple[str, tuple[Any, ...]]] = []
+    monkeypatch.setattr(chart, "compile_structure", lambda p: warmed.append((p.spec.__name__, p.args)))
+    catalog = state.load_catalog().catalog
+    assert catalog is not None
+    launch._compile_landing_chart(catalog)
+    real_show = chart.show
+    monkeypatch.setattr(
+        chart, "show", lambda p, **kw: (drawn.append((p.spec.__name__, p.args)), real_show(p, **kw))
+    )
+    at = AppTest.from_file(str(launch.APP), default_timeout=60).run()
+    assert not at.exception
+    assert len(warmed) == 1 and drawn == warmed
+    assert warmed[0][0] == "contribution_spec" and warmed[0][1][1] == len(catalog.options)
 
 
 def test_warm_waits_for_the_server_to_listen_and_gives_up_without_one(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import streamlit as st
 
 from policybench import views
-from policybench.export import charts
 from policybench.ui import state
 from policybench.ui.components import chart, downloads, ranking_table, weight_controls
 from policybench.ui.components.errors import guarded
@@ -63,23 +62,7 @@ def body() -> None:
     if table.empty:
         st.info("No group is selected: pick at least one above to see its options.")
         return
-    shown = list(table["option"])
-    if ranked.contributions is not None:
-        criteria = [views.criterion_label(catalog, c) for c in catalog.criterion_ids]
-        baseline = table.loc[table["baseline"], "score"]
-        prepared = charts.contribution_data(
-            ranked.contributions,
-            shown,
-            criteria,
-            baseline_score=float(baseline.iloc[0]) if len(baseline) else None,
-        )
-    else:
-        note(
-            "Contributions per criterion are shown for the additive model only (weighted sum "
-            "on the 0–10 scales); this chart shows the method's own score."
-        )
-        prepared = charts.score_data(table, method=views.method_label(method))
-    chart.show(prepared)
+    chart.show_ranking(catalog, method, ranked, table)
     ranking_table.show(table, ranked)
     downloads.show(catalog, weights, method, key="pb.rank.downloads")
 
