@@ -131,7 +131,9 @@ def build_report(
     ``charts=False`` skips building the chart specs (CSV and JSON do not need them).
     """
     if version is None:
-        from policybench import __version__ as version
+        import policybench
+
+        version = policybench.__version__
     rankings = list(rankings)
     if not rankings:
         raise ValueError("a report needs at least one ranking")
