@@ -77,7 +77,7 @@ def rerun_times(changes: int) -> dict[str, list[float]]:
     from streamlit.testing.v1 import AppTest
 
     from policybench import catalog
-    from policybench.ui import state
+    from support import controls
 
     cat = catalog.load(OPTIONS)
     ids = list(cat.criterion_ids)
@@ -88,13 +88,13 @@ def rerun_times(changes: int) -> dict[str, list[float]]:
         at = AppTest.from_file(str(script), default_timeout=120)
         at.run()
         for k in range(5):  # warm up: imports, compiled chart structures
-            at.slider(key=state.SLIDER + ids[k % len(ids)]).set_value(float(3 + k)).run()
+            controls.slider(at, ids[k % len(ids)]).set_value(float(3 + k)).run()
         log.write_text("")
         round_trip: list[float] = []
         for k in range(changes):
             cid = ids[k % len(ids)]
             value = float((7 + 3 * k) % 21)
-            at.slider(key=state.SLIDER + cid).set_value(value)
+            controls.slider(at, cid).set_value(value)
             t = time.perf_counter()
             at.run()
             round_trip.append((time.perf_counter() - t) * 1000)

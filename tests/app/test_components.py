@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from policybench import catalog
 from policybench.ui import state
 from policybench.ui.components.text import md_escape, quote_markdown
+from support import controls
 
 INERT = re.compile(r"(?:\\[!-/:-@\[-`{-~]|[^!-/:-@\[-`{-~\\])*")
 
@@ -111,11 +112,11 @@ def test_weight_controls_alone(tiny_options) -> None:
     at = AppTest.from_function(_controls_app, args=(str(tiny_options),), default_timeout=30).run()
     assert not at.exception
     assert [s.label for s in at.slider] == ["Feasibility", "Deterrence", "Chinese backlash"]
-    at.slider(key=state.SLIDER + "feasibility").set_value(0.0).run()
-    at.slider(key=state.SLIDER + "deterrence").set_value(0.0).run()
-    at.slider(key=state.SLIDER + "backlash").set_value(0.0).run()
+    controls.slider(at, "feasibility").set_value(0.0).run()
+    controls.slider(at, "deterrence").set_value(0.0).run()
+    controls.slider(at, "backlash").set_value(0.0).run()
     assert at.warning and "All weights are zero" in at.warning[0].value
-    at.selectbox(key=state.PRESET_PICKER).set_value("equal").run()
+    controls.preset_picker(at).set_value("equal").run()
     assert [s.value for s in at.slider] == [1.0, 1.0, 1.0]
     assert at.text[0].value == "[('backlash', 1.0), ('deterrence', 1.0), ('feasibility', 1.0)] wsm"
 

@@ -15,7 +15,7 @@ from policybench.ui import state
 
 
 def _slider(at, cid: str):
-    return next(s for s in at.slider if s.key == state.SLIDER + cid)
+    return next(s for s in at.slider if s.key == state.widget_key(state.SLIDER + cid, at.session_state))
 
 
 def test_save_then_load_a_profile_restores_the_weights(make_app) -> None:

@@ -9,6 +9,7 @@ import pytest
 from policybench import catalog, mcda
 from policybench.ui import state
 from policybench.ui.components.weight_controls import ZERO_MESSAGE
+from support import controls
 
 
 def ranking(at) -> pd.DataFrame:
@@ -58,7 +59,7 @@ def test_landing_page_ranks_as_mcda_with_equal_weights(make_app, tiny_options) -
 def test_moving_a_slider_reranks_exactly_as_mcda(make_app, tiny_options) -> None:
     at = make_app().run()
     before = ranking(at)
-    at.slider(key=state.SLIDER + "deterrence").set_value(20.0).run()
+    controls.slider(at, "deterrence").set_value(20.0).run()
     assert not at.exception
     after = ranking(at)
     assert_matches(
@@ -80,8 +81,8 @@ def test_moving_a_slider_reranks_exactly_as_mcda(make_app, tiny_options) -> None
 @pytest.mark.parametrize("method", list(mcda.METHODS))
 def test_every_method_ranks_as_mcda(make_app, tiny_options, method: str) -> None:
     at = make_app().run()
-    at.selectbox(key=state.METHOD_PICKER).set_value(method).run()
-    at.slider(key=state.SLIDER + "backlash").set_value(3.0).run()
+    controls.method_picker(at).set_value(method).run()
+    controls.slider(at, "backlash").set_value(3.0).run()
     assert not at.exception
     assert_matches(
         ranking(at),
@@ -95,38 +96,37 @@ def test_every_method_ranks_as_mcda(make_app, tiny_options, method: str) -> None
 
 def test_a_preset_sets_the_sliders(make_app, tiny_options) -> None:
     at = make_app().run()
-    at.selectbox(key=state.PRESET_PICKER).set_value("hawk").run()
+    controls.preset_picker(at).set_value("hawk").run()
     assert not at.exception
     assert {s.key: s.value for s in at.slider} == {
-        state.SLIDER + "feasibility": 1.0,
-        state.SLIDER + "deterrence": 6.0,
-        state.SLIDER + "backlash": 1.0,
+        state.widget_key(state.SLIDER + cid, at.session_state): value
+        for cid, value in {"feasibility": 1.0, "deterrence": 6.0, "backlash": 1.0}.items()
     }
     assert at.query_params["preset"] == "hawk"
     assert_matches(
         ranking(at), expected(tiny_options, {"feasibility": 1, "deterrence": 6, "backlash": 1})
     )
     # moving a slider makes the weights custom
-    at.slider(key=state.SLIDER + "backlash").set_value(2.0).run()
-    assert at.selectbox(key=state.PRESET_PICKER).value == state.CUSTOM
+    controls.slider(at, "backlash").set_value(2.0).run()
+    assert controls.preset_picker(at).value == state.CUSTOM
     assert "preset" not in at.query_params
     assert at.query_params["weights"] == "feasibility:1,deterrence:6,backlash:2"
 
 
 def test_reset_restores_equal_weights(make_app) -> None:
     at = make_app().run()
-    at.slider(key=state.SLIDER + "deterrence").set_value(3.0).run()
-    at.selectbox(key=state.METHOD_PICKER).set_value("topsis").run()
+    controls.slider(at, "deterrence").set_value(3.0).run()
+    controls.method_picker(at).set_value("topsis").run()
     at.button(key="pb.reset").click().run()
     assert [s.value for s in at.slider] == [10.0, 10.0, 10.0]
-    assert at.selectbox(key=state.METHOD_PICKER).value == "wsm"
+    assert controls.method_picker(at).value == "wsm"
 
 
 def test_the_url_round_trips(make_app, tiny_options) -> None:
     at = make_app().run()
-    at.selectbox(key=state.METHOD_PICKER).set_value("topsis").run()
-    at.slider(key=state.SLIDER + "deterrence").set_value(17.0).run()
-    at.slider(key=state.SLIDER + "backlash").set_value(4.0).run()
+    controls.method_picker(at).set_value("topsis").run()
+    controls.slider(at, "deterrence").set_value(17.0).run()
+    controls.slider(at, "backlash").set_value(4.0).run()
     params = {k: str(v) for k, v in at.query_params.items()}
     assert params == {"method": "topsis", "weights": "feasibility:10,deterrence:17,backlash:4"}
     table = ranking(at)
@@ -135,14 +135,14 @@ def test_the_url_round_trips(make_app, tiny_options) -> None:
     assert not again.exception
     assert not again.warning, "a link the app made itself raises no note"
     assert [s.value for s in again.slider] == [10.0, 17.0, 4.0]
-    assert again.selectbox(key=state.METHOD_PICKER).value == "topsis"
+    assert controls.method_picker(again).value == "topsis"
     pd.testing.assert_frame_equal(ranking(again).drop(columns="move"), table.drop(columns="move"))
 
 
 def test_a_preset_link_opens_the_preset(make_app, tiny_options) -> None:
     at = make_app(params={"preset": "hawk", "method": "vikor"}).run()
     assert [s.value for s in at.slider] == [1.0, 6.0, 1.0]
-    assert at.selectbox(key=state.PRESET_PICKER).value == "hawk"
+    assert controls.preset_picker(at).value == "hawk"
     assert_matches(
         ranking(at),
         expected(tiny_options, {"feasibility": 1, "deterrence": 6, "backlash": 1}, "vikor"),
@@ -179,7 +179,7 @@ def test_bad_link_parameters_are_ignored_with_a_note(make_app) -> None:
     ):
         assert fragment in note.replace("\\", ""), fragment
     assert "<b>" not in note, "link text is escaped"
-    assert at.selectbox(key=state.METHOD_PICKER).value == "wsm"
+    assert controls.method_picker(at).value == "wsm"
     assert [s.value for s in at.slider] == [10.0, 10.0, 2.0]
     # the note shows once
     at.run()
@@ -189,7 +189,7 @@ def test_bad_link_parameters_are_ignored_with_a_note(make_app) -> None:
 def test_all_zero_weights_show_a_message_not_an_error(make_app) -> None:
     at = make_app().run()
     for cid in ("feasibility", "deterrence", "backlash"):
-        at.slider(key=state.SLIDER + cid).set_value(0.0).run()
+        controls.slider(at, cid).set_value(0.0).run()
     assert not at.exception
     assert not at.error
     assert [w.value for w in at.warning] == [
@@ -198,7 +198,7 @@ def test_all_zero_weights_show_a_message_not_an_error(make_app) -> None:
     ]  # beside the sliders and in the page
     assert [m.value for m in at.markdown if m.value.startswith("**") and "%" in m.value] == []
     assert not at.dataframe
-    at.slider(key=state.SLIDER + "backlash").set_value(5.0).run()
+    controls.slider(at, "backlash").set_value(5.0).run()
     assert not at.warning
     assert ranking(at)["rank"].tolist()
 
@@ -238,11 +238,42 @@ def test_footer_shows_fingerprint_and_version(make_app, tiny_options) -> None:
 
 def test_weights_follow_the_user_across_pages(make_app) -> None:
     at = make_app().run()
-    at.slider(key=state.SLIDER + "deterrence").set_value(4.0).run()
-    at.selectbox(key=state.METHOD_PICKER).set_value("promethee2").run()
+    controls.slider(at, "deterrence").set_value(4.0).run()
+    controls.method_picker(at).set_value("promethee2").run()
     at.switch_page("screens/evidence.py").run()
     assert not at.slider  # the Evidence page has no weights
     at.switch_page("screens/robustness.py").run()
     assert [s.value for s in at.slider] == [10.0, 4.0, 10.0]
-    assert at.selectbox(key=state.METHOD_PICKER).value == "promethee2"
+    assert controls.method_picker(at).value == "promethee2"
     assert at.query_params["weights"] == "feasibility:10,deterrence:4,backlash:10"
+
+
+def test_controls_the_server_changes_are_drawn_afresh_so_a_stale_value_cannot_choose(
+    make_app,
+) -> None:
+    """A browser may still send the preset picker's old value ("Equal weights") with the next
+    slider move; the picker is re-keyed whenever the server changes it, so that old value
+    belongs to a widget that no longer exists and cannot re-apply the preset."""
+    at = make_app().run()
+    picker_keys = lambda: [s.key for s in at.selectbox if s.key.startswith(state.PRESET_PICKER)]  # noqa: E731
+    # the user's own choice keeps its widget (and its keyboard focus) ...
+    first = picker_keys()
+    slider_key = controls.slider(at, "deterrence").key
+    controls.preset_picker(at).set_value("hawk").run()
+    assert picker_keys() == first
+    # ... while the sliders the preset set are drawn afresh, at the preset's values
+    assert slider_key not in {s.key for s in at.slider}
+    assert controls.slider(at, "deterrence").value == 6.0
+    # a slider moved: hawk → custom, the server's change, so the picker is a new widget
+    controls.slider(at, "deterrence").set_value(20.0).run()
+    assert controls.preset_picker(at).value == state.CUSTOM
+    assert picker_keys() != first and len(picker_keys()) == 1
+    method_key = controls.method_picker(at).key
+    controls.method_picker(at).set_value("topsis").run()
+    assert controls.method_picker(at).key == method_key
+    # Reset changes the pickers and the sliders
+    keys = (controls.preset_picker(at).key, controls.method_picker(at).key)
+    at.button(key="pb.reset").click().run()
+    assert (controls.preset_picker(at).key, controls.method_picker(at).key) != keys
+    assert controls.method_picker(at).value == "wsm"
+    assert not at.exception

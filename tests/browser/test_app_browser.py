@@ -101,9 +101,9 @@ def test_a_slider_moved_with_the_keyboard_reranks(page: Page, server: Any) -> No
     )
     page.keyboard.press("ArrowLeft")
     expect(slider).to_have_value("19")
-    wait_for_query(page, "weights", state.encode_weights(cat, {**weights, "deterrence": 19.0}))
-    # the share beside the slider follows: 19 of 109 points
+    # the share beside the slider follows (19 of 109 points), and so does the address
     expect(page.get_by_text(views.share_label(19 / 109), exact=True)).to_be_visible()
+    wait_for_query(page, "weights", state.encode_weights(cat, {**weights, "deterrence": 19.0}))
 
 
 def test_a_preset_is_applied_with_the_keyboard(page: Page, server: Any) -> None:

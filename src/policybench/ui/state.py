@@ -38,10 +38,11 @@ PRESET = "pb.preset"
 LINK_NOTES = "pb.link_notes"
 READY = "pb.ready"
 HISTORY = "pb.history"
-# Widget keys.
+# Widget keys: each is the base of a versioned key, see widget_key().
 SLIDER = "pb.w."
 METHOD_PICKER = "pb.method_picker"
 PRESET_PICKER = "pb.preset_picker"
+REVISIONS = "pb.widget_revisions"
 
 CUSTOM = "custom"
 DEFAULT_METHOD = "wsm"
@@ -258,8 +259,7 @@ def init(catalog: Catalog) -> None:
     if raw_weights:
         weights, more = decode_weights(catalog, raw_weights, weights)
         notes.extend(more)
-    for key in [k for k in st.session_state if str(k).startswith(SLIDER)]:
-        del st.session_state[key]
+    _bump("sliders", "preset", "method")  # the controls are drawn afresh from what follows
     st.session_state[WEIGHTS] = weights
     st.session_state[METHOD] = method
     st.session_state[PRESET] = matching_preset(catalog, weights)
@@ -278,20 +278,64 @@ def current_method() -> str:
     return str(st.session_state.get(METHOD, DEFAULT_METHOD))
 
 
-def set_weights(catalog: Catalog, weights: Mapping[str, float]) -> None:
-    """Replace the weights (and the sliders showing them); call from a widget callback."""
+# ------------------------------------------------------------------ widgets the server sets
+# The weight controls show values the server changes as well as the user: a preset sets the
+# sliders, moving a slider turns the preset picker to "Custom weights", Reset sets both. A
+# browser can still hold a widget's old value when the user's next action reaches the server
+# (seen: the picker still on "Equal weights" after a slider moved, so the next key press on a
+# slider also "chose" Equal weights again and undid the move). So each such widget's key
+# carries a revision, bumped whenever the server changes what the widget shows: the browser
+# draws a new widget, and an old value sent for the old one is never taken for a choice.
+_GROUPS = {SLIDER: "sliders", PRESET_PICKER: "preset", METHOD_PICKER: "method"}
+
+
+def _revision(group: str, session: Any = None) -> int:
+    ss = st.session_state if session is None else session
+    revisions = ss.get(REVISIONS) or {}
+    return int(revisions.get(group, 0))
+
+
+def widget_key(base: str, session: Any = None) -> str:
+    """The current key of the widget :data:`PRESET_PICKER`, :data:`METHOD_PICKER` or
+    ``SLIDER + criterion id`` (``session``: a session state other than this script's, e.g.
+    AppTest's)."""
+    group = _GROUPS[SLIDER if base.startswith(SLIDER) else base]
+    rev = _revision(group, session)
+    return base if rev == 0 else f"{base}~{rev}"
+
+
+def _bump(*groups: str) -> None:
+    revisions = dict(st.session_state.get(REVISIONS) or {})
+    for group in groups:
+        revisions[group] = revisions.get(group, 0) + 1
+    st.session_state[REVISIONS] = revisions
+
+
+def set_preset(preset: str) -> None:
+    """Record which preset the weights match, and show it in the picker (after a slider
+    moved: the picker itself records the user's own choice)."""
+    if st.session_state.get(PRESET) != preset:
+        st.session_state[PRESET] = preset
+        _bump("preset")
+
+
+def set_weights(catalog: Catalog, weights: Mapping[str, float], *, picked: bool = False) -> None:
+    """Replace the weights, redrawing the sliders (and the preset picker unless the user
+    ``picked`` the preset there); call from a widget callback."""
     full = {cid: float(weights.get(cid, 0.0)) for cid in catalog.criterion_ids}
     st.session_state[WEIGHTS] = full
-    for cid, value in full.items():
-        st.session_state[SLIDER + cid] = value
+    _bump("sliders")
     preset = matching_preset(catalog, full)
     st.session_state[PRESET] = preset
-    st.session_state[PRESET_PICKER] = preset
+    if not picked:
+        _bump("preset")  # even if unchanged: the picker may show a choice the weights undid
 
 
-def set_method(method: str) -> None:
+def set_method(method: str, *, picked: bool = False) -> None:
+    """Change the method, redrawing the method picker unless the user ``picked`` it there."""
     st.session_state[METHOD] = method
-    st.session_state[METHOD_PICKER] = method
+    if not picked:
+        _bump("method")
 
 
 def reset(catalog: Catalog) -> None:

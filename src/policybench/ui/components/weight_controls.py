@@ -1,7 +1,8 @@
 """The weight controls in the sidebar: preset, method, reset, and one slider per criterion.
 
-Owns the widget keys ``pb.preset_picker``, ``pb.method_picker`` and ``pb.w.<criterion id>``;
-the canonical values live in :mod:`policybench.ui.state`. Each slider shows its normalised
+Owns the widgets keyed ``pb.preset_picker``, ``pb.method_picker`` and ``pb.w.<criterion id>``
+(versioned: :func:`policybench.ui.state.widget_key`); the canonical values live in
+:mod:`policybench.ui.state`. Each slider shows its normalised
 share beside it; all-zero weights get a message here, beside the sliders.
 """
 
@@ -22,25 +23,23 @@ RESET_KEY = "pb.reset"
 
 def _on_slider(catalog: Catalog) -> None:
     weights = {
-        cid: float(st.session_state.get(state.SLIDER + cid, w))
+        cid: float(st.session_state.get(state.widget_key(state.SLIDER + cid), w))
         for cid, w in state.current_weights().items()
     }
     st.session_state[state.WEIGHTS] = weights
-    preset = state.matching_preset(catalog, weights)
-    st.session_state[state.PRESET] = preset
-    st.session_state[state.PRESET_PICKER] = preset
+    state.set_preset(state.matching_preset(catalog, weights))
 
 
-def _on_preset(catalog: Catalog) -> None:
-    chosen = st.session_state.get(state.PRESET_PICKER, state.CUSTOM)
+def _on_preset(catalog: Catalog, key: str) -> None:
+    chosen = st.session_state.get(key, state.CUSTOM)
     if chosen == state.CUSTOM or chosen not in catalog.presets_by_id:
         st.session_state[state.PRESET] = state.CUSTOM
         return
-    state.set_weights(catalog, state.preset_weights(catalog, chosen))
+    state.set_weights(catalog, state.preset_weights(catalog, chosen), picked=True)
 
 
-def _on_method() -> None:
-    state.set_method(str(st.session_state.get(state.METHOD_PICKER, state.DEFAULT_METHOD)))
+def _on_method(key: str) -> None:
+    state.set_method(str(st.session_state.get(key, state.DEFAULT_METHOD)), picked=True)
 
 
 def _seed(key: str, value: object) -> None:
@@ -56,25 +55,28 @@ def show(
     """Draw the controls (in the sidebar by default); return ``(weights, method)``."""
     box = where if where is not None else st.sidebar
     presets = [state.CUSTOM, *(p.id for p in catalog.presets)]
-    _seed(state.PRESET_PICKER, st.session_state.get(state.PRESET, state.CUSTOM))
-    _seed(state.METHOD_PICKER, state.current_method())
+    preset_key = state.widget_key(state.PRESET_PICKER)
+    method_key = state.widget_key(state.METHOD_PICKER)
+    _seed(preset_key, st.session_state.get(state.PRESET, state.CUSTOM))
+    _seed(method_key, state.current_method())
     names = {p.id: p.name for p in catalog.presets}
     box.header("Weights", anchor=False)
     box.selectbox(
         "Perspective (preset)",
         presets,
-        key=state.PRESET_PICKER,
+        key=preset_key,
         format_func=lambda p: "Custom weights" if p == state.CUSTOM else names.get(p, p),
         on_change=_on_preset,
-        args=(catalog,),
+        args=(catalog, preset_key),
         help="Ready-made weights from one capital's point of view; moving a slider makes them your own.",
     )
     box.selectbox(
         "Method",
         list(mcda.METHODS),
-        key=state.METHOD_PICKER,
+        key=method_key,
         format_func=views.method_label,
         on_change=_on_method,
+        args=(method_key,),
         help="How scores on the criteria are combined. The weighted sum on the 0–10 scales is the default.",
     )
     weights = state.current_weights()
@@ -84,7 +86,7 @@ def show(
     top = state.slider_max(catalog)
     step = state.slider_step(catalog)
     for crit in catalog.criteria:
-        key = state.SLIDER + crit.id
+        key = state.widget_key(state.SLIDER + crit.id)
         _seed(key, weights.get(crit.id, top / 2))
         left, right = box.columns([4, 1.35], vertical_alignment="bottom", gap="small")
         cost = " A higher score on it is worse (a cost)." if crit.direction == "cost" else ""
