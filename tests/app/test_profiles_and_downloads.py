@@ -11,17 +11,13 @@ from policybench import catalog
 from policybench.analysis import rank_catalog
 from policybench.export.snapshot import current_export
 from policybench.store import open_store
-from policybench.ui import state
-
-
-def _slider(at, cid: str):
-    return next(s for s in at.slider if s.key == state.widget_key(state.SLIDER + cid, at.session_state))
+from support import controls
 
 
 def test_save_then_load_a_profile_restores_the_weights(make_app) -> None:
     at = make_app()
     at.run()
-    _slider(at, "deterrence").set_value(17.0).run()
+    controls.slider(at, "deterrence").set_value(17.0).run()
     at.text_input(key="pb.profiles.name").input("Deterrence first").run()
     at.button(key="pb.profiles.save").click().run()
     assert any("Saved" in s.value and "version 1" in s.value for s in at.success)
@@ -30,10 +26,10 @@ def test_save_then_load_a_profile_restores_the_weights(make_app) -> None:
     assert saved.weights["deterrence"] == 17.0
     assert saved.version == 1
 
-    _slider(at, "deterrence").set_value(2.0).run()
+    controls.slider(at, "deterrence").set_value(2.0).run()
     at.selectbox(key="pb.profiles.pick").set_value("Deterrence first").run()
     at.button(key="pb.profiles.load").click().run()
-    assert _slider(at, "deterrence").value == 17.0
+    assert controls.slider(at, "deterrence").value == 17.0
     assert not at.exception
 
 
@@ -42,7 +38,7 @@ def test_saving_again_adds_a_version_never_overwrites(make_app) -> None:
     at.run()
     at.text_input(key="pb.profiles.name").input("mine").run()
     at.button(key="pb.profiles.save").click().run()
-    _slider(at, "backlash").set_value(5.0).run()
+    controls.slider(at, "backlash").set_value(5.0).run()
     at.button(key="pb.profiles.save").click().run()
     with open_store(os.environ["POLICYBENCH_DATABASE_URL"]) as s:
         history = s.profiles.history("mine")

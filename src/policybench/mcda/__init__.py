@@ -216,19 +216,6 @@ def _normalised(x: FloatArray, c: _Checked) -> FloatArray:
     return norm
 
 
-def _problem(
-    x: FloatArray,
-    types: ArrayLike,
-    method: str,
-    normalization: str | None,
-    criteria: Sequence[str] | None,
-    params: Mapping[str, Any],
-) -> tuple[Method, FloatArray, dict[str, Any]]:
-    """Check everything but the weights; return the method, normalised matrix, parameters."""
-    c = _check(x, types, method, normalization, criteria, params)
-    return c.spec, _normalised(x, c), c.method_params
-
-
 def _wpm_sum(x: FloatArray, c: _Checked) -> Scorer | None:
     """``wpm`` under ``sum`` without the normalised matrix, or None for the plain way.
 
@@ -406,8 +393,8 @@ def preference_matrix(
     w = check_weights(weights, x.shape[1], criteria)
     if w.ndim != 1:
         raise InputError("preference_matrix takes one weight set (M,), not a batch")
-    _, norm, method_params = _problem(x, types, "promethee2", normalization, criteria, params)
-    return _methods.preference_matrix(norm, w, **method_params)
+    c = _check(x, types, "promethee2", normalization, criteria, params)
+    return _methods.preference_matrix(_normalised(x, c), w, **c.method_params)
 
 
 def value_matrix(
