@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from policybench.ui import state
-from policybench.ui.components import errors, footer, profiles_panel
+from policybench.ui.components import errors, footer
 from policybench.ui.components.text import md_escape
 
 PAGES_DIR = Path(__file__).resolve().parent / "screens"
@@ -93,6 +93,11 @@ def main() -> None:
     except Exception as exc:  # a page's own guard failed; Streamlit's signals are BaseException
         errors.show_exception(exc, f"page {page.title}")
     if page.url_path not in WORKSHOP_PAGES:
+        # Imported here, after the page is drawn: it brings the store (SQLAlchemy, about
+        # 0.2 s), which a new server may still be importing when its first visitor arrives
+        # (policybench.ui.launch); the page should not wait for it.
+        from policybench.ui.components import profiles_panel
+
         profiles_panel.show(catalog)
     footer.show(catalog)
 
