@@ -6,8 +6,9 @@ with a reason on a user's machine, and fail under CI=true, where it must be pres
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,20 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 # work by sizes instead.
 settings.register_profile("policybench", deadline=None, max_examples=60)
 settings.load_profile("policybench")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chart_structure_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Compiled chart structures go to a folder of this run (app servers the tests start
+    inherit it), not to the user's ~/.cache, and no test sees one an earlier run left."""
+    folder = tmp_path_factory.mktemp("chart-structures")
+    before = os.environ.get("POLICYBENCH_CACHE_DIR")
+    os.environ["POLICYBENCH_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("POLICYBENCH_CACHE_DIR", None)
+    else:
+        os.environ["POLICYBENCH_CACHE_DIR"] = before
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def test_warm_loads_the_catalog_imports_compiles_the_chart_then_opens_the_store(
         return real_load()
 
     monkeypatch.setattr(state, "load_catalog", load)
-    monkeypatch.setattr(chart, "compile_structure", lambda p: calls.append(p.spec.__name__))
+    monkeypatch.setattr(chart, "compile_structure", lambda p: calls.append(p.spec))
     monkeypatch.setattr(workshop_common, "store", lambda: calls.append("store"))
     launch.warm(ready=lambda: True)
     # the page's order: catalog, ranking chart, then the sidebar's saved profiles
@@ -79,13 +79,13 @@ def test_the_warmed_chart_is_the_one_the_landing_page_draws(monkeypatch: pytest.
 
     warmed: list[tuple[str, tuple[Any, ...]]] = []
     drawn: list[tuple[str, tuple[Any, ...]]] = []
-    monkeypatch.setattr(chart, "compile_structure", lambda p: warmed.append((p.spec.__name__, p.args)))
+    monkeypatch.setattr(chart, "compile_structure", lambda p: warmed.append((p.spec, p.args)))
     catalog = state.load_catalog().catalog
     assert catalog is not None
     launch._compile_landing_chart(catalog)
     real_show = chart.show
     monkeypatch.setattr(
-        chart, "show", lambda p, **kw: (drawn.append((p.spec.__name__, p.args)), real_show(p, **kw))
+        chart, "show", lambda p, **kw: (drawn.append((p.spec, p.args)), real_show(p, **kw))
     )
     at = AppTest.from_file(str(launch.APP), default_timeout=60).run()
     assert not at.exception

@@ -120,7 +120,7 @@ def test_each_chart_is_valid_readable_and_safe(prepared, name: str) -> None:
 
 def test_spec_alone_carries_no_data(prepared) -> None:
     p = prepared["contribution"]
-    spec = p.spec(*p.args).to_dict()
+    spec = p.structure().to_dict()
     assert "datasets" not in spec
     text = json.dumps(spec)
     assert "Liaison officers" not in text

@@ -1,15 +1,18 @@
-"""Pure Altair chart builders, shared by the app and the PNG/SVG exports.
+"""The charts shared by the app and the PNG/SVG exports: their data, palettes and sizes.
 
 Each chart comes in two parts, so that the app can redraw it cheaply on every slider move:
 
-- a *spec* function (``contribution_spec`` …) that builds the chart's structure from a few
-  hashable arguments (labels, row counts), reading its data from **named datasets**; and
-- a *prepare* function (``contribution_data`` …) that turns the long-form DataFrames of
-  :mod:`policybench.views` into those datasets and returns a :class:`Prepared`.
+- a *spec* function in :mod:`policybench.export.chart_specs` (``contribution_spec`` …) that
+  builds the chart's structure in Altair from a few hashable arguments (labels, row counts),
+  reading its data from **named datasets**; and
+- a *prepare* function here (``contribution_data`` …) that turns the long-form DataFrames of
+  :mod:`policybench.views` into those datasets and returns a :class:`Prepared`, which names
+  its spec. Preparing needs pandas only: Altair (about 0.3 s to import) is imported when a
+  structure is built, which the app does once per structure and keeps on disk.
 
 ``Prepared.chart()`` (and each ``*_chart`` shortcut) gives an ordinary Altair chart with the
 data inline, for export; the app compiles the spec once per structure and only swaps the
-datasets. No builder calls Streamlit, reads files or changes its input.
+datasets. Nothing here calls Streamlit, reads files or changes its input.
 
 The charts are meant for a projector: colour-blind-safe palettes (Paul Tol's *muted* for
 criteria, Okabe & Ito's eight colours for options and directions, single-hue ramps for
@@ -20,10 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
+
+if TYPE_CHECKING:
+    import altair as alt
 
 #: Paul Tol's "muted" scheme (nine hues designed to stay distinct under colour-vision
 #: deficiencies) plus his pale grey: one colour per criterion, up to ten.
@@ -61,82 +66,34 @@ ROW_HEIGHT = 24
 
 #: Dark ink for every label (Streamlit's chart theme greys them, too faint on a projector).
 INK = "#262730"
-
-CONFIG: dict[str, Any] = {
-    "axis": {
-        "labelColor": INK,
-        "titleColor": INK,
-        "labelFontSize": FONT_SIZE,
-        "titleFontSize": FONT_SIZE + 1,
-        "titleFontWeight": "normal",
-    },
-    "legend": {
-        "labelColor": INK,
-        "titleColor": INK,
-        "labelFontSize": FONT_SIZE,
-        "titleFontSize": FONT_SIZE + 1,
-        "titleFontWeight": "normal",
-        "labelLimit": 320,
-    },
-    "title": {
-        "color": INK,
-        "fontSize": TITLE_SIZE,
-        "anchor": "start",
-        "subtitleFontSize": FONT_SIZE,
-        "offset": 12,
-    },
-    "header": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE + 1},
-    "text": {"fontSize": FONT_SIZE},
-    "view": {"stroke": None},
-}
+#: Above this many options the heat map drops the printed shares (cells get too narrow).
+ACCEPTABILITY_TEXT_MAX = 15
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A chart's structure (``spec(*args)``) and its data (``datasets`` by name)."""
+    """A chart's structure (``chart_specs.<spec>(*args)``) and its data (``datasets`` by name).
 
-    spec: Callable[..., alt.TopLevelMixin]
+    ``spec`` is the name of a function in :mod:`policybench.export.chart_specs`, not the
+    function itself: preparing a chart and caching its compiled structure need no Altair.
+    """
+
+    spec: str
     args: tuple[Any, ...]
     datasets: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
+    def structure(self) -> alt.TopLevelMixin:
+        """The chart without its data (it reads the named datasets)."""
+        from policybench.export import chart_specs
+
+        build: Callable[..., alt.TopLevelMixin] = getattr(chart_specs, self.spec)
+        return build(*self.args)
+
     def chart(self) -> alt.TopLevelMixin:
         """The complete chart, data inline (for export, or ``st.altair_chart``)."""
-        return with_data(self.spec(*self.args), self.datasets)
+        from policybench.export import chart_specs
 
-
-def with_data(chart: alt.TopLevelMixin, datasets: Mapping[str, pd.DataFrame]) -> alt.TopLevelMixin:
-    """Attach named datasets to a chart built by one of the ``*_spec`` functions."""
-    return chart.properties(
-        datasets={name: df.to_dict(orient="records") for name, df in datasets.items()}
-    )
-
-
-def _finish(chart: alt.TopLevelMixin, **props: Any) -> alt.TopLevelMixin:
-    """Config and sizing: the width fits the container, the height is the chart's own (so that
-    rows keep their height however long the legend or title)."""
-    return chart.properties(
-        config=CONFIG, autosize={"type": "fit-x", "contains": "padding"}, **props
-    )
-
-
-def _palette(n: int, colours: Sequence[str]) -> list[str]:
-    return [colours[i % len(colours)] for i in range(n)]
-
-
-def _option_axis(**kw: Any) -> alt.Axis:
-    """Option names on a y axis: long labels allowed, the status quo in bold."""
-    return alt.Axis(
-        labelLimit=380,
-        labelFontWeight=alt.ExprRef(
-            f"indexof(datum.label, '{BASELINE_TEXT}') >= 0 ? 'bold' : 'normal'"
-        ),
-        **kw,
-    )
-
-
-def _height(n: int) -> alt.Step:
-    """A fixed height per row of a discrete axis (``n`` is kept for the cache key)."""
-    return alt.Step(ROW_HEIGHT)
+        return chart_specs.with_data(self.structure(), self.datasets)
 
 
 def _ordered(df: pd.DataFrame, order: Sequence[str], column: str = "option") -> pd.DataFrame:
@@ -146,54 +103,7 @@ def _ordered(df: pd.DataFrame, order: Sequence[str], column: str = "option") -> 
     return out
 
 
-def _by_order() -> alt.EncodingSortField:
-    return alt.EncodingSortField(field="order", op="min", order="ascending")
-
-
 # ------------------------------------------------------------------------ contributions
-def contribution_spec(
-    criteria: tuple[str, ...], rows: int, baseline: bool, title: str
-) -> alt.TopLevelMixin:
-    """Stacked horizontal bars from dataset ``contributions`` (and the rule from ``baseline``)."""
-    bars = (
-        alt.Chart(alt.NamedData(name="contributions"))
-        .mark_bar()
-        .encode(
-            y=alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis()),
-            x=alt.X(
-                "sum(contribution):Q",
-                title="Score (weighted sum of 0–1 values; 1 = best on every criterion)",
-            ),
-            color=alt.Color(
-                "criterion:N",
-                scale=alt.Scale(
-                    domain=list(criteria), range=_palette(len(criteria), CRITERION_PALETTE)
-                ),
-                legend=alt.Legend(title="Criterion", orient="right", symbolType="square"),
-            ),
-            order=alt.Order("criterion_order:Q"),
-            tooltip=[
-                alt.Tooltip("option:N", title="Option"),
-                alt.Tooltip("criterion:N", title="Criterion"),
-                alt.Tooltip("contribution:Q", title="Adds to the score", format=".3f"),
-                alt.Tooltip("weight_share:Q", title="Weight share", format=".1%"),
-                alt.Tooltip("value:Q", title="Value (0–1)", format=".2f"),
-            ],
-        )
-    )
-    layers: list[alt.Chart] = [bars]
-    if baseline:
-        layers.append(
-            alt.Chart(alt.NamedData(name="baseline"))
-            .mark_rule(strokeDash=[6, 4], color="#000000", strokeWidth=1.5)
-            .encode(
-                x="score:Q",
-                tooltip=[alt.Tooltip("score:Q", title="Status quo score", format=".3f")],
-            )
-        )
-    return _finish(alt.layer(*layers), title=title, height=_height(rows))
-
-
 def contribution_data(
     contrib: pd.DataFrame,
     order: Sequence[str],
@@ -214,7 +124,7 @@ def contribution_data(
     if baseline_score is not None:
         datasets["baseline"] = pd.DataFrame({"score": [float(baseline_score)]})
     return Prepared(
-        contribution_spec,
+        "contribution_spec",
         (tuple(criteria), len(order), baseline_score is not None, title),
         datasets,
     )
@@ -228,28 +138,6 @@ def contribution_chart(
 
 
 # ------------------------------------------------------------------------ plain scores
-def score_spec(rows: int, method: str, title: str) -> alt.TopLevelMixin:
-    """One bar per option from dataset ``scores``."""
-    chart = (
-        alt.Chart(alt.NamedData(name="scores"))
-        .mark_bar()
-        .encode(
-            y=alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis()),
-            x=alt.X("score:Q", title=f"Score under {method} (higher is better)"),
-            color=alt.Color(
-                "kind:N",
-                scale=alt.Scale(domain=["Option", "Status quo"], range=[OKABE_ITO[0], "#555555"]),
-                legend=alt.Legend(title=None, orient="top"),
-            ),
-            tooltip=[
-                alt.Tooltip("option:N", title="Option"),
-                alt.Tooltip("score:Q", title="Score", format=".3f"),
-            ],
-        )
-    )
-    return _finish(chart, title=title, height=_height(rows))
-
-
 def score_data(
     table: pd.DataFrame, *, method: str, title: str = "Score of each option"
 ) -> Prepared:
@@ -260,7 +148,7 @@ def score_data(
     data = table[["option", "score", "baseline"]].copy()
     data["kind"] = ["Status quo" if b else "Option" for b in data["baseline"]]
     data = _ordered(data.drop(columns="baseline"), list(table["option"]))
-    return Prepared(score_spec, (len(data), method, title), {"scores": data})
+    return Prepared("score_spec", (len(data), method, title), {"scores": data})
 
 
 def score_chart(table: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
@@ -269,75 +157,6 @@ def score_chart(table: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
 
 
 # ------------------------------------------------------------------------ slope
-def slope_spec(profiles: tuple[str, ...], options: int, title: str) -> alt.TopLevelMixin:
-    """A bump chart from dataset ``shift``: each profile a column of ranked option labels,
-    one line per option between the columns (headers from dataset ``headers``).
-
-    Options that tie share their rank number but get a row each, in catalog order, so that no
-    label hides another.
-    """
-    last = len(profiles) - 1
-    x = alt.X("position:Q", axis=None, scale=alt.Scale(domain=[-1.45, last + 1.45]))
-    y = alt.Y(
-        "slot:Q",
-        axis=None,
-        scale=alt.Scale(reverse=True, domain=[-0.8, options + 0.5], nice=False, zero=False),
-    )
-    colour = alt.Color(
-        "direction:N",
-        scale=alt.Scale(
-            domain=["up", "down", "same"],
-            range=[DIRECTION_COLOURS[d] for d in ("up", "down", "same")],
-        ),
-        legend=alt.Legend(
-            title=f"From {profiles[0]} to {profiles[-1]} the option",
-            labelExpr="{'up': 'moves up', 'down': 'moves down', 'same': 'keeps its rank'}[datum.label]",
-            orient="bottom",
-            titleLimit=800,
-        ),
-    )
-    tooltip = [
-        alt.Tooltip("option:N", title="Option"),
-        alt.Tooltip("profile:N", title="Profile"),
-        alt.Tooltip("rank:Q", title="Rank"),
-        alt.Tooltip("shift:Q", title="Places gained"),
-    ]
-    base = alt.Chart(alt.NamedData(name="shift")).encode(x=x, y=y)
-    lines = base.mark_line(strokeWidth=2).encode(
-        detail="option_id:N", color=colour, tooltip=tooltip
-    )
-    points = base.mark_circle(size=50, opacity=1).encode(color=colour, tooltip=tooltip)
-    left = (
-        base.mark_text(align="right", dx=-9, fontSize=FONT_SIZE - 1, limit=330)
-        .encode(text="label:N", tooltip=tooltip)
-        .transform_filter("datum.position == 0")
-    )
-    right = (
-        base.mark_text(align="left", dx=9, fontSize=FONT_SIZE - 1, limit=330)
-        .encode(text="label:N", tooltip=tooltip)
-        .transform_filter(f"datum.position == {last}")
-    )
-    headers = (
-        alt.Chart(alt.NamedData(name="headers"))
-        .mark_text(fontSize=FONT_SIZE + 1, fontWeight="bold", baseline="bottom")
-        .encode(
-            x=x,
-            y=alt.Y(
-                "slot:Q",
-                scale=alt.Scale(reverse=True, domain=[-0.8, options + 0.5], nice=False, zero=False),
-                axis=None,
-            ),
-            text="profile:N",
-        )
-    )
-    return _finish(
-        alt.layer(lines, points, left, right, headers),
-        title=title,
-        height=22 * options + 50,
-        padding={"left": 8, "right": 8, "top": 4, "bottom": 4},
-    )
-
-
 def slope_data(
     shift: pd.DataFrame, *, title: str = "How the ranking shifts between the two profiles"
 ) -> Prepared:
@@ -364,7 +183,7 @@ def slope_data(
         }
     )
     return Prepared(
-        slope_spec,
+        "slope_spec",
         (profiles, int(data["option_id"].nunique()), title),
         {"shift": data, "headers": headers},
     )
@@ -376,50 +195,6 @@ def slope_chart(shift: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
 
 
 # ------------------------------------------------------------------------ head to head
-def head_to_head_spec(
-    options: tuple[str, ...], criteria: tuple[str, ...], title: str
-) -> alt.TopLevelMixin:
-    """Grouped bars with low–high ranges from dataset ``h2h``."""
-    colour = alt.Color(
-        "option:N",
-        scale=alt.Scale(domain=list(options), range=_palette(len(options), OKABE_ITO)),
-        legend=alt.Legend(title="Option", orient="top", direction="vertical", labelLimit=700),
-    )
-    y = alt.Y("criterion:N", sort=list(criteria), title=None, axis=alt.Axis(labelLimit=300))
-    offset = alt.YOffset("option:N", sort=list(options))
-    tooltip = [
-        alt.Tooltip("criterion:N", title="Criterion"),
-        alt.Tooltip("option:N", title="Option"),
-        alt.Tooltip("value:Q", title="Score (0–10)"),
-        alt.Tooltip("low:Q", title="Low"),
-        alt.Tooltip("high:Q", title="High"),
-    ]
-    base = alt.Chart(alt.NamedData(name="h2h"))
-    bars = base.mark_bar(opacity=0.85).encode(
-        y=y,
-        yOffset=offset,
-        x=alt.X(
-            "value:Q",
-            title="Score on the 0–10 scale (for a cost criterion, higher is worse)",
-            scale=alt.Scale(domain=[0, 10]),
-        ),
-        color=colour,
-        tooltip=tooltip,
-    )
-    ranges = base.mark_rule(color="#000000", strokeWidth=2).encode(
-        y=alt.Y("criterion:N", sort=list(criteria), title=None, bandPosition=0.5),
-        yOffset=alt.YOffset("option:N", sort=list(options), bandPosition=0.5),
-        x="low:Q",
-        x2="high:Q",
-        tooltip=tooltip,
-    )
-    return _finish(
-        alt.layer(bars, ranges),
-        title=title,
-        height=max(240, len(criteria) * (16 * len(options) + 14)),
-    )
-
-
 def head_to_head_data(
     h2h: pd.DataFrame,
     *,
@@ -432,7 +207,7 @@ def head_to_head_data(
     options = tuple(dict.fromkeys(h2h["option"]))
     criteria = tuple(dict.fromkeys(h2h["criterion"]))
     data = h2h[["criterion", "option", "value", "low", "high"]]
-    return Prepared(head_to_head_spec, (options, criteria, title), {"h2h": data})
+    return Prepared("head_to_head_spec", (options, criteria, title), {"h2h": data})
 
 
 def head_to_head_chart(h2h: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
@@ -441,42 +216,6 @@ def head_to_head_chart(h2h: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
 
 
 # ------------------------------------------------------------------------ tau
-def tau_spec(labels: tuple[str, ...], title: str) -> alt.TopLevelMixin:
-    """Heat map of Kendall's tau from dataset ``tau`` (fixed cell size, not stretched)."""
-    base = alt.Chart(alt.NamedData(name="tau")).encode(
-        x=alt.X(
-            "a:N",
-            sort=list(labels),
-            title=None,
-            axis=alt.Axis(
-                labelAngle=0, labelLimit=150, orient="top", labelPadding=6, labelOverlap=False
-            ),
-        ),
-        y=alt.Y("b:N", sort=list(labels), title=None, axis=alt.Axis(labelLimit=220)),
-    )
-    cells = base.mark_rect().encode(
-        color=alt.Color(
-            "tau:Q", scale=alt.Scale(scheme="blues", domain=[-1, 1]), legend=alt.Legend(title="tau")
-        ),
-        tooltip=[
-            alt.Tooltip("a:N", title="Method"),
-            alt.Tooltip("b:N", title="Method"),
-            alt.Tooltip("tau:Q", format=".2f"),
-        ],
-    )
-    text = base.mark_text(fontSize=FONT_SIZE).encode(
-        text=alt.Text("tau:Q", format=".2f"),
-        color=alt.condition("datum.tau > 0.5", alt.value("#FFFFFF"), alt.value("#000000")),
-    )
-    return alt.layer(cells, text).properties(
-        config=CONFIG,
-        title=title,
-        width=alt.Step(150),
-        height=alt.Step(44),
-        autosize={"type": "pad", "contains": "padding"},
-    )
-
-
 def tau_data(
     tau: pd.DataFrame, *, title: str = "Agreement between methods (Kendall's tau)"
 ) -> Prepared:
@@ -485,7 +224,7 @@ def tau_data(
     ``tau`` is :func:`policybench.views.tau_matrix`.
     """
     return Prepared(
-        tau_spec, (tuple(dict.fromkeys(tau["a"])), title), {"tau": tau[["a", "b", "tau"]]}
+        "tau_spec", (tuple(dict.fromkeys(tau["a"])), title), {"tau": tau[["a", "b", "tau"]]}
     )
 
 
@@ -495,63 +234,6 @@ def tau_heatmap(tau: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
 
 
 # ------------------------------------------------------------------------ sensitivity
-def sensitivity_spec(
-    options: tuple[str, ...], criterion: str, breaks: bool, title: str
-) -> alt.TopLevelMixin:
-    """Score lines from dataset ``lines``, rules from ``breaks`` and ``now``."""
-    colour = alt.Color(
-        "option:N",
-        sort=list(options),
-        scale=alt.Scale(domain=list(options), range=_palette(len(options), OKABE_ITO)),
-        legend=alt.Legend(title="Option", orient="bottom", columns=2, labelLimit=480),
-    )
-    x = alt.X(
-        "weight:Q",
-        title=f"Weight of “{criterion}” (share of all weights)",
-        axis=alt.Axis(format="%"),
-        scale=alt.Scale(domain=[0, 1]),
-    )
-    layers: list[alt.Chart] = [
-        alt.Chart(alt.NamedData(name="lines"))
-        .mark_line(strokeWidth=2.5)
-        .encode(
-            x=x,
-            y=alt.Y("score:Q", title="Score (higher is better)", scale=alt.Scale(zero=False)),
-            color=colour,
-            strokeDash=alt.StrokeDash("option:N", sort=list(options), legend=None),
-            tooltip=[
-                alt.Tooltip("option:N", title="Option"),
-                alt.Tooltip("weight:Q", title="Weight", format=".1%"),
-                alt.Tooltip("score:Q", title="Score", format=".3f"),
-            ],
-        )
-    ]
-    if breaks:
-        layers.append(
-            alt.Chart(alt.NamedData(name="breaks"))
-            .mark_rule(strokeDash=[5, 4], color="#D55E00", strokeWidth=2)
-            .encode(
-                x="weight:Q",
-                tooltip=[
-                    alt.Tooltip("weight:Q", title="Break-even weight", format=".1%"),
-                    alt.Tooltip("label:N", title="First place"),
-                ],
-            )
-        )
-    now = alt.Chart(alt.NamedData(name="now"))
-    layers.append(
-        now.mark_rule(color="#000000", strokeWidth=2).encode(
-            x="weight:Q", tooltip=[alt.Tooltip("weight:Q", title="Current weight", format=".1%")]
-        )
-    )
-    layers.append(
-        now.mark_text(
-            align="left", dx=5, dy=8, fontSize=FONT_SIZE, color="#000000", baseline="top"
-        ).encode(x="weight:Q", y=alt.value(0), text="label:N")
-    )
-    return _finish(alt.layer(*layers), title=title, height=420)
-
-
 def sensitivity_data(
     lines: pd.DataFrame,
     *,
@@ -576,7 +258,7 @@ def sensitivity_data(
         assert break_even is not None
         datasets["breaks"] = break_even[["weight", "label"]]
     return Prepared(
-        sensitivity_spec,
+        "sensitivity_spec",
         (options, criterion, breaks, title or f"Scores as the weight of “{criterion}” changes"),
         datasets,
     )
@@ -588,49 +270,6 @@ def sensitivity_chart(lines: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:
 
 
 # ------------------------------------------------------------------------ SMAA
-#: Above this many options the heat map drops the printed shares (cells get too narrow).
-ACCEPTABILITY_TEXT_MAX = 15
-
-
-def acceptability_spec(rows: int, title: str) -> alt.TopLevelMixin:
-    """Heat map of rank acceptability from dataset ``acceptability``."""
-    base = alt.Chart(alt.NamedData(name="acceptability")).encode(
-        x=alt.X(
-            "rank:O",
-            title="Rank (1 = best)",
-            axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=True),
-        ),
-        y=alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis()),
-    )
-    cells = base.mark_rect().encode(
-        color=alt.Color(
-            "share:Q",
-            scale=alt.Scale(scheme="blues", domain=[0, 1], type="sqrt"),
-            legend=alt.Legend(
-                title="Share of samples", format="%", orient="right", values=[0, 0.05, 0.25, 0.5, 1]
-            ),
-        ),
-        tooltip=[
-            alt.Tooltip("option:N", title="Option"),
-            alt.Tooltip("rank:O", title="Rank"),
-            alt.Tooltip("share:Q", title="Share", format=".1%"),
-        ],
-    )
-    layers: list[alt.Chart] = [cells]
-    if rows <= ACCEPTABILITY_TEXT_MAX:
-        layers.append(
-            base.mark_text(fontSize=FONT_SIZE - 1)
-            .encode(
-                text=alt.Text("share:Q", format=".0%"),
-                color=alt.condition(
-                    "datum.share > 0.3", alt.value("#FFFFFF"), alt.value("#000000")
-                ),
-            )
-            .transform_filter("datum.share >= 0.05")
-        )
-    return _finish(alt.layer(*layers), title=title, height=_height(rows))
-
-
 def acceptability_data(
     acc: pd.DataFrame, order: Sequence[str], *, title: str = "How often each option takes each rank"
 ) -> Prepared:
@@ -641,7 +280,7 @@ def acceptability_data(
     :data:`ACCEPTABILITY_TEXT_MAX` options (the tooltip gives every share).
     """
     return Prepared(
-        acceptability_spec,
+        "acceptability_spec",
         (len(order), title),
         {"acceptability": _ordered(acc[["option", "rank", "share"]], order)},
     )
@@ -650,26 +289,6 @@ def acceptability_data(
 def acceptability_heatmap(acc: pd.DataFrame, order: Sequence[str], **kw: Any) -> alt.TopLevelMixin:
     """See :func:`acceptability_data`."""
     return acceptability_data(acc, order, **kw).chart()
-
-
-def first_rank_spec(rows: int, title: str) -> alt.TopLevelMixin:
-    """Bars of the chance of ranking first from dataset ``first``."""
-    base = alt.Chart(alt.NamedData(name="first"))
-    y = alt.Y("option:N", sort=_by_order(), title=None, axis=_option_axis())
-    bars = base.mark_bar(color=OKABE_ITO[0]).encode(
-        y=y,
-        x=alt.X(
-            "share:Q", title="Share of samples in which it ranks first", axis=alt.Axis(format="%")
-        ),
-        tooltip=[
-            alt.Tooltip("option:N", title="Option"),
-            alt.Tooltip("share:Q", title="Ranked first", format=".1%"),
-        ],
-    )
-    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(
-        y=y, x="share:Q", text=alt.Text("share:Q", format=".1%")
-    )
-    return _finish(alt.layer(bars, text), title=title, height=_height(rows))
 
 
 def first_rank_data(
@@ -681,7 +300,7 @@ def first_rank_data(
         ["option", "share"]
     ]
     data = _ordered(data, list(data["option"]))
-    return Prepared(first_rank_spec, (len(data), title), {"first": data})
+    return Prepared("first_rank_spec", (len(data), title), {"first": data})
 
 
 def first_rank_chart(first: pd.DataFrame, **kw: Any) -> alt.TopLevelMixin:

@@ -4,11 +4,11 @@
 policybench.ui.launch <options>`` does the same): Streamlit's own command line, unchanged,
 plus one background thread and one BLAS thread per process. Streamlit runs a page's script only
 when a browser connects, so without it the first visitor waits for the imports (pandas,
-Altair, SQLAlchemy, the engine: about 1.3 s here), the catalog's validation and opening the
-store after the server and the browser's front end have already taken their second each. The thread does
-that work while the browser is still loading Streamlit's front end; a script that needs a
-module the thread is importing waits on Python's import lock, so nothing runs twice and
-nothing is half-imported.
+pydantic, SQLAlchemy, the engine: about 0.7 s here), the catalog's validation, the ranking
+chart's structure and opening the store, after the server and the browser's front end have
+already taken their second each. The thread does that work while the browser is still loading
+Streamlit's front end; a script that needs a module the thread is importing waits on Python's
+import lock, so nothing runs twice and nothing is half-imported.
 
 Warming is best effort: if it fails, the first script run does the same work and shows any
 error as the app always does.
@@ -31,14 +31,16 @@ if TYPE_CHECKING:
     from policybench.catalog import Catalog
 
 #: What the Rank page (the landing page) imports before it can draw its ranking, in the order
-#: it needs them (the catalog comes first, loaded by :func:`warm` itself).
+#: it needs them (the catalog comes first, loaded by :func:`warm` itself). Not Altair: the
+#: ranking chart's structure is read from disk when an earlier process compiled it
+#: (:mod:`policybench.ui.chart_structures`); only a first start imports it, to compile.
 FIRST_PAINT_MODULES = (
     "pandas",
     "policybench.views",
     "policybench.ui.components.weight_controls",
     "policybench.ui.components.ranking_table",
-    "altair",
     "policybench.export.charts",
+    "policybench.ui.chart_structures",
     "policybench.ui.components.chart",
     "policybench.ui.components.downloads",
     "policybench.ui.components.footer",
@@ -126,8 +128,9 @@ def warm(ready: Callable[[], bool] = _wait_for_server) -> None:
 
 
 def _compile_landing_chart(catalog: Catalog) -> None:
-    """Compile the chart the Rank page opens with (default weights and method, every option
-    shown): the first Altair chart of a process costs about 0.2 s, the next about 0.1 s."""
+    """Have the structure of the chart the Rank page opens with (default weights and method,
+    every option shown) ready in memory: read from disk, or on a first start compiled (Altair's
+    import and first chart: about 0.35 s)."""
     from policybench import views
     from policybench.ui import state
     from policybench.ui.components import chart
