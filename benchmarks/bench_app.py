@@ -54,6 +54,7 @@ SMAA_TARGET_S = 2.0
 SMAA_LABEL = "1,000,000"
 IDLE_S = 5.0
 FLOOR_APP = HERE / "floor_app.py"
+WIDGETS_FLOOR_APP = HERE / "floor_widgets_app.py"
 
 WRAPPER = """
 import time
@@ -169,7 +170,9 @@ def first_usable_page(starts: int) -> dict[str, list[float]]:
     - ``idle``: from opening the page, on a server started ``IDLE_S`` seconds before (the
       usual case: a server started before the workshop);
     - ``floor``: from ``streamlit run benchmarks/floor_app.py`` starting, a page with one
-      headline and one chart of the same size: what Streamlit itself takes here.
+      headline and one chart of the same size: what Streamlit itself takes here;
+    - ``widgets``: the same for ``benchmarks/floor_widgets_app.py``, the Rank page's widgets
+      with fixed data and no policybench code: what Streamlit takes for this page.
     """
     import compileall
 
@@ -178,13 +181,13 @@ def first_usable_page(starts: int) -> dict[str, list[float]]:
     compileall.compile_dir(str(ROOT / "src"), quiet=1)  # as `make run` does before serving
     out: dict[str, list[float]] = {
         k: []
-        for k in ("first", "healthy", "headline", "chart", "usable", "idle", "floor", "floor_healthy")
+        for k in ("first", "healthy", "headline", "chart", "usable", "idle", "floor", "floor_healthy", "widgets")
     }
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
         browser = _browser(p)
         for k in range(starts):
             cache = Path(tmp) / f"cache-{k}"  # empty for "first", then what it compiled
-            for how in ("first", "start", "idle", "floor"):
+            for how in ("first", "start", "idle", "floor", "widgets"):
                 page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 server = AppServer(
                     None, Path(tmp) / f"server-{how}-{k}.log", startup_timeout=60, poll_interval=0.02,
@@ -192,7 +195,8 @@ def first_usable_page(starts: int) -> dict[str, list[float]]:
                     # not through --options, which checks it before the server starts
                     env={"POLICYBENCH_DATABASE_URL": f"sqlite:///{tmp}/store-{how}-{k}.db",
                          "POLICYBENCH_OPTIONS": str(OPTIONS), "POLICYBENCH_CACHE_DIR": str(cache)},
-                    **({"script": FLOOR_APP} if how == "floor" else {"via": "serve"}),  # type: ignore[arg-type]
+                    **({"script": FLOOR_APP} if how == "floor" else {"script": WIDGETS_FLOOR_APP}
+                       if how == "widgets" else {"via": "serve"}),  # type: ignore[arg-type]
                 )  # fmt: skip
                 try:
                     server.launch()  # the clock starts here (server.launched_at)
@@ -209,6 +213,8 @@ def first_usable_page(starts: int) -> dict[str, list[float]]:
                     elif how == "idle":
                         time.sleep(IDLE_S)
                         out["idle"].append(_visit(page, server.url, time.time(), HEADLINE)["usable"])
+                    elif how == "widgets":
+                        out["widgets"].append(_visit(page, server.url, launched_wall, re.compile("ranks first"))["usable"])
                     else:
                         out["floor_healthy"].append(healthy)
                         out["floor"].append(_visit(page, server.url, launched_wall, re.compile("ranks first"))["usable"])
@@ -314,6 +320,10 @@ def section(
             f"(server answering after {statistics.median(starts['floor_healthy']):.2f} s) | {statistics.median(starts['floor']):.2f} s | | | |"
         )
         lines.append(
+            f"| the same, the Rank page's widgets with fixed data and no policybench code, nothing warmed "
+            f"(benchmarks/floor_widgets_app.py): Streamlit alone for this page | {statistics.median(starts['widgets']):.2f} s | | | |"
+        )
+        lines.append(
             f"| first visitor to a server started {IDLE_S:.0f} s before, from opening the page "
             f"| {statistics.median(starts['idle']):.2f} s | | | |"
         )
@@ -342,8 +352,11 @@ def section(
         "cache folder: the first start compiles the chart's structure (importing Altair, about 0.35 s of "
         "CPU) and keeps it on disk; the second, the figure against the target, reads it back, as every "
         "start after a machine's first does. The package's bytecode is compiled beforehand, as `make run` "
-        "does. The floor app is timed the same way; it varies with the machine's other load, so compare "
-        "the two from the same run.",
+        "does. The two floor apps are timed the same way; they vary with the machine's other load, so "
+        "compare them with the app from the same run: the one-chart page is what any Streamlit page "
+        "takes here, the widgets page what the browser adds to load and draw the Rank page's widgets "
+        "(sliders, select boxes, pills, the table), and the app's own figure beyond it what policybench "
+        "adds (its command line, the warming thread, the script's run).",
         "- SMAA: weights only, the method the sidebar shows (weighted sum); the time includes the progress bar's "
         "updates, building the two charts' data and drawing them.",
         "",
@@ -399,7 +412,8 @@ def main() -> None:
                 f"first usable page from process start: median {statistics.median(u):.2f} s ({', '.join(f'{x:.2f}' for x in u)}); "
                 f"health {statistics.median(starts['healthy']):.2f} s, headline {statistics.median(starts['headline']):.2f} s, "
                 f"chart {statistics.median(starts['chart']):.2f} s; a machine's first start "
-                f"{statistics.median(starts['first']):.2f} s"
+                f"{statistics.median(starts['first']):.2f} s; floors: one chart {statistics.median(starts['floor']):.2f} s, "
+                f"the page's widgets {statistics.median(starts['widgets']):.2f} s"
             )
             smaa = smaa_click_to_heat_map(SMAA_LABEL, args.smaa_runs)
             print(
