@@ -369,7 +369,7 @@ def write_section(out: Path, text: str) -> None:
     old = out.read_text() if out.exists() else ""
     pattern = re.compile(r"^# App\n.*?(?=^# |\Z)", re.S | re.M)
     if pattern.search(old):
-        new = pattern.sub(lambda _: text, old, count=1)
+        new = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", old, count=1)
     else:
         new = old.rstrip("\n") + ("\n\n" if old else "") + text
     out.write_text(new)
