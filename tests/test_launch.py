@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import shutil
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +145,60 @@ def test_a_failure_while_warming_is_logged_not_raised(
     with caplog.at_level(logging.DEBUG, logger="policybench.launch"):
         launch.warm(ready=lambda: True)  # must not raise: the first script run does the work instead
     assert "warming failed" in caplog.text and "catalog folder vanished" in caplog.text
+
+
+def test_prepare_leaves_the_structure_a_first_start_reads_without_altair(tmp_path: Path) -> None:
+    """What `make run` does once after installing: in a later process the landing chart's
+    structure comes from disk, so a machine's first start does not import Altair."""
+    env = {**os.environ, "POLICYBENCH_CACHE_DIR": str(tmp_path / "cache")}
+    prepared = subprocess.run(
+        [sys.executable, "-c", "import sys; from policybench.ui import launch; sys.exit(not launch.prepare())"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert prepared.returncode == 0, prepared.stderr
+    assert "WARNING" not in prepared.stderr  # no warnings about running without a server
+    assert len(list((tmp_path / "cache" / "charts").glob("*.json"))) == 1
+    start = textwrap.dedent(
+        """
+        import sys
+        from policybench.ui import launch, state
+        launch._compile_landing_chart(state.load_catalog().catalog)
+        print("altair" in sys.modules)
+        """
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", start], env=env, capture_output=True, text=True, check=True
+    )
+    assert started.stdout.strip() == "False"
+
+
+def test_prepare_with_a_broken_catalog_says_so_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "options"
+    shutil.copytree(Path(__file__).parent / "bad_catalog" / "duplicate-option", broken)
+    monkeypatch.setenv("POLICYBENCH_OPTIONS", str(broken))
+    monkeypatch.setenv("POLICYBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    _keep_streamlit_log_level(monkeypatch)
+    assert launch.prepare() is False
+    assert f"the catalog in {broken} does not load" in capsys.readouterr().err
+    assert not (tmp_path / "cache").exists()
+
+
+def test_prepare_never_raises(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from policybench.ui import state
+
+    def vanished() -> None:
+        raise OSError("options folder vanished")
+
+    monkeypatch.setattr(state, "load_catalog", vanished)
+    _keep_streamlit_log_level(monkeypatch)
+    assert launch.prepare() is False
+    assert "options folder vanished" in capsys.readouterr().err
+
+
+def _keep_streamlit_log_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """prepare() quiets Streamlit for the rest of its (short) process; not for this one."""
+    from streamlit import logger
+
+    monkeypatch.setattr(logger, "set_log_level", lambda level: None)
