@@ -15,9 +15,9 @@ Usage: ``python benchmarks/bench_app.py [--changes 50] [--starts 3] [--smaa-runs
    compiled first (as ``make run`` does) and chromium is launched; then the clock starts,
    ``policybench serve`` (what ``make run`` runs) starts as a subprocess, and the clock stops
    when the Rank page shows its headline and its chart, by the page's own clock. Median of
-   ``--starts`` starts with the landing chart's structure on disk (as ``make run`` leaves it,
-   and every start after another), each after a start on an empty chart cache (also
-   reported), each in a fresh process and a fresh browser context.
+   ``--starts`` starts with the landing chart's structure on disk (as ``make run`` leaves it
+   after installing, and as every start leaves it for the next), each after a start on an
+   empty chart cache (also reported), each in a fresh process and a fresh browser context.
 3. **SMAA, click to heat map** (target: under 2 s for 1,000,000 samples). On the Robustness
    page, the samples set to 1,000,000, the clock runs from pressing Run until the two SMAA
    charts are drawn. Median of ``--smaa-runs`` fresh sessions on one running server.
@@ -353,8 +353,8 @@ def section(
         "cache folder: the first start compiles the chart's structure (importing Altair, about 0.35 s of "
         "CPU) and keeps it on disk; the second, the figure against the target, reads it back, as every "
         "start does after `make run` has prepared it once after installing (or after any earlier start). "
-        "The package's bytecode is compiled beforehand, as `make run` does. The two floor apps are timed the same way; they vary with the machine's other load, so "
-        "compare them with the app from the same run: the one-chart page is what any Streamlit page "
+        "The package's bytecode is compiled beforehand, as `make run` does. The two floor apps are timed "
+        "the same way; they vary with the machine's other load, so compare them with the app from the same run: the one-chart page is what any Streamlit page "
         "takes here, the widgets page what the browser adds to load and draw the Rank page's widgets "
         "(sliders, select boxes, pills, the table), and the app's own figure beyond it what policybench "
         "adds (its command line, the warming thread, the script's run).",
