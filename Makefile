@@ -6,6 +6,7 @@
 #   make bench-load   30 workshop participants on one and two servers (PostgreSQL, nginx), slow fault tests
 #   make screenshots  refresh docs/*.png from the running app
 #   make lint         ruff and mypy
+#   make test-random  the property tests with fresh seeds and more examples (not in CI)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -14,7 +15,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 HOST   ?= 127.0.0.1
 PORT   ?= 8501
 
-.PHONY: run test bench bench-load screenshots lint system-deps clean
+.PHONY: run test test-random bench bench-load screenshots lint system-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +50,9 @@ test: $(VENV)/.installed-dev system-deps
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-random: $(VENV)/.installed-dev
+	HYPOTHESIS_PROFILE=random $(PY) -m pytest -q -m "not browser and not postgres" -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/run.py

@@ -21,9 +21,16 @@ SHIPPED_OPTIONS = ROOT / "options"
 TINY_OPTIONS = Path(__file__).resolve().parent / "fixtures" / "catalog"
 SEEDS = ROOT.parent / "shared" / "seeds"
 # Hypothesis' default 200 ms deadline is a timed assertion on a shared machine: bound the
-# work by sizes instead.
-settings.register_profile("policybench", deadline=None, max_examples=60)
-settings.load_profile("policybench")
+# work by sizes instead. `make test` and CI run the derandomised profile, so a property test
+# is either green or red for a given commit, never red one run in twenty; no example database
+# either, so a failure found on one machine does not replay forever on it. `make test-random`
+# (HYPOTHESIS_PROFILE=random) explores with fresh seeds and more examples; turn what it finds
+# into an explicit @example in the suite.
+settings.register_profile(
+    "policybench", deadline=None, max_examples=60, derandomize=True, database=None
+)
+settings.register_profile("random", deadline=None, max_examples=400)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "policybench"))
 
 
 @pytest.fixture(scope="session", autouse=True)
