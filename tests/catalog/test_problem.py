@@ -53,3 +53,36 @@ def test_parse_weights(cat) -> None:
 def test_bad_weights_say_what_is_wrong(cat, text: str, message: str) -> None:
     with pytest.raises(WeightsError, match=message):
         parse_weights(text, cat)
+
+
+def test_weights_saved_under_an_older_catalog_keep_what_still_exists(tiny_options: Path) -> None:
+    from policybench.catalog import reconcile_weights
+
+    cat = load(tiny_options)
+    saved = {"feasibility": 3.0, "deterrence": 5.0, "australia_role": 9.0}
+    got = reconcile_weights(cat, saved)
+    assert got.kept == ("feasibility", "deterrence")
+    assert got.gone == ("australia_role",)
+    assert got.new == ("backlash",)
+    assert got.weights == {"feasibility": 3.0, "deterrence": 5.0, "backlash": 0.0}
+    assert got.changed
+
+
+def test_weights_for_todays_criteria_are_unchanged(tiny_options: Path) -> None:
+    from policybench.catalog import reconcile_weights
+
+    cat = load(tiny_options)
+    got = reconcile_weights(cat, {"feasibility": 1, "deterrence": 2, "backlash": 3})
+    assert not got.changed
+    assert got.weights == {"feasibility": 1.0, "deterrence": 2.0, "backlash": 3.0}
+
+
+def test_weights_whose_criteria_are_all_gone_are_refused_with_the_reason(tiny_options: Path) -> None:
+    from policybench.catalog import reconcile_weights
+    from policybench.errors import WeightsError
+
+    cat = load(tiny_options)
+    with pytest.raises(WeightsError, match=r"no longer has .*public_support"):
+        reconcile_weights(cat, {"public_support": 4.0, "deterrence": 0.0})
+    with pytest.raises(WeightsError, match="negative"):
+        reconcile_weights(cat, {"deterrence": -1.0, "feasibility": 2.0})

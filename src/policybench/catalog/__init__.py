@@ -13,10 +13,12 @@ from policybench.catalog.loader import (
 from policybench.catalog.models import Criterion, Group, Option, Preset, Quote, Score, Source
 from policybench.catalog.problem import (
     Problem,
+    Reconciled,
     check_weights,
     direction_to_type,
     equal_weights,
     parse_weights,
+    reconcile_weights,
     to_problem,
 )
 from policybench.catalog.serialize import catalog_dict
@@ -29,6 +31,7 @@ __all__ = [
     "Preset",
     "Problem",
     "Quote",
+    "Reconciled",
     "Score",
     "Source",
     "catalog_dict",
@@ -41,5 +44,6 @@ __all__ = [
     "iter_quotes",
     "load",
     "parse_weights",
+    "reconcile_weights",
     "to_problem",
 ]

@@ -24,7 +24,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -251,6 +251,7 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
         criteria_ids=_raw_ids(crit_doc, "criteria"),
         source_ids=_raw_ids(src_doc, "sources"),
         group_ids=_raw_ids(grp_doc, "groups"),
+        criterion_actors=_raw_actors(crit_doc),
         quote_index=_QuoteIndex(Path(sources_dir), sources, src_doc, problems) if sources_dir and sources_file and src_doc else None,
     )
     for doc, key, what in ((crit_doc, "criteria", "criterion"), (src_doc, "sources", "source"), (grp_doc, "groups", "group"), (pre_doc, "presets", "preset")):
@@ -276,6 +277,7 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
             baselines.append(str(oid))
     if len(baselines) > 1:
         problems.add(root / OPTIONS_SUBDIR, 0, f"more than one baseline option: {', '.join(baselines)}; mark only the status quo")
+    _check_packages(option_docs, problems)
 
     if problems.items:
         raise CatalogError(problems.items)
@@ -302,6 +304,34 @@ def _raw_items(doc: YamlDoc | None, key: str) -> Iterator[tuple[int, dict[str, A
             yield i, item
 
 
+def _raw_actors(doc: YamlDoc | None) -> dict[str, frozenset[str] | None]:
+    """For each criterion id, the governments its scores may name as actors (``None``: the
+    criterion is not a weakest link and its scores name no actors)."""
+    out: dict[str, frozenset[str] | None] = {}
+    for _, item in _raw_items(doc, "criteria"):
+        ident, actors = item.get("id"), item.get("actors")
+        if isinstance(ident, str):
+            out[ident] = frozenset(a for a in actors if isinstance(a, str)) if isinstance(actors, list) else None
+    return out
+
+
+def _check_packages(option_docs: Sequence[YamlDoc], problems: _Problems) -> None:
+    """``part_of`` names an option that exists, is not the baseline and is not itself a
+    component: packages are one level deep, so every component is compared within one."""
+    raw = {d.data["id"]: (d, d.data) for d in option_docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
+    for doc, data in raw.values():
+        package = data.get("part_of")
+        if not isinstance(package, str):
+            continue
+        target = raw.get(package)
+        if target is None:
+            problems.at(doc, ("part_of",), f"part_of names unknown option {package!r}; name the package's option id")
+        elif target[1].get("baseline") is True:
+            problems.at(doc, ("part_of",), f"part_of names the baseline {package!r}; a component belongs to a package")
+        elif isinstance(target[1].get("part_of"), str):
+            problems.at(doc, ("part_of",), f"part_of names {package!r}, which is itself part of {target[1]['part_of']!r}; name the top-level package")
+
+
 def _raw_ids(doc: YamlDoc | None, key: str) -> set[str] | None:
     """The ids declared in a file, read from its raw data; ``None`` if it could not be read."""
     if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get(key), list):
@@ -321,9 +351,11 @@ class _Checker:
         criteria_ids: set[str] | None,
         source_ids: set[str] | None,
         group_ids: set[str] | None,
+        criterion_actors: Mapping[str, frozenset[str] | None] | None = None,
         quote_index: _QuoteIndex | None,
     ) -> None:
         self.problems = problems
+        self.criterion_actors = dict(criterion_actors or {})
         self.criteria_ids = criteria_ids
         self.source_ids = source_ids
         self.group_ids = group_ids
@@ -352,14 +384,17 @@ class _Checker:
         if not isinstance(quotes, list):
             return
         for i, q in enumerate(quotes):
-            if not isinstance(q, dict):
-                continue
-            if self.source_ref(doc, (*loc, i, "source"), q.get("source")) and self.quote_index is not None:
-                text = q.get("text")
-                if isinstance(text, str) and text.strip():
-                    message = self.quote_index.check(q["source"], text)
-                    if message:
-                        self.problems.at(doc, (*loc, i, "text"), message)
+            self.quote(doc, (*loc, i), q)
+
+    def quote(self, doc: YamlDoc, loc: PathKey, q: object) -> None:
+        if not isinstance(q, dict):
+            return
+        if self.source_ref(doc, (*loc, "source"), q.get("source")) and self.quote_index is not None:
+            text = q.get("text")
+            if isinstance(text, str) and text.strip():
+                message = self.quote_index.check(q["source"], text)
+                if message:
+                    self.problems.at(doc, (*loc, "text"), message)
 
     def criterion_refs(self, doc: YamlDoc, loc: PathKey, mapping: object, what: str) -> None:
         if not isinstance(mapping, dict) or self.criteria_ids is None:
@@ -392,12 +427,31 @@ class _Checker:
             for i, s in enumerate(data["sources"]):
                 self.source_ref(doc, ("sources", i), s)
         self.quotes(doc, ("quotes",), data.get("quotes"))
+        self.quote(doc, ("recommendation_quote",), data.get("recommendation_quote"))
         scores = data.get("scores")
         self.criterion_refs(doc, ("scores",), scores, f"option {oid!r} scores")
         if isinstance(scores, dict):
             for cid, score in scores.items():
                 if isinstance(score, dict):
                     self.quotes(doc, ("scores", cid, "quotes"), score.get("quotes"))
+                    self.actors(doc, cid, score)
+
+    def actors(self, doc: YamlDoc, cid: str, score: dict[str, Any]) -> None:
+        """A weakest-link criterion's scores name their actors; no other score does."""
+        if cid not in self.criterion_actors:
+            return
+        allowed = self.criterion_actors[cid]
+        actors = score.get("actors")
+        if allowed is None:
+            if actors is not None:
+                self.problems.at(doc, ("scores", cid, "actors"), f"criterion {cid!r} takes no actors; only a weakest-link criterion does")
+            return
+        if not isinstance(actors, dict):
+            self.problems.at(doc, ("scores", cid), f"{cid} must name the governments that must act: actors: {{{', '.join(f'{a}: N' for a in sorted(allowed))}}} (those the option asks to act)")
+            return
+        unknown = sorted(str(a) for a in actors if a not in allowed)
+        if unknown:
+            self.problems.at(doc, ("scores", cid, "actors"), f"unknown actor {', '.join(map(repr, unknown))}; the actors are: {', '.join(sorted(allowed))}")
 
 
 _WS = re.compile(r"\s+")
@@ -467,6 +521,8 @@ def iter_quotes(catalog: Catalog) -> Iterator[tuple[str, Quote]]:
         for q in c.quotes:
             yield f"criterion {c.id}", q
     for o in catalog.options:
+        if o.recommendation_quote is not None:
+            yield f"option {o.id} / recommendation", o.recommendation_quote
         for q in o.quotes:
             yield f"option {o.id}", q
         for cid, s in o.scores.items():

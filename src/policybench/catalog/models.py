@@ -28,6 +28,15 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Direction = Literal["benefit", "cost"]
 Stance = Literal["supports", "cautions"]
+#: How the cited source puts an option: recommended in so many words, argued for without a
+#: recommending sentence, or only described or forecast (kept as evidence, ranked only with
+#: ``--all``).
+Recommendation = Literal["explicit", "implicit", "described"]
+RECOMMENDED: frozenset[str] = frozenset({"explicit", "implicit"})
+#: A score that rests on the analyst's judgement because the texts are silent must say so,
+#: and its range must be at least this wide: a narrow range would claim knowledge nobody has.
+Evidence = Literal["judgement"]
+JUDGEMENT_MIN_WIDTH = 2.0
 
 
 class _Model(BaseModel):
@@ -75,7 +84,9 @@ class Criterion(_Model):
     """A consideration options are scored on, 0–10 on an anchored scale.
 
     ``direction`` is ``benefit`` (higher is better) or ``cost`` (higher is worse);
-    ``levels`` anchors at least 0, 5 and 10 in words.
+    ``levels`` anchors at least 0, 5 and 10 in words. ``actors``, when set, makes the
+    criterion a weakest link: every score names the governments that must act (a subset of
+    ``actors``) with each one's own score, and the criterion's score is the lowest of them.
     """
 
     id: Id
@@ -85,6 +96,7 @@ class Criterion(_Model):
     description: Text
     levels: dict[int, Text]
     quotes: Annotated[list[Quote], Field(min_length=1)]
+    actors: Annotated[list[Id], Field(min_length=1)] | None = None
 
     @property
     def scale_min(self) -> float:
@@ -110,12 +122,20 @@ class Criterion(_Model):
 
 
 class Score(_Model):
-    """One option's score on one criterion, with its honest range and its reasons."""
+    """One option's score on one criterion, with its honest range and its reasons.
+
+    Every score quotes the texts, unless ``evidence`` is ``"judgement"``: then the texts are
+    silent on the point, the rationale says so, and the range is at least
+    :data:`JUDGEMENT_MIN_WIDTH` wide. ``actors`` (on a weakest-link criterion) gives each
+    acting government's own score; ``value`` is their minimum.
+    """
 
     value: float
     range: tuple[float, float]
     rationale: Text
-    quotes: Annotated[list[Quote], Field(min_length=1)]
+    quotes: list[Quote] = Field(default_factory=list)
+    evidence: Evidence | None = None
+    actors: dict[Id, float] | None = None
 
     @property
     def low(self) -> float:
@@ -135,20 +155,82 @@ class Score(_Model):
             raise ValueError(
                 f"range [{low:g}, {high:g}] must contain the value {self.value:g} (low ≤ value ≤ high)"
             )
+        if self.evidence is None and not self.quotes:
+            raise ValueError(
+                "a score needs at least one quote; where the texts are silent, write "
+                "'evidence: judgement', say so in the rationale and give an honest range"
+            )
+        if self.evidence == "judgement" and high - low < JUDGEMENT_MIN_WIDTH:
+            raise ValueError(
+                f"a judgement score's range [{low:g}, {high:g}] is narrower than "
+                f"{JUDGEMENT_MIN_WIDTH:g}: widen it to say how uncertain the judgement is"
+            )
+        if self.actors is not None:
+            if not self.actors:
+                raise ValueError("actors is empty: name each government that must act with its score")
+            for actor, v in self.actors.items():
+                if not SCALE_MIN <= v <= SCALE_MAX:
+                    raise ValueError(f"actors.{actor} {v:g} is off the 0–10 scale")
+            lowest = min(self.actors.values())
+            if abs(self.value - lowest) > 1e-9:
+                raise ValueError(
+                    f"value {self.value:g} must be the lowest of the actors' scores ({lowest:g}): "
+                    "an option happens only if every government that must act does its part"
+                )
         return self
 
 
 class Option(_Model):
-    """A policy option: what it is, who proposes it, and its score on every criterion."""
+    """A policy option: what it is, who proposes it, and its score on every criterion.
+
+    ``recommendation`` says how the cited source puts it (the baseline has none), with
+    ``recommendation_quote`` showing it; ``part_of`` names the package a component belongs to.
+    """
 
     id: Id
     title: ShortText
     group: Id
     summary: Text
     baseline: bool = False
+    recommendation: Recommendation | None = None
+    recommendation_quote: Quote | None = None
+    part_of: Id | None = None
     sources: Annotated[list[Id], Field(min_length=1)]
     quotes: Annotated[list[Quote], Field(min_length=1)]
     scores: dict[Id, Score]
+
+    @property
+    def recommended(self) -> bool:
+        """Explicitly or implicitly recommended by its source (not merely described)."""
+        return self.recommendation in RECOMMENDED
+
+    @property
+    def component(self) -> bool:
+        """A part of a package, compared within it rather than ranked on its own by default."""
+        return self.part_of is not None
+
+    @property
+    def ranked_by_default(self) -> bool:
+        """The status quo, packages and stand-alone recommendations: what ``rank`` ranks
+        unless told ``--all``."""
+        return self.baseline or (self.recommended and not self.component)
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Option:
+        if self.baseline:
+            if self.recommendation is not None or self.part_of is not None:
+                raise ValueError("the baseline is nobody's recommendation: drop recommendation and part_of")
+            return self
+        if self.recommendation is None:
+            raise ValueError(
+                "missing required field 'recommendation': explicit, implicit or described "
+                "(how the cited source puts the option)"
+            )
+        if self.recommendation_quote is None:
+            raise ValueError("missing required field 'recommendation_quote': the passage that shows how the source puts it")
+        if self.part_of == self.id:
+            raise ValueError("part_of names the option itself; name the package it belongs to")
+        return self
 
 
 class Preset(_Model):

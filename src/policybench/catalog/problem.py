@@ -81,6 +81,61 @@ def check_weights(catalog: Catalog, weights: Mapping[str, float], *, criteria: S
     return out
 
 
+@dataclass(frozen=True)
+class Reconciled:
+    """Saved weights laid over the catalog as it is now.
+
+    A profile or a workshop saved under an older catalog may name criteria that are gone and
+    lack criteria that are new. ``weights`` covers exactly the catalog's criteria: the kept
+    ones as saved, the new ones at 0 (nothing is re-weighted behind the user's back: a new
+    criterion counts only once someone weights it). ``gone`` and ``new`` are listed so that
+    every front end can say so.
+    """
+
+    weights: dict[str, float]
+    kept: tuple[str, ...]
+    gone: tuple[str, ...]
+    new: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether the saved weights and the catalog disagree on the criteria."""
+        return bool(self.gone or self.new)
+
+
+def reconcile_weights(catalog: Catalog, saved: Mapping[str, float]) -> Reconciled:
+    """Map weights saved under any version of the catalog onto the current criteria.
+
+    Raises :class:`WeightsError` when a kept weight is not a number ≥ 0, or when no kept
+    criterion has a positive weight (the saved profile then says nothing about today's
+    criteria, and ranking under it would be ranking under nobody's view).
+    """
+    current = catalog.criterion_ids
+    kept = tuple(c for c in current if c in saved)
+    gone = tuple(c for c in saved if c not in catalog.criteria_by_id)
+    new = tuple(c for c in current if c not in saved)
+    merged = {c: saved.get(c, 0.0) for c in current}
+    try:
+        checked = check_weights(catalog, merged)
+    except WeightsError as exc:
+        if gone and not any(_positive(saved[c]) for c in kept):
+            raise WeightsError(
+                "these weights were saved for criteria the catalog no longer has "
+                f"({', '.join(gone)}); none of today's criteria has a positive weight in them: "
+                f"set new weights (the criteria are: {', '.join(current)})"
+            ) from None
+        raise exc
+    return Reconciled(checked, kept, gone, new)
+
+
+def _positive(value: object) -> bool:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(number) and number > 0
+
+
 _PAIR = re.compile(r"^\s*([^=\s]+)\s*=\s*(\S+)\s*$")
 
 

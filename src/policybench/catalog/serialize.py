@@ -27,6 +27,7 @@ def catalog_dict(catalog: Catalog) -> dict[str, Any]:
                 "scale_max": int(c.scale_max),
                 "levels": {str(k): v for k, v in sorted(c.levels.items())},
                 "quotes": [quote_dict(q) for q in c.quotes],
+                "actors": list(c.actors) if c.actors is not None else None,
             }
             for c in catalog.criteria
         ],
@@ -50,6 +51,10 @@ def catalog_dict(catalog: Catalog) -> dict[str, Any]:
                 "group": o.group,
                 "summary": o.summary,
                 "baseline": o.baseline,
+                "recommendation": o.recommendation,
+                "recommendation_quote": quote_dict(o.recommendation_quote) if o.recommendation_quote else None,
+                "part_of": o.part_of,
+                "ranked_by_default": o.ranked_by_default,
                 "sources": list(o.sources),
                 "quotes": [quote_dict(q) for q in o.quotes],
                 "scores": {
@@ -59,6 +64,8 @@ def catalog_dict(catalog: Catalog) -> dict[str, Any]:
                         "high": s.high,
                         "rationale": s.rationale,
                         "quotes": [quote_dict(q) for q in s.quotes],
+                        "evidence": s.evidence,
+                        "actors": dict(s.actors) if s.actors is not None else None,
                     }
                     for cid, s in ((cid, o.scores[cid]) for cid in catalog.criterion_ids)
                 },
