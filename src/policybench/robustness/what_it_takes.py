@@ -24,9 +24,12 @@ How it is solved
   ``o`` first it bisects back towards ``w0`` to the edge of the region, refines the best in five
   local rounds of shrinking Gaussian steps (each pulled back to the edge the same way) and
   polishes it with SLSQP (which helps ``topsis``; ``vikor`` is not smooth). Every answer is
-  verified to put ``o`` first; it is a good answer, not a proven minimum. When the search
-  finds nothing, ``feasible`` is False and ``blocked_by`` names the options that beat ``o`` on
-  every criterion (possibly none: the search is not a proof).
+  verified to put ``o`` first; it is a good answer, not a proven minimum. Before giving up,
+  the search casts a wider net (up to :data:`WIDE_SAMPLES` more weight vectors, including
+  sparse draws near the simplex's faces). When it still finds nothing, ``feasible`` is False
+  with ``exact`` False: *none found by search*, never "none exist" (only the exact methods
+  may say that no weights can); ``blocked_by`` names the options that beat ``o`` on every
+  criterion (possibly none: the search is not a proof).
 """
 
 from __future__ import annotations
@@ -56,6 +59,11 @@ Norm = Literal["l1", "l2"]
 SEARCH_SAMPLES = 20_000
 #: Weight vectors drawn around a point in each local round of the numerical search.
 LOCAL_SAMPLES = 4_000
+#: Before the search reports that it found nothing, it draws up to this many more weight
+#: vectors in chunks (uniform, near the simplex's faces and near ``w0``), so that a small
+#: first-place region that random weights would hit is not missed.
+WIDE_SAMPLES = 240_000
+WIDE_CHUNK = 40_000
 #: Tolerance on the optimality conditions of the exact ``l2`` answer.
 KKT_TOLERANCE = 1e-8
 
@@ -86,6 +94,8 @@ class WhatItTakes:
         (a single option when one dominates it outright).
     exact : bool
         True when solved exactly (see the module docstring), False for the numerical search.
+        An infeasible answer that is not exact means *none found by search*, not *none
+        exist*: see :attr:`proven_impossible`.
     method : str
         The aggregation method.
     """
@@ -100,6 +110,12 @@ class WhatItTakes:
     blocked_by: tuple[int, ...]
     exact: bool
     method: str
+
+    @property
+    def proven_impossible(self) -> bool:
+        """True only when no weights can put the option first, proven by the exact method;
+        an unsuccessful numerical search proves nothing."""
+        return not self.feasible and self.exact
 
 
 def what_it_takes(
@@ -360,6 +376,8 @@ def _search(problem: Problem, o: int, norm: Norm, seed: int) -> WhatItTakes:
     cand = np.vstack([rng.dirichlet(np.ones(m), size=SEARCH_SAMPLES), vertices, towards, *near])
     w = _nearest_edge(problem, o, norm, cand)
     if w is None:
+        w = _wide_search(problem, o, norm, rng)
+    if w is None:
         return _result(problem, o, norm, None, exact=False, blocked_by=_dominators(problem, o))
     for scale in (0.1, 0.03, 0.01, 0.003, 0.001):  # shrinking local rounds around the best
         found = _nearest_edge(
@@ -375,6 +393,31 @@ def _search(problem: Problem, o: int, norm: Norm, seed: int) -> WhatItTakes:
     ):
         w = polished
     return _result(problem, o, norm, w, exact=False)
+
+
+def _wide_search(
+    problem: Problem, o: int, norm: Norm, rng: np.random.Generator
+) -> FloatArray | None:
+    """Multi-start from a wider net, chunk by chunk, stopping at the first chunk that finds
+    weights putting ``o`` first: uniform on the simplex, sparse Dirichlet draws that crowd
+    the faces and vertices (where a small first-place region of a non-linear method often
+    lies), and wider steps around ``w0``."""
+    m = problem.m
+    w0 = problem.weights
+    third = WIDE_CHUNK // 3
+    for _ in range(WIDE_SAMPLES // WIDE_CHUNK):
+        chunk = np.vstack(
+            [
+                rng.dirichlet(np.ones(m), size=third),
+                rng.dirichlet(np.full(m, 0.2), size=third),
+                _jitter(w0, 0.3, WIDE_CHUNK - 2 * third, rng),
+            ]
+        )
+        chunk = chunk[np.isfinite(chunk).all(axis=1)]
+        found = _nearest_edge(problem, o, norm, chunk)
+        if found is not None:
+            return found
+    return None
 
 
 def _jitter(w: FloatArray, scale: float, size: int, rng: np.random.Generator) -> FloatArray:

@@ -256,9 +256,12 @@ def check_against_catalog(
 ) -> None:
     """Refuse (listing every problem) a document that does not fit ``catalog``.
 
-    ``action`` names what was being attempted, for the message ("import", "use").
+    ``action`` names what was being attempted, for the message ("import", "use"). Weights
+    saved under an older catalog fit when at least one of today's criteria keeps a positive
+    weight: :func:`policybench.catalog.reconcile_weights` maps them, and the callers say
+    which criteria are gone and which are new.
     """
-    from policybench.catalog import check_weights
+    from policybench.catalog import reconcile_weights
     from policybench.catalog.models import SCALE_MAX, SCALE_MIN
     from policybench.errors import WeightsError
 
@@ -271,7 +274,7 @@ def check_against_catalog(
             "same here: check it, then import with --force to accept it anyway"
         )
     try:
-        check_weights(catalog, doc.weights)
+        reconcile_weights(catalog, doc.weights)
     except WeightsError as exc:
         problems.append(f"weights: {exc}")
     if doc.overrides:
