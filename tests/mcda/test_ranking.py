@@ -59,3 +59,17 @@ def test_rank_agrees_with_a_slow_reference_on_random_ties() -> None:
     ranks = mcda.rank(scores)
     slow = 1 + (scores[:, None, :] > scores[:, :, None]).sum(axis=2)
     assert_array_equal(ranks, slow)
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 1e6])
+@pytest.mark.parametrize(
+    ("gap", "tied"),
+    [(0.5e-9, True), (0.9e-9, True), (1e-8, False), (1e-6, False), (1e-3, False)],
+)
+def test_the_tie_tolerance_sits_at_one_part_in_a_billion(scale: float, gap: float, tied: bool) -> None:
+    # a relative gap of 1e-6 is a real difference (a lead of 0.000001 on a 0-1 score is
+    # still a lead); only float noise, at 1e-9 of the larger score or of 1, ties.
+    base = max(scale, 1.0)
+    ranks = mcda.rank([scale, scale + gap * base, 0.0 if scale > 0 else -1.0])
+    assert_array_equal(ranks[:2], [1, 1] if tied else [2, 1])
+    assert mcda.TIE_RTOL == 1e-9
