@@ -4,6 +4,7 @@ error with nothing lost."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -151,27 +152,57 @@ def test_reopening_does_not_migrate_again(make_store) -> None:  # type: ignore[n
 
 
 def test_an_older_schema_is_upgraded_step_by_step(store: Store, store_url: str) -> None:
-    """A database at version 1 meets code that knows version 2: the step runs once, recorded."""
+    """A database at the latest version meets code that knows one more: the step runs once."""
     store.profiles.save("p", W)
     ran: list[int] = []
+    nxt = max(m.version for m in schema_module.MIGRATIONS) + 1
 
     def add_notes(conn: sa.engine.Connection) -> None:
-        ran.append(2)
+        ran.append(nxt)
         conn.execute(sa.text("ALTER TABLE profiles ADD COLUMN notes TEXT"))
 
-    steps = (*schema_module.MIGRATIONS, schema_module.Migration(2, "profiles.notes", add_notes))
+    steps = (*schema_module.MIGRATIONS, schema_module.Migration(nxt, "profiles.notes", add_notes))
     parsed, _ = resolve_url(store_url)
     db = Database(parsed)
     try:
-        assert schema_module.migrate(db, steps) == 2
-        assert schema_module.migrate(db, steps) == 2  # idempotent
+        assert schema_module.migrate(db, steps) == nxt
+        assert schema_module.migrate(db, steps) == nxt  # idempotent
     finally:
         db.dispose()
-    assert ran == [2]
+    assert ran == [nxt]
     with store.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT max(version) FROM policybench_schema")).scalar() == 2
+        assert conn.execute(sa.text("SELECT max(version) FROM policybench_schema")).scalar() == nxt
         assert "notes" in {c["name"] for c in sa.inspect(conn).get_columns("profiles")}
     assert store.profiles.get("p").weights == W  # data kept
+
+
+def test_a_version_1_store_with_data_is_upgraded_in_place(store_url: str) -> None:
+    """Version 2 adds the settings table (the install's secret) and drops the rate-limit rows,
+    which held unsalted hashes of addresses; profiles and workshops are untouched."""
+    v1_tables = sa.MetaData()
+    for table in schema_module.metadata.sorted_tables:
+        if table.name != schema_module.settings.name:
+            table.to_metadata(v1_tables)
+    parsed, _ = resolve_url(store_url)
+    db = Database(parsed)
+    try:
+        assert schema_module.migrate(db, schema_module.MIGRATIONS[:1], tables=v1_tables) == 1
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text("INSERT INTO rate_limits (key, window_start, failures) VALUES ('code:ab', 1, 3)")
+            )
+    finally:
+        db.dispose()
+    with open_store(store_url) as upgraded:
+        assert upgraded.schema_version == 2
+        upgraded.profiles.save("p", W)
+        with upgraded.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM rate_limits")).scalar() == 0
+            assert sa.inspect(conn).has_table("policybench_settings")
+        key = upgraded.limiter.client_key("203.0.113.7")
+    with open_store(store_url) as again:  # the secret is kept: the same client, the same key
+        assert again.limiter.client_key("203.0.113.7") == key
+        assert key != hashlib.sha256(b"203.0.113.7").hexdigest()[:32]
 
 
 def test_a_schema_from_a_newer_policybench_is_refused(store: Store, store_url: str) -> None:

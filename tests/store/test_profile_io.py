@@ -15,6 +15,7 @@ from policybench.store.profile_io import (
     MAX_PROFILE_BYTES,
     SCHEMA_PATH,
     ProfileDocument,
+    check_against_catalog,
     export_document,
     import_profile,
     parse_document,
@@ -242,7 +243,7 @@ def test_export_then_import_round_trips_as_a_new_version(
     store: Store, tiny_catalog: Any, tmp_path: Path
 ) -> None:
     saved = store.profiles.save(
-        "tokyo ↔ 東京 ‮",
+        "tokyo ↔ 東京 رؤية",
         W,
         method="topsis",
         params={"normalization": "minmax"},
@@ -377,9 +378,24 @@ def test_another_catalog_is_refused_unless_forced(store: Store, tiny_catalog: An
     assert saved.version == 1 and saved.catalog_fingerprint == tiny_catalog.fingerprint
 
 
-def test_forcing_does_not_let_unknown_criteria_through(store: Store, tiny_catalog: Any) -> None:
-    doc = _doc(tiny_catalog, catalog={"fingerprint": "0" * 64}, weights={**W, "vibes": 1})
-    err = _refused(store, tiny_catalog, json.dumps(doc), "vibes", force=True)
+def test_forcing_maps_a_file_from_another_catalog_onto_todays_criteria(
+    store: Store, tiny_catalog: Any
+) -> None:
+    weights = {"deterrence": 4.0, "vibes": 9.0}  # "vibes" is gone; feasibility, backlash new
+    doc = _doc(tiny_catalog, catalog={"fingerprint": "0" * 64}, weights=weights)
+    _refused(store, tiny_catalog, json.dumps(doc), "vibes")  # unforced: refused, with the reason
+    saved = import_profile(store.profiles, json.dumps(doc), tiny_catalog, force=True)
+    assert dict(saved.weights) == {"deterrence": 4.0}  # kept as saved; never re-weighted
+    doc = parse_document(json.dumps(doc))
+    reconciled = check_against_catalog(doc, tiny_catalog, force=True)
+    assert (reconciled.gone, reconciled.new) == (("vibes",), ("feasibility", "backlash"))
+
+
+def test_forcing_still_refuses_a_file_whose_criteria_are_all_gone(
+    store: Store, tiny_catalog: Any
+) -> None:
+    doc = _doc(tiny_catalog, catalog={"fingerprint": "0" * 64}, weights={"vibes": 1, "mood": 2})
+    err = _refused(store, tiny_catalog, json.dumps(doc), "no longer has", force=True)
     assert "different catalog" not in str(err)
 
 

@@ -9,7 +9,7 @@ import sys
 
 def test_the_store_does_not_import_the_ui() -> None:
     code = (
-        "import sys, policybench.store, policybench.store.profile_io, policybench.cli_profiles; "
+        "import sys, policybench.store, policybench.store.profile_io, policybench.cli.profiles; "
         "bad = {'streamlit', 'altair', 'pandas'} & set(sys.modules); assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

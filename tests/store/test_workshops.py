@@ -182,7 +182,7 @@ def test_join_gives_a_secret_token_stored_only_as_a_hash(
 def test_display_names_are_unique_within_a_workshop_and_shown_faithfully(
     store: Store, facilitator: Facilitator
 ) -> None:
-    name = "\u202eanA <b>bold</b> 'quote'; --"
+    name = "anA <b>bold</b> 'quote'; -- رؤية"
     store.workshops.join(facilitator.code, name)
     with pytest.raises(WorkshopError, match="already taken"):
         store.workshops.join(facilitator.code, name)
@@ -191,6 +191,57 @@ def test_display_names_are_unique_within_a_workshop_and_shown_faithfully(
     assert [p.display_name for p in store.workshops.participants(facilitator)] == [name]
     with pytest.raises(InvalidValueError, match="control"):
         store.workshops.join(facilitator.code, "two\nlines")
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    ["Aiko ", " aiko", "AIKO", "Ａｉｋｏ", "aiko"],
+)
+def test_a_name_that_only_looks_different_is_the_same_person(
+    store: Store, facilitator: Facilitator, lookalike: str
+) -> None:
+    store.workshops.join(facilitator.code, "Aiko")
+    with pytest.raises(WorkshopError, match="already taken"):
+        store.workshops.join(facilitator.code, lookalike)
+    assert [p.display_name for p in store.workshops.participants(facilitator)] == ["Aiko"]
+
+
+@pytest.mark.parametrize(
+    "spoof",
+    ["Ai\u200bko", "\u202eokiA", "Aiko\ufeff", "\u2066Aiko\u2069", "Ai\u200dko", "\u200fAiko"],
+)
+def test_invisible_formatting_characters_are_refused_in_names(
+    store: Store, facilitator: Facilitator, spoof: str
+) -> None:
+    with pytest.raises(InvalidValueError, match=r"invisible formatting characters .* U\+"):
+        store.workshops.join(facilitator.code, spoof)
+    assert store.workshops.participants(facilitator) == []
+
+
+def test_a_name_is_trimmed(store: Store, facilitator: Facilitator) -> None:
+    passed = store.workshops.join(facilitator.code, "  Min-jun  ")
+    assert passed.display_name == "Min-jun"
+
+
+def test_reasons_lose_invisible_formatting_characters(
+    store: Store, facilitator: Facilitator
+) -> None:
+    ana = store.workshops.join(facilitator.code, "Ana")
+    weights = {c: 1.0 for c in CRITERIA}
+    saved = store.workshops.submit(
+        facilitator.code, ana.token, weights, reasons={CRITERIA[0]: "see \u202egro.elpmaxe\u202c now"}
+    )
+    assert saved.reasons == {CRITERIA[0]: "see gro.elpmaxe now"}
+
+
+def test_absurd_weights_are_refused_before_they_overflow_the_group(
+    store: Store, facilitator: Facilitator
+) -> None:
+    ana = store.workshops.join(facilitator.code, "Ana")
+    weights = {c: 1.0 for c in CRITERIA}
+    weights[CRITERIA[0]] = 1e308
+    with pytest.raises(InvalidValueError, match="at most 1e\\+06"):
+        store.workshops.submit(facilitator.code, ana.token, weights)
 
 
 def test_submit_and_revise_own_weights_with_reasons(store: Store, facilitator: Facilitator) -> None:
@@ -390,9 +441,12 @@ def test_unknown_codes_are_refused_plainly_and_rate_limited_per_client(
             break
     else:
         pytest.fail("unknown codes were never rate-limited")
+    # a valid code is never throttled, whatever the client did before: a whole room may share
+    # the scanner's address (one NAT), and 65 random bits need no throttling to be safe
+    assert store.workshops.get(facilitator.code, client="scanner").code == facilitator.code
+    assert store.workshops.join(facilitator.code, "Aiko", client="scanner").display_name == "Aiko"
     with pytest.raises(RateLimitedError):
-        store.workshops.get(facilitator.code, client="scanner")  # blocked even for a real code
-    assert store.workshops.get(facilitator.code, client="someone else").code == facilitator.code
+        store.workshops.get("ZZZZZZZZZZZZZ", client="scanner")  # wrong codes stay refused
     with store.engine.connect() as conn:
         keys = conn.execute(sa.text("SELECT key FROM rate_limits")).scalars().all()
     assert all("scanner" not in k for k in keys)  # client keys are stored hashed

@@ -1,7 +1,7 @@
 """What the store accepts, checked before anything touches the database.
 
 Names are stored and shown exactly as given: ``../``, quotes, ``;``, ``%``, ``--``, emoji and
-right-to-left marks included (only bound parameters reach the database, never text pasted
+right-to-left scripts included (only bound parameters reach the database, never text pasted
 into SQL). Refused, with a message that says why:
 
 - the NUL byte, anywhere: PostgreSQL cannot store it in text, and a store must behave the same
@@ -9,10 +9,18 @@ into SQL). Refused, with a message that says why:
   that were not UTF-8);
 - in names, authors and display names: any other control character (newline, tab, escape...)
   and the Unicode line and paragraph separators, which would break one-line listings or
-  smuggle terminal escapes; in longer text
-  (descriptions, reasons): control characters other than newline and tab;
+  smuggle terminal escapes; and the invisible formatting characters (bidirectional controls
+  such as U+202E, zero-width characters, U+FEFF), with which "Ai\u200bko" passes for "Aiko"
+  or a name displays reversed. Right-to-left scripts need none of them: the Unicode
+  bidirectional algorithm lays them out. In longer text (descriptions, reasons): control
+  characters other than newline and tab; reasons have the invisible formatting characters
+  removed (:func:`visible`);
 - empty or whitespace-only names, and text over each field's length cap;
-- numbers that are not finite, or negative weights.
+- numbers that are not finite, negative weights, and weights above :data:`WEIGHT_MAX` (a
+  weight of 1e308 overflows when a group's weights are summed).
+
+Display names in a workshop are also trimmed and compared on :func:`name_key` (NFKC,
+case-folded), so that "Aiko", "aiko " and "Ａｉｋｏ" are one name.
 """
 
 from __future__ import annotations
@@ -29,6 +37,16 @@ from policybench.store.schema import AUTHOR_MAX, ID_MAX, METHOD_MAX, NAME_MAX
 DESCRIPTION_MAX = 2_000
 PARAMS_MAX_BYTES = 16_384
 WEIGHTS_MAX = 200
+#: The largest weight accepted: weights are relative points, and no slider or profile needs
+#: more than this; far larger ones overflow when a group's weights are combined.
+WEIGHT_MAX = 1e6
+
+#: Invisible formatting characters: the bidirectional embeddings, overrides and isolates, the
+#: directional marks, the zero-width characters and the byte-order mark.
+INVISIBLE = frozenset(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
 
 
 def _nul(text: str, what: str) -> None:
@@ -53,11 +71,35 @@ def line(text: object, what: str, *, max_len: int) -> str:
                 f"{what} cannot contain control characters such as newlines or tabs "
                 f"(found U+{ord(ch):04X})"
             )
+    hidden = next((ch for ch in text if ch in INVISIBLE), None)
+    if hidden is not None:
+        raise InvalidValueError(
+            f"{what} cannot contain invisible formatting characters such as right-to-left "
+            f"overrides or zero-width spaces (found U+{ord(hidden):04X}); type it without them"
+        )
     if not text.strip():
         raise InvalidValueError(f"{what} cannot be empty")
     if len(text) > max_len:
         raise InvalidValueError(f"{what} is too long ({len(text)} characters; at most {max_len})")
     return text
+
+
+def display_name(text: object, *, max_len: int) -> str:
+    """A participant's name: a one-line name (see :func:`line`), trimmed at both ends."""
+    if isinstance(text, str):
+        text = text.strip()
+    return line(text, "a display name", max_len=max_len)
+
+
+def name_key(text: str) -> str:
+    """What two names are compared on: NFKC-normalised, case-folded, inner spaces folded, so
+    that full-width letters, case and doubled spaces do not make a second person."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def visible(text: str) -> str:
+    """``text`` without the invisible formatting characters (:data:`INVISIBLE`)."""
+    return "".join(ch for ch in text if ch not in INVISIBLE)
 
 
 def name(text: object, what: str = "a profile name") -> str:
@@ -121,6 +163,11 @@ def weights(value: object, what: str = "weights") -> dict[str, float]:
     for key, raw in value.items():
         cid = ident(key, "a criterion id")
         out[cid] = number(raw, f"the weight of {cid!r}", minimum=0.0)
+        if out[cid] > WEIGHT_MAX:
+            raise InvalidValueError(
+                f"the weight of {cid!r} is {out[cid]:g}; weights are relative points, at most "
+                f"{WEIGHT_MAX:g}: scale them all down"
+            )
     if not any(v > 0 for v in out.values()):
         raise InvalidValueError(
             f"all {what} are zero; give at least one criterion a positive weight"

@@ -34,7 +34,7 @@ from policybench.store.errors import InvalidValueError, ProfileFileError
 from policybench.store.profiles import ProfileVersion
 
 if TYPE_CHECKING:
-    from policybench.catalog import Catalog
+    from policybench.catalog import Catalog, Reconciled
     from policybench.store.profiles import Profiles
 
 SCHEMA_PATH = Path(__file__).with_name("profile.schema.json")
@@ -253,15 +253,17 @@ def check_against_catalog(
     methods: Collection[str] | None = None,
     source: str = "the profile file",
     action: str = "import",
-) -> None:
+) -> Reconciled:
     """Refuse (listing every problem) a document that does not fit ``catalog``.
 
-    ``action`` names what was being attempted, for the message ("import", "use"). Weights
-    saved under an older catalog fit when at least one of today's criteria keeps a positive
-    weight: :func:`policybench.catalog.reconcile_weights` maps them, and the callers say
-    which criteria are gone and which are new.
+    ``action`` names what was being attempted, for the message ("import", "use"). A file
+    from another catalog is refused unless ``force``; forced, its weights are laid over
+    today's criteria by :func:`policybench.catalog.reconcile_weights` (kept as saved, new
+    ones at 0, gone ones dropped), and the returned :class:`~policybench.catalog.Reconciled`
+    lets the caller say which criteria are gone and which are new. Unforced, a criterion
+    the catalog does not have is a problem like any other.
     """
-    from policybench.catalog import reconcile_weights
+    from policybench.catalog import check_weights, reconcile_weights
     from policybench.catalog.models import SCALE_MAX, SCALE_MIN
     from policybench.errors import WeightsError
 
@@ -273,8 +275,12 @@ def check_against_catalog(
             f"catalog is {catalog.short_fingerprint}). Scores and criteria may not mean the "
             "same here: check it, then import with --force to accept it anyway"
         )
+    reconciled: Reconciled | None = None
     try:
-        reconcile_weights(catalog, doc.weights)
+        if force:
+            reconciled = reconcile_weights(catalog, doc.weights)
+        else:
+            reconciled = reconcile_weights(catalog, check_weights(catalog, doc.weights))
     except WeightsError as exc:
         problems.append(f"weights: {exc}")
     if doc.overrides:
@@ -287,6 +293,8 @@ def check_against_catalog(
                 continue
             for cid, value in scores.items():
                 if cid not in catalog.criteria_by_id:
+                    if force:
+                        continue  # a score on a criterion that is gone: dropped with it
                     problems.append(
                         f"overrides.{oid}: unknown criterion {cid!r}; "
                         f"the criteria are: {', '.join(catalog.criterion_ids)}"
@@ -298,10 +306,11 @@ def check_against_catalog(
                     )
     if methods is not None and doc.method not in methods:
         problems.append(f"unknown method {doc.method!r}; choose one of: {', '.join(methods)}")
-    if problems:
+    if problems or reconciled is None:
         header = f"cannot {action} {source}:"
         trailer = "\nNothing was imported." if action == "import" else ""
         raise ProfileFileError(header + "\n" + "\n".join(f"  - {p}" for p in problems) + trailer)
+    return reconciled
 
 
 def import_profile(
@@ -318,8 +327,12 @@ def import_profile(
     """Check ``data`` completely, then append it as a new version of its profile (or of
     ``name``). Refused files raise :class:`ProfileFileError` and write nothing."""
     doc = parse_document(data, source=source)
-    check_against_catalog(doc, catalog, force=force, methods=methods, source=source)
-    weights = {cid: float(doc.weights[cid]) for cid in catalog.criterion_ids if cid in doc.weights}
+    reconciled = check_against_catalog(doc, catalog, force=force, methods=methods, source=source)
+    weights = {cid: reconciled.weights[cid] for cid in reconciled.kept}
+    overrides = {
+        oid: {cid: v for cid, v in scores.items() if cid in catalog.criteria_by_id}
+        for oid, scores in (doc.overrides or {}).items()
+    }
     try:
         return profiles.save(
             name if name is not None else doc.name,
@@ -327,7 +340,7 @@ def import_profile(
             method=doc.method,
             params=doc.params,
             description=doc.description,
-            overrides=doc.overrides,
+            overrides={k: v for k, v in overrides.items() if v} or None,
             author=author if author is not None else doc.author,
             catalog_fingerprint=catalog.fingerprint,
         )

@@ -1,15 +1,28 @@
 """A small rate limiter kept in the database, so several app servers share one count.
 
-A key (e.g. "wrong passphrase for workshop X from client Y") may fail ``max_failures`` times
-in a window of ``window_s`` seconds; after that, :meth:`RateLimiter.check` refuses it until the
-window (which starts at its first failure) has passed. A success can :meth:`reset` it. Client
-keys (an address, a session id) are hashed before they are stored.
+A key (e.g. "wrong passphrase for workshop X from this browser session") may fail
+``max_failures`` times in a window of ``window_s`` seconds; after that it is refused until the
+window (which starts at its first failure) has passed.
+
+Attempts that cost something (a passphrase check runs argon2id: 64 MiB for a quarter of a
+second) are *reserved* before the work: :meth:`RateLimiter.reserve` counts the attempt and
+refuses it in one transaction, so attempts arriving together cannot all slip past a check
+made before any of them was counted, and a refused attempt never reaches the hash. A success
+gives its reservation back (:meth:`RateLimiter.release`).
+
+Limits apply to wrong secrets only: a valid join code, a valid personal link or a facilitator
+who is signed in is never refused because someone else, perhaps behind the same conference
+NAT, made mistakes. Client keys are HMAC-SHA256 under a random secret made once per store
+(``policybench_settings``), so the table holds nothing from which an address can be
+recovered by hashing every IPv4 address.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +33,7 @@ from sqlalchemy.engine import Connection
 from policybench.store.db import Database
 from policybench.store.errors import RateLimitedError
 from policybench.store.schema import rate_limits as R
+from policybench.store.schema import settings as SETTINGS
 
 
 @dataclass(frozen=True)
@@ -30,16 +44,21 @@ class Limit:
 
 
 _KEEP_S = 24 * 3600  # rows older than this are dropped when a failure is recorded
+_SECRET_KEY = "client_key_secret"
 
-#: Wrong facilitator passphrases, per workshop and client.
+#: Wrong facilitator passphrases from one browser session, per workshop.
 PASSPHRASE = Limit(5, 15 * 60, "too many wrong passphrases; try again in {wait}")
+#: Wrong facilitator passphrases from everyone together, per workshop: what bounds guessing
+#: by someone who opens session after session. Reaching it locks the facilitator out too,
+#: until `policybench workshop unlock CODE` (docs/SECURITY.md).
+PASSPHRASE_ALL = Limit(
+    30,
+    15 * 60,
+    "this workshop has had too many wrong passphrases; try again in {wait}, or ask whoever "
+    "runs the server to unlock it",
+)
 #: Unknown or mistyped join codes, per client.
 UNKNOWN_CODE = Limit(10, 10 * 60, "too many unknown workshop codes; try again in {wait}")
-
-
-def client_key(client: str) -> str:
-    """A fixed-length stand-in for a client's address or session id."""
-    return hashlib.sha256(client.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _wait(seconds: float) -> str:
@@ -52,6 +71,32 @@ class RateLimiter:
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self._db = db
         self._clock = clock
+        self._secret: bytes | None = None
+
+    def client_key(self, client: str) -> str:
+        """A fixed-length stand-in for a client's address or session id: an HMAC under this
+        store's secret, so that the stored key reveals nothing about the address."""
+        mac = hmac.new(
+            self._install_secret(), client.encode("utf-8", "surrogatepass"), hashlib.sha256
+        )
+        return mac.hexdigest()[:32]
+
+    def _install_secret(self) -> bytes:
+        if self._secret is None:
+            fresh = secrets.token_hex(32)
+
+            def tx(conn: Connection) -> str:
+                found = conn.execute(
+                    sa.select(SETTINGS.c.value).where(SETTINGS.c.key == _SECRET_KEY)
+                ).scalar()
+                if found is None:
+                    conn.execute(sa.insert(SETTINGS).values(key=_SECRET_KEY, value=fresh))
+                    return fresh
+                return str(found)
+
+            value = self._db.run(tx, write=True, action="prepare the store", retry_unique=True)
+            self._secret = bytes.fromhex(value)
+        return self._secret
 
     def check(self, key: str, limit: Limit) -> None:
         """Raise :class:`RateLimitedError` if ``key`` has used up its failures."""
@@ -68,18 +113,51 @@ class RateLimiter:
             return
         start, failures = found
         if now - start < limit.window_s and failures >= limit.max_failures:
-            retry_after = limit.window_s - (now - start)
-            raise RateLimitedError(limit.refusal.format(wait=_wait(retry_after)), retry_after)
+            raise self._refusal(limit, now - start)
+
+    def reserve(self, key: str, limit: Limit) -> None:
+        """Count one attempt for ``key`` now, or refuse it if the limit is used up (one
+        transaction: no two attempts can both pass on the same remaining count)."""
+        now = self._clock()
+
+        def tx(conn: Connection) -> float | None:
+            row = self._locked_row(conn, key, now)
+            if row is None:
+                conn.execute(sa.insert(R).values(key=key, window_start=now, failures=1))
+                return None
+            start, failures = float(row.window_start), int(row.failures)
+            if now - start >= limit.window_s:
+                conn.execute(
+                    sa.update(R).where(R.c.key == key).values(window_start=now, failures=1)
+                )
+                return None
+            if failures >= limit.max_failures:
+                return now - start
+            conn.execute(sa.update(R).where(R.c.key == key).values(failures=failures + 1))
+            return None
+
+        elapsed = self._db.run(tx, write=True, action="record the attempt", retry_unique=True)
+        if elapsed is not None:
+            raise self._refusal(limit, elapsed)
+
+    def release(self, key: str) -> None:
+        """Give back one reserved attempt (it succeeded, so it was no failure)."""
+
+        def tx(conn: Connection) -> None:
+            conn.execute(
+                sa.update(R)
+                .where(R.c.key == key, R.c.failures > 0)
+                .values(failures=R.c.failures - 1)
+            )
+
+        self._db.run(tx, write=True, action="record the attempt")
 
     def failure(self, key: str, limit: Limit) -> int:
         """Count one failure for ``key``; returns the failures in the current window."""
         now = self._clock()
 
         def tx(conn: Connection) -> int:
-            conn.execute(sa.delete(R).where(R.c.window_start < now - _KEEP_S, R.c.key != key))
-            row = conn.execute(
-                sa.select(R.c.window_start, R.c.failures).where(R.c.key == key).with_for_update()
-            ).one_or_none()
+            row = self._locked_row(conn, key, now)
             if row is None:
                 conn.execute(sa.insert(R).values(key=key, window_start=now, failures=1))
                 return 1
@@ -101,6 +179,16 @@ class RateLimiter:
             action="record the attempt",
         )
 
+    def reset_prefix(self, prefix: str) -> int:
+        """Forget every count whose key starts with ``prefix``; returns how many."""
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+        def tx(conn: Connection) -> int:
+            result = conn.execute(sa.delete(R).where(R.c.key.like(pattern, escape="\\")))
+            return int(result.rowcount or 0)
+
+        return self._db.run(tx, write=True, action="unlock")
+
     def remaining(self, key: str, limit: Limit) -> int:
         """Failures left in the current window (for a "n attempts left" hint)."""
         now = self._clock()
@@ -114,3 +202,15 @@ class RateLimiter:
         if row is None or now - float(row.window_start) >= limit.window_s:
             return limit.max_failures
         return max(0, limit.max_failures - int(row.failures))
+
+    @staticmethod
+    def _locked_row(conn: Connection, key: str, now: float) -> sa.Row[tuple[float, int]] | None:
+        conn.execute(sa.delete(R).where(R.c.window_start < now - _KEEP_S, R.c.key != key))
+        return conn.execute(
+            sa.select(R.c.window_start, R.c.failures).where(R.c.key == key).with_for_update()
+        ).one_or_none()
+
+    @staticmethod
+    def _refusal(limit: Limit, elapsed: float) -> RateLimitedError:
+        retry_after = limit.window_s - elapsed
+        return RateLimitedError(limit.refusal.format(wait=_wait(retry_after)), retry_after)

@@ -144,6 +144,14 @@ rate_limits = sa.Table(
 )
 
 
+settings = sa.Table(
+    "policybench_settings",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=False),
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step: takes a database at ``version - 1`` to ``version``."""
@@ -157,12 +165,21 @@ def _v1(connection: Connection) -> None:  # pragma: no cover - a fresh database 
     metadata.create_all(connection)
 
 
+def _v2(connection: Connection) -> None:
+    # The rate-limit rows held unsalted hashes of client addresses, which a laptop reverses for
+    # all of IPv4 in under an hour; they are transient, so they go, and keys from now on are
+    # HMACs under the install's secret, kept in the new settings table.
+    settings.create(connection, checkfirst=True)
+    connection.execute(sa.delete(rate_limits))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "profiles with immutable versions; workshops, participants, submissions; rate limits",
         _v1,
     ),
+    Migration(2, "settings (the install's secret); rate-limit keys as HMACs", _v2),
 )
 
 _PG_LOCK_KEY = 0x706F6C6963  # "polic": serialises schema upgrades across app servers

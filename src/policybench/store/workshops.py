@@ -11,14 +11,20 @@
   their names) only once the facilitator has revealed the results.
 - States: ``open`` (joining and submitting) → ``locked`` → ``revealed`` → ``closed``;
   ``reopen`` takes ``locked`` back to ``open``; ``close`` is allowed from any state.
-- Wrong passphrases (per workshop and client) and unknown codes (per client) are counted in
-  the database and refused for a while once over :mod:`~policybench.store.ratelimit`'s limits.
+- Wrong passphrases (per workshop and browser session, and per workshop in all) and unknown
+  codes (per client) are counted in the database and refused for a while once over
+  :mod:`~policybench.store.ratelimit`'s limits. Only wrong secrets count and only they are
+  ever refused: a valid code is never throttled (65 random bits need no throttling to be
+  safe; docs/SECURITY.md gives the arithmetic), and a passphrase attempt is reserved before
+  the hash, so a refused attempt never reaches argon2. At most :data:`HASHES_AT_ONCE`
+  passphrase hashes run at once in a process.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,12 +41,13 @@ from policybench.store.db import Database, as_utc, utcnow
 from policybench.store.errors import (
     InvalidValueError,
     ParticipantTokenError,
+    RateLimitedError,
     WorkshopError,
     WorkshopNotFound,
     WorkshopStateError,
     WrongPassphraseError,
 )
-from policybench.store.ratelimit import PASSPHRASE, UNKNOWN_CODE, RateLimiter, client_key
+from policybench.store.ratelimit import PASSPHRASE, PASSPHRASE_ALL, UNKNOWN_CODE, RateLimiter
 from policybench.store.schema import CODE_LENGTH, DISPLAY_NAME_MAX, TITLE_MAX
 from policybench.store.schema import participants as PT
 from policybench.store.schema import submissions as S
@@ -58,6 +65,11 @@ PASSPHRASE_MAX = 1024
 _READ_AS = {"O": "0", "I": "1", "L": "1"}
 
 _hasher = PasswordHasher()  # argon2id, RFC 9106's low-memory profile (64 MiB, t=3, p=4)
+#: Passphrase hashes running at once in one process (each holds 64 MiB while it runs): a burst
+#: of sign-ins queues here instead of taking the server's memory.
+HASHES_AT_ONCE = 2
+_HASH_WAIT_S = 10.0
+_hash_slots = threading.BoundedSemaphore(HASHES_AT_ONCE)
 _GRANT = object()  # only this module hands out Facilitator handles
 
 
@@ -219,11 +231,25 @@ class Workshops:
         # A code collision (2^-65 per pair) fails the unique key and runs again with a new code.
         return self._db.run(tx, write=True, action="create the workshop", retry_unique=True)
 
-    def verify_facilitator(self, code: str, passphrase: str, *, client: str = "") -> Facilitator:
-        """Check the passphrase; refused plainly when wrong, and rate-limited per client."""
+    def verify_facilitator(
+        self, code: str, passphrase: str, *, client: str = "", session: str = ""
+    ) -> Facilitator:
+        """Check the passphrase; refused plainly when wrong.
+
+        ``session`` names the browser session asking (the app passes Streamlit's session id):
+        wrong passphrases count against that session and against the workshop in all, never
+        against a shared address, so nobody else in the room can lock the facilitator out of
+        their own session. The attempt is reserved before the hash; a success gives it back.
+        """
         canonical = self._known_code(code, client)
-        key = f"pass:{canonical}:{client_key(client)}"
-        self._limiter.check(key, PASSPHRASE)
+        mine = f"pass:{canonical}:{self._limiter.client_key(f'{client}|{session}')}"
+        everyone = f"passall:{canonical}"
+        self._limiter.reserve(mine, PASSPHRASE)
+        try:
+            self._limiter.reserve(everyone, PASSPHRASE_ALL)
+        except RateLimitedError:
+            self._limiter.release(mine)
+            raise
         row = self._db.run(
             lambda conn: conn.execute(
                 sa.select(W.c.id, W.c.passphrase_hash).where(W.c.code == canonical)
@@ -231,14 +257,22 @@ class Workshops:
             write=False,
             action="open the workshop",
         )
+        if not _hash_slots.acquire(timeout=_HASH_WAIT_S):
+            self._limiter.release(mine)
+            self._limiter.release(everyone)
+            raise RateLimitedError(
+                "the server is busy checking passphrases; try again in a few seconds", 5.0
+            )
         try:
             _hasher.verify(row.passphrase_hash, _as_bytes(passphrase))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
-            self._limiter.failure(key, PASSPHRASE)
-            left = self._limiter.remaining(key, PASSPHRASE)
+            left = self._limiter.remaining(mine, PASSPHRASE)
             hint = f" ({left} attempt{'s' if left != 1 else ''} left)" if left else ""
             raise WrongPassphraseError(f"wrong passphrase{hint}") from None
-        self._limiter.reset(key)
+        finally:
+            _hash_slots.release()
+        self._limiter.reset(mine)
+        self._limiter.release(everyone)
         if _hasher.check_needs_rehash(row.passphrase_hash):  # pragma: no cover - parameters changed
             fresh = _hasher.hash(passphrase)
             self._db.run(
@@ -249,6 +283,25 @@ class Workshops:
                 action="save",
             )
         return Facilitator(canonical, int(row.id), _GRANT)
+
+    def unlock(self, code: str) -> int:
+        """Forget every wrong-passphrase count of a workshop (for whoever runs the server,
+        when someone has run the workshop's limit down: `policybench workshop unlock CODE`).
+        Returns how many counts were cleared; an unknown code is refused."""
+        canonical = normalize_code(code)
+        exists = canonical is not None and self._db.run(
+            lambda conn: (
+                conn.execute(sa.select(W.c.id).where(W.c.code == canonical)).first() is not None
+            ),
+            write=False,
+            action="open the workshop",
+        )
+        if not exists or canonical is None:
+            raise WorkshopNotFound(
+                "no workshop has that code; check it with `policybench workshop list`"
+            )
+        cleared = self._limiter.reset_prefix(f"pass:{canonical}:")
+        return cleared + self._limiter.reset_prefix(f"passall:{canonical}")
 
     def lock(self, facilitator: Facilitator) -> Workshop:
         """Stop submissions (a participant's last submitted weights count)."""
@@ -316,19 +369,22 @@ class Workshops:
     def join(self, code: str, display_name: str, *, client: str = "") -> ParticipantPass:
         """Join an open workshop under ``display_name`` (unique within the workshop)."""
         canonical = self._known_code(code, client)
-        shown = checks.line(display_name, "a display name", max_len=DISPLAY_NAME_MAX)
+        shown = checks.display_name(display_name, max_len=DISPLAY_NAME_MAX)
+        key = checks.name_key(shown)
         token = secrets.token_urlsafe(32)
 
         def tx(conn: Connection) -> ParticipantPass:
-            row = self._row(conn, canonical, share=True)
+            # The workshop's row is locked for the whole join, so two people joining at once
+            # as "Aiko" and "ａｉｋｏ" queue and the second sees the first.
+            row = self._row(conn, canonical, update=True)
             if row.state != "open":
                 raise WorkshopStateError(
                     f"this workshop is {row.state} and is not taking new participants"
                 )
-            taken = conn.execute(
-                sa.select(PT.c.id).where(PT.c.workshop_id == row.id, PT.c.display_name == shown)
-            ).first()
-            if taken is not None:
+            names = conn.execute(
+                sa.select(PT.c.display_name).where(PT.c.workshop_id == row.id)
+            ).scalars()
+            if any(checks.name_key(n) == key for n in names):
                 raise WorkshopError(
                     f"the name {shown!r} is already taken in this workshop; choose another"
                 )
@@ -464,9 +520,10 @@ class Workshops:
     # -- internals --------------------------------------------------------------------------
 
     def _known_code(self, code: str, client: str) -> str:
-        """The canonical code if a workshop has it; else count a failure and refuse plainly."""
-        key = f"code:{client_key(client)}"
-        self._limiter.check(key, UNKNOWN_CODE)
+        """The canonical code if a workshop has it; else count a failure and refuse plainly.
+
+        A valid code is never throttled, whatever the client did before: only unknown codes
+        count, and only they are refused once the client is over the limit."""
         canonical = normalize_code(code)
         exists = canonical is not None and self._db.run(
             lambda conn: (
@@ -476,7 +533,7 @@ class Workshops:
             action="open the workshop",
         )
         if not exists or canonical is None:
-            self._limiter.failure(key, UNKNOWN_CODE)
+            self._limiter.reserve(f"code:{self._limiter.client_key(client)}", UNKNOWN_CODE)
             raise WorkshopNotFound("no workshop has that code; check it with the facilitator")
         return canonical
 
@@ -597,7 +654,9 @@ def _reasons(reasons: Mapping[str, str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, text in reasons.items():
         cid = checks.ident(key, "a criterion id")
-        note = checks.long_text(text, f"the reason for {cid!r}", max_len=REASON_MAX).strip()
+        note = checks.visible(
+            checks.long_text(text, f"the reason for {cid!r}", max_len=REASON_MAX)
+        ).strip()
         if note:
             out[cid] = note
     return out
