@@ -26,6 +26,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -204,7 +205,7 @@ class RateLimiter:
         return max(0, limit.max_failures - int(row.failures))
 
     @staticmethod
-    def _locked_row(conn: Connection, key: str, now: float) -> sa.Row[tuple[float, int]] | None:
+    def _locked_row(conn: Connection, key: str, now: float) -> Any:
         conn.execute(sa.delete(R).where(R.c.window_start < now - _KEEP_S, R.c.key != key))
         return conn.execute(
             sa.select(R.c.window_start, R.c.failures).where(R.c.key == key).with_for_update()
