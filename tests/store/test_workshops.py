@@ -229,7 +229,10 @@ def test_reasons_lose_invisible_formatting_characters(
     ana = store.workshops.join(facilitator.code, "Ana")
     weights = {c: 1.0 for c in CRITERIA}
     saved = store.workshops.submit(
-        facilitator.code, ana.token, weights, reasons={CRITERIA[0]: "see \u202egro.elpmaxe\u202c now"}
+        facilitator.code,
+        ana.token,
+        weights,
+        reasons={CRITERIA[0]: "see \u202egro.elpmaxe\u202c now"},
     )
     assert saved.reasons == {CRITERIA[0]: "see gro.elpmaxe now"}
 
@@ -410,6 +413,80 @@ def test_wrong_passphrases_are_rate_limited_per_workshop_and_client(
         ).code
         == facilitator.code
     )
+
+
+def test_nobody_else_behind_the_same_address_can_lock_the_facilitator_out(
+    store: Store, facilitator: Facilitator
+) -> None:
+    for _ in range(5):  # a participant on the same conference NAT mistypes five times
+        with pytest.raises(WrongPassphraseError):
+            store.workshops.verify_facilitator(
+                facilitator.code, "guess guess", client="198.51.100.1", session="mallory"
+            )
+    with pytest.raises(RateLimitedError):
+        store.workshops.verify_facilitator(
+            facilitator.code, PASS, client="198.51.100.1", session="mallory"
+        )
+    signed_in = store.workshops.verify_facilitator(
+        facilitator.code, PASS, client="198.51.100.1", session="facilitator"
+    )
+    assert signed_in.code == facilitator.code
+
+
+def test_parallel_sign_ins_never_get_past_the_limit_and_refusals_never_hash(
+    store: Store, facilitator: Facilitator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policybench.store import workshops as workshops_module
+
+    hashed: list[int] = []
+    real = workshops_module._hasher
+
+    class Counting:
+        def verify(self, digest: str, secret: bytes) -> bool:
+            hashed.append(1)
+            return real.verify(digest, secret)
+
+        def check_needs_rehash(self, digest: str) -> bool:
+            return False
+
+    monkeypatch.setattr(workshops_module, "_hasher", Counting())
+    outcomes: list[str] = []
+    start = threading.Barrier(14)
+
+    def attempt() -> None:
+        start.wait()
+        try:
+            store.workshops.verify_facilitator(
+                facilitator.code, "guess guess", client="c", session="s"
+            )
+        except WrongPassphraseError:
+            outcomes.append("wrong")
+        except RateLimitedError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=attempt) for _ in range(14)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert Counter(outcomes) == {"wrong": 5, "refused": 9}
+    assert len(hashed) == 5  # a refused attempt never reached argon2
+
+
+def test_the_workshop_wide_cap_holds_and_the_server_can_unlock_it(
+    store: Store, facilitator: Facilitator
+) -> None:
+    for i in range(30):  # one guesser opening session after session
+        with pytest.raises(WrongPassphraseError):
+            store.workshops.verify_facilitator(
+                facilitator.code, "guess guess", client="c", session=f"s{i}"
+            )
+    with pytest.raises(RateLimitedError, match="ask whoever runs the server to unlock it"):
+        store.workshops.verify_facilitator(facilitator.code, PASS, client="f", session="mine")
+    assert store.workshops.unlock(facilitator.code.lower()) >= 1
+    assert store.workshops.verify_facilitator(facilitator.code, PASS, client="f", session="mine")
+    with pytest.raises(WorkshopNotFound):
+        store.workshops.unlock("ZZZZZZZZZZZZZ")
 
 
 def test_the_passphrase_limit_lifts_after_its_window(make_store) -> None:  # type: ignore[no-untyped-def]
