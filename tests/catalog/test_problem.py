@@ -86,3 +86,34 @@ def test_weights_whose_criteria_are_all_gone_are_refused_with_the_reason(tiny_op
         reconcile_weights(cat, {"public_support": 4.0, "deterrence": 0.0})
     with pytest.raises(WeightsError, match="negative"):
         reconcile_weights(cat, {"deterrence": -1.0, "feasibility": 2.0})
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "fails_at"),
+    [("feasibility>=2", "feasibility>=2", 1.5), (" backlash <= 4.5 ", "backlash<=4.5", 5.0)],
+)
+def test_a_requirement_reads_as_the_command_line_writes_it(
+    tiny_options: Path, text: str, expression: str, fails_at: float
+) -> None:
+    from policybench.catalog import parse_requirement
+
+    req = parse_requirement(text, load(tiny_options))
+    assert req.expression == expression
+    assert req.failure(fails_at) is not None and req.failure(3.0) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("vibes>=2", "unknown criterion 'vibes'"),
+        ("feasibility>=11", "off the catalog's 0–10 scale"),
+        ("feasibility>=x", "'x' is not a number"),
+        ("feasibility=2", "write criterion>=value"),
+        ("feasibility>=nan", "off the catalog"),
+    ],
+)
+def test_a_bad_requirement_says_what_is_wrong(tiny_options: Path, text: str, message: str) -> None:
+    from policybench.catalog import parse_requirement
+
+    with pytest.raises(WeightsError, match=message):
+        parse_requirement(text, load(tiny_options))

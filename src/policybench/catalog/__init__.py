@@ -10,13 +10,23 @@ from policybench.catalog.loader import (
     iter_quotes,
     load,
 )
-from policybench.catalog.models import Criterion, Group, Option, Preset, Quote, Score, Source
+from policybench.catalog.models import (
+    Criterion,
+    Group,
+    Option,
+    Preset,
+    Quote,
+    Requirement,
+    Score,
+    Source,
+)
 from policybench.catalog.problem import (
     Problem,
     Reconciled,
     check_weights,
     direction_to_type,
     equal_weights,
+    parse_requirement,
     parse_weights,
     reconcile_weights,
     to_problem,
@@ -32,6 +42,7 @@ __all__ = [
     "Problem",
     "Quote",
     "Reconciled",
+    "Requirement",
     "Score",
     "Source",
     "catalog_dict",
@@ -43,6 +54,7 @@ __all__ = [
     "fold",
     "iter_quotes",
     "load",
+    "parse_requirement",
     "parse_weights",
     "reconcile_weights",
     "to_problem",

@@ -41,6 +41,7 @@ from policybench.catalog.models import (
     Preset,
     PresetsFile,
     Quote,
+    Requirement,
     Source,
     SourcesFile,
 )
@@ -69,6 +70,7 @@ class Catalog:
     presets: tuple[Preset, ...]
     fingerprint: str
     files: tuple[str, ...] = field(default=())
+    default_screen: tuple[Requirement, ...] = field(default=())
 
     @cached_property
     def criteria_by_id(self) -> dict[str, Criterion]:
@@ -260,6 +262,10 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
     if crit_doc is not None:
         for i, c in _raw_items(crit_doc, "criteria"):
             checker.quotes(crit_doc, ("criteria", i, "quotes"), c.get("quotes"))
+        known = _raw_ids(crit_doc, "criteria") or set()
+        for i, req in _raw_items(crit_doc, "default_screen"):
+            if isinstance(req.get("criterion"), str) and req["criterion"] not in known:
+                problems.at(crit_doc, ("default_screen", i, "criterion"), f"the default screen names unknown criterion {req['criterion']!r}; known criteria: {', '.join(sorted(known))}")
     if pre_doc is not None:
         for i, p in _raw_items(pre_doc, "presets"):
             checker.preset(pre_doc, i, p)
@@ -292,6 +298,7 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
         presets=tuple(presets),
         fingerprint=digest,
         files=files,
+        default_screen=tuple(criteria_file.default_screen) if criteria_file else (),
     )
 
 

@@ -243,8 +243,42 @@ class Preset(_Model):
     quotes: Annotated[list[Quote], Field(min_length=1)]
 
 
+class Requirement(_Model):
+    """A non-compensatory screen on one criterion, on the catalog's 0–10 scale: an option
+    whose score is below ``at_least`` (or above ``at_most``) is set aside before weighting,
+    whatever its other scores. ``reason`` says, for people, why the requirement exists."""
+
+    criterion: Id
+    at_least: Annotated[float, Field(ge=SCALE_MIN, le=SCALE_MAX)] | None = None
+    at_most: Annotated[float, Field(ge=SCALE_MIN, le=SCALE_MAX)] | None = None
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Requirement:
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError("a requirement gives exactly one of at_least and at_most")
+        return self
+
+    @property
+    def expression(self) -> str:
+        """The requirement as the command line writes it: ``achievability>=1``."""
+        if self.at_least is not None:
+            return f"{self.criterion}>={self.at_least:g}"
+        return f"{self.criterion}<={self.at_most:g}"
+
+    def failure(self, value: float) -> str | None:
+        """``None`` if ``value`` meets the requirement, else what failed, in words the
+        command line prints: ``achievability 0 < 1``."""
+        if self.at_least is not None and value < self.at_least:
+            return f"{self.criterion} {value:g} < {self.at_least:g}"
+        if self.at_most is not None and value > self.at_most:
+            return f"{self.criterion} {value:g} > {self.at_most:g}"
+        return None
+
+
 class CriteriaFile(_Model):
     criteria: Annotated[list[Criterion], Field(min_length=2)]
+    default_screen: list[Requirement] = Field(default_factory=list)
 
 
 class SourcesFile(_Model):

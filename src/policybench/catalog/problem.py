@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from policybench.catalog.loader import Catalog
-from policybench.catalog.models import SCALE_MAX, SCALE_MIN
+from policybench.catalog.models import SCALE_MAX, SCALE_MIN, Requirement
 from policybench.errors import WeightsError
 
 FloatArray = npt.NDArray[np.float64]
@@ -137,6 +137,39 @@ def _positive(value: object) -> bool:
 
 
 _PAIR = re.compile(r"^\s*([^=\s]+)\s*=\s*(\S+)\s*$")
+
+
+_REQUIREMENT = re.compile(r"^\s*([^<>=\s]+)\s*(>=|<=)\s*(\S+)\s*$")
+
+
+def parse_requirement(text: str, catalog: Catalog) -> Requirement:
+    """Parse ``"achievability>=1"`` (or ``<=``) into a :class:`Requirement` on the 0–10 scale.
+
+    Raises :class:`WeightsError` naming the criterion, value or expression that is wrong.
+    """
+    m = _REQUIREMENT.match(text)
+    if not m:
+        raise WeightsError(
+            f"cannot read requirement {text!r}: write criterion>=value or criterion<=value, "
+            "e.g. achievability>=2"
+        )
+    cid, op, raw = m.groups()
+    if cid not in catalog.criteria_by_id:
+        raise WeightsError(
+            f"requirement {text!r} names unknown criterion {cid!r}; the criteria are: "
+            f"{', '.join(catalog.criterion_ids)}"
+        )
+    try:
+        value = float(raw)
+    except ValueError:
+        raise WeightsError(f"requirement {text!r}: {raw!r} is not a number") from None
+    if not (math.isfinite(value) and SCALE_MIN <= value <= SCALE_MAX):
+        raise WeightsError(
+            f"requirement {text!r}: {raw} is off the catalog's {SCALE_MIN:g}–{SCALE_MAX:g} scale"
+        )
+    if op == ">=":
+        return Requirement(criterion=cid, at_least=value)
+    return Requirement(criterion=cid, at_most=value)
 
 
 def parse_weights(text: str, catalog: Catalog) -> dict[str, float]:

@@ -82,5 +82,9 @@ def catalog_dict(catalog: Catalog) -> dict[str, Any]:
             }
             for p in catalog.presets
         ],
+        "default_screen": [
+            {"criterion": r.criterion, "at_least": r.at_least, "at_most": r.at_most, "expression": r.expression, "reason": r.reason}
+            for r in catalog.default_screen
+        ],
         "fingerprint": catalog.fingerprint,
     }
