@@ -93,7 +93,7 @@ def test_perspectives_differ_where_the_papers_say_they_do(shipped: Catalog) -> N
     p = shipped.presets_by_id
     share = {pid: {c: w / sum(p[pid].weights.values()) for c, w in p[pid].weights.items()} for pid in p}
     assert share["canberra"]["regional_order"] > share["tokyo"]["regional_order"]
-    assert share["seoul"]["china_backlash"] > share["tokyo"]["china_backlash"]
+    assert share["seoul"]["escalation_risk"] > share["tokyo"]["escalation_risk"]
     assert share["seoul"]["identity_reconciliation"] > share["tokyo"]["identity_reconciliation"]
     assert share["tokyo"]["deterrence"] > share["canberra"]["deterrence"]
 
