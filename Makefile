@@ -1,11 +1,11 @@
 # policybench: every target bootstraps what it needs (a venv in .venv, Python packages,
 # and for `make test` the Debian packages the browser tests need).
 #   make run          the app on 127.0.0.1:8501, on an embedded SQLite store
-#   make test         lint (ruff, mypy on the core) and the whole suite (what CI runs)
+#   make test         lint (ruff check and format, mypy) and the whole suite (what CI runs)
 #   make bench        engine and app benchmarks; writes benchmarks/RESULTS.md
 #   make bench-load   30 workshop participants on one and two servers (PostgreSQL, nginx), slow fault tests
 #   make screenshots  refresh docs/*.png from the running app
-#   make lint         ruff and mypy
+#   make lint         ruff check, ruff format --check and mypy
 #   make test-random  the property tests with fresh seeds and more examples (not in CI)
 
 PYTHON ?= python3
@@ -28,18 +28,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e ".[dev]" 2>&1 | grep -v "is ignored" || true
 	$(PY) -c "import policybench.cli, pytest, pymcdm, hypothesis" && touch $@ $(VENV)/.installed-run
 
-# Once after installing, the landing chart's structure, compiled and kept in the chart cache
-# (policybench.ui.launch.prepare), so that even a machine's first start reads it from disk
-# rather than importing Altair while the first visitor waits (done again when the chart code
-# changes, which makes stored structures stale). A catalog that does not load
-# leaves no stamp (tried again next time) and does not stop the app, which shows why.
-$(VENV)/.prepared: $(VENV)/.installed-run src/policybench/export/chart_specs.py src/policybench/ui/chart_structures.py
-	$(PY) -c "import sys; from policybench.ui.launch import prepare; sys.exit(not prepare())" && touch $@ || true
-
 # Bytecode for the package first, also where PYTHONDONTWRITEBYTECODE is set (as on the
-# machines this was built on): otherwise every start compiles its ~50 modules (about 0.2 s of
-# the first page); up to date, the check takes a few milliseconds.
-run: $(VENV)/.installed-run $(VENV)/.prepared
+# machines this was built on): otherwise every start of the server compiles every module of the
+# package again before its first page; up to date, the check takes a few milliseconds.
+run: $(VENV)/.installed-run
 	$(PY) -m compileall -q src >/dev/null
 	$(VENV)/bin/policybench serve --host $(HOST) --port $(PORT)
 
@@ -48,6 +40,7 @@ system-deps:
 
 test: $(VENV)/.installed-dev system-deps
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -55,11 +48,11 @@ test-random: $(VENV)/.installed-dev
 	HYPOTHESIS_PROFILE=random $(PY) -m pytest -q -m "not browser and not postgres" -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
-	$(PY) benchmarks/run.py
-	$(PY) benchmarks/bench_app.py
+	$(PY) -m benchmarks.engine
+	$(PY) -m benchmarks.app
 
 bench-load: $(VENV)/.installed-dev system-deps
-	$(PY) benchmarks/load/run.py $(LOAD_ARGS)
+	$(PY) -m benchmarks.load $(LOAD_ARGS)
 	POLICYBENCH_SLOW=1 $(PY) -m pytest tests/faults -q
 
 screenshots: $(VENV)/.installed-dev system-deps
@@ -67,6 +60,7 @@ screenshots: $(VENV)/.installed-dev system-deps
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 
 clean:

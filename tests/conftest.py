@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,23 +33,11 @@ settings.register_profile("random", deadline=None, max_examples=400)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "policybench"))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def chart_structure_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Compiled chart structures go to a folder of this run (app servers the tests start
-    inherit it), not to the user's ~/.cache, and no test sees one an earlier run left."""
-    folder = tmp_path_factory.mktemp("chart-structures")
-    before = os.environ.get("POLICYBENCH_CACHE_DIR")
-    os.environ["POLICYBENCH_CACHE_DIR"] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop("POLICYBENCH_CACHE_DIR", None)
-    else:
-        os.environ["POLICYBENCH_CACHE_DIR"] = before
-
-
 @pytest.fixture
 def seeds_dir() -> Path:
-    require(SEEDS.is_dir(), f"source texts not found at {SEEDS} (../shared/seeds beside the checkout)")
+    require(
+        SEEDS.is_dir(), f"source texts not found at {SEEDS} (../shared/seeds beside the checkout)"
+    )
     return SEEDS
 
 

@@ -14,7 +14,9 @@ APP = Path(__file__).resolve().parents[2] / "src" / "policybench" / "ui" / "app.
 
 
 @pytest.fixture
-def make_app(monkeypatch: pytest.MonkeyPatch, tiny_options: Path, tmp_path: Path) -> Callable[..., AppTest]:
+def make_app(
+    monkeypatch: pytest.MonkeyPatch, tiny_options: Path, tmp_path: Path
+) -> Callable[..., AppTest]:
     """``make_app(options=None, params=None)``: an AppTest of the whole app, not yet run, on a
     store of its own (a test that sets ``POLICYBENCH_DATABASE_URL`` keeps its own)."""
 

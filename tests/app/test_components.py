@@ -1,69 +1,13 @@
-"""The app's building blocks: the Markdown escape, the URL codec, and components run alone."""
+"""The app's building blocks: the URL codec, and components run alone (the escapers are tested
+with every other output in tests/present/test_text.py)."""
 
 from __future__ import annotations
 
-import re
-import string
-
-import pytest
-from hypothesis import given
-from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from policybench import catalog
 from policybench.ui import state
-from policybench.ui.components.text import md_escape, quote_markdown
 from support import controls
-
-INERT = re.compile(r"(?:\\[!-/:-@\[-`{-~]|[^!-/:-@\[-`{-~\\])*")
-
-
-def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        "<script>alert(1)</script>",
-        "[x](javascript:alert(1))",
-        "![img](http://x/y.png)",
-        "**bold** _it_ `code` ~~gone~~",
-        "# heading\n- list\n> quote\n1. one",
-        ":red[colour] :material/home: :smile:",
-        "$\\frac{1}{2}$ and $$x$$",
-        "&lt;b&gt; &amp; <b>",
-        "| a | b |\n|---|---|",
-        "http://example.com www.example.com a@b.co",
-    ],
-)
-def test_md_escape_leaves_nothing_live(raw: str) -> None:
-    out = md_escape(raw)
-    assert INERT.fullmatch(out), out
-    assert "\n" not in out
-    assert unescape(out) == " ".join(raw.split())
-
-
-@given(hs.text(alphabet=hs.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200))
-def test_md_escape_round_trips_any_text(raw: str) -> None:
-    out = md_escape(raw)
-    assert INERT.fullmatch(out)
-    assert unescape(out) == " ".join(raw.split())
-
-
-def test_md_escape_keeps_letters_and_non_ascii() -> None:
-    assert md_escape("Japan–ROK “2+2” talks") == "Japan–ROK “2\\+2” talks"
-    assert all(md_escape(c) == "\\" + c for c in string.punctuation)
-
-
-def test_quote_markdown_has_stance_and_citation(tiny_options) -> None:
-    cat = catalog.load(tiny_options)
-    q = cat.options_by_id["summits"].scores["feasibility"].quotes[0]
-    text = quote_markdown(cat, q)
-    assert text.startswith(":blue-badge[supports] “")
-    assert unescape(text.split("— ", 1)[1]).strip("*") == cat.sources_by_id[q.source].citation
-    neutral = cat.options_by_id["summits"].quotes[0]
-    assert quote_markdown(cat, neutral).startswith("“")
 
 
 # ------------------------------------------------------------------------------ URL codec
@@ -124,17 +68,19 @@ def test_weight_controls_alone(tiny_options) -> None:
 def _chart_app() -> None:
     import pandas as pd
 
-    from policybench.export import charts
+    from policybench.present.charts.ranking import score_chart
     from policybench.ui.components import chart
 
     table = pd.DataFrame(
         {"option": ["A", "B (baseline)"], "score": [0.7, 0.2], "baseline": [False, True]}
     )
-    chart.show(charts.score_data(table, method="TOPSIS"))
-    chart.show(charts.score_data(table.iloc[::-1], method="TOPSIS"))
+    shown = score_chart(table, method="TOPSIS")
+    chart.show(shown)
+    chart.show(shown)  # the same chart twice: drawing leaves it as it was
+    assert "continuousWidth" in shown.spec["config"]["view"]  # the export keeps Altair's size
 
 
-def test_chart_component_reuses_the_compiled_structure() -> None:
+def test_chart_component_draws_a_chart_with_its_datasets() -> None:
     at = AppTest.from_function(_chart_app, default_timeout=30).run()
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 2

@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from policybench import catalog, mcda, views
+from policybench import catalog, mcda
+from policybench.analysis import rank as analysis_rank
 from policybench.errors import CatalogError
+from policybench.present.labels import method_title, option_label
 from policybench.ui import state
 from policybench.ui.app import PAGES
 from policybench.ui.components import errors
@@ -160,7 +162,7 @@ def test_compare_page_ranks_every_method_and_their_agreement(make_app, tiny_opti
     p = catalog.to_problem(cat, {"feasibility": 1, "deterrence": 1, "backlash": 1})
     table = next(d.value for d in at.dataframe if "TOPSIS" in d.value.columns)
     for method in mcda.METHODS:
-        norm = "scale" if method in {"wsm", "wpm"} else None
+        norm = mcda.METHODS[method].catalog_normalization
         ranks = dict(
             zip(
                 p.option_ids,
@@ -168,8 +170,8 @@ def test_compare_page_ranks_every_method_and_their_agreement(make_app, tiny_opti
                 strict=True,
             )
         )
-        col = views.METHOD_NAMES[method]
-        by_label = {views.option_label(cat.options_by_id[o]): o for o in p.option_ids}
+        col = method_title(method)
+        by_label = {option_label(cat.options_by_id[o]): o for o in p.option_ids}
         assert {
             by_label[label]: int(r) for label, r in zip(table["option"], table[col], strict=True)
         } == ranks
@@ -259,13 +261,13 @@ def test_a_broken_catalog_shows_every_problem(make_app, copy_catalog) -> None:
 def test_a_catalog_edit_shows_on_the_next_rerun(make_app, copy_catalog) -> None:
     root = copy_catalog()
     at = make_app(options=root).run()
-    assert "Regular summits" in set(at.dataframe[0].value["option"])
+    assert "Regular summits" in set(at.dataframe[0].value["title"])
     path = root / "policies" / "summits.yaml"
     path.write_text(
         path.read_text().replace("title: Regular summits", "title: Summits every season")
     )
     at.run()
-    assert "Summits every season" in set(at.dataframe[0].value["option"])
+    assert "Summits every season" in set(at.dataframe[0].value["title"])
     path.write_text(path.read_text().replace("value: 7", "value: 70"))
     at.run()
     assert at.title[0].value == "The catalog could not be loaded"
@@ -275,7 +277,7 @@ def test_an_unexpected_exception_shows_a_message_not_a_traceback(make_app, monke
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("internal detail that should stay in the log")
 
-    monkeypatch.setattr(views, "rank_catalog", boom)
+    monkeypatch.setattr(analysis_rank, "rank_problem", boom)
     at = make_app().run()
     assert not at.exception
     assert [e.value for e in at.error] == [errors.UNEXPECTED]
@@ -292,6 +294,6 @@ def test_scores_on_screen_match_the_engine_for_the_shipped_catalog(make_app) -> 
         zip(p.option_ids, mcda.score(p.matrix, p.weights, p.types, "wsm", "scale"), strict=True)
     )
     np.testing.assert_allclose(
-        table["score"].to_numpy(dtype=float), [scores[o] for o in table["option_id"]], atol=1e-12
+        table["score"].to_numpy(dtype=float), [scores[o] for o in table["option"]], atol=1e-12
     )
     assert len(table) == len(cat.options)

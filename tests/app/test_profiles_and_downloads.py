@@ -8,9 +8,9 @@ import os
 import pandas as pd
 
 from policybench import catalog
-from policybench.analysis import rank_catalog
-from policybench.export.snapshot import current_export
+from policybench.analysis.rank import rank_catalog
 from policybench.store import open_store
+from policybench.ui.components.downloads import page_export
 from support import controls
 
 
@@ -82,17 +82,19 @@ def test_store_location_is_shown(make_app) -> None:
     assert any(t.value.startswith("Store: sqlite") for t in at.text)
 
 
-def test_current_export_csv_is_the_ranking_shown(tiny_options) -> None:
+def test_page_export_csv_is_the_ranking_shown(tiny_options) -> None:
     cat = catalog.load(tiny_options)
     weights = {"feasibility": 1.0, "deterrence": 6.0, "backlash": 1.0}
-    table = pd.read_csv(io.BytesIO(current_export(cat, weights, "wsm", "csv")))
+    table = pd.read_csv(io.BytesIO(page_export(cat, weights, "wsm", "csv")))
     expected = rank_catalog(cat, weights)
     assert list(table["option"]) == [expected.option_ids[i] for i in expected.order()]
     assert table["option"].iloc[0] == "liaison"
 
 
-def test_current_export_html_is_self_contained(tiny_options) -> None:
+def test_page_export_html_is_self_contained(tiny_options) -> None:
     cat = catalog.load(tiny_options)
-    html = current_export(cat, {"feasibility": 1.0, "deterrence": 1.0, "backlash": 1.0}, "wsm", "html").decode()
+    html = page_export(
+        cat, {"feasibility": 1.0, "deterrence": 1.0, "backlash": 1.0}, "wsm", "html"
+    ).decode()
     assert "<svg" in html
     assert "https://" not in html and "http://" not in html

@@ -16,7 +16,7 @@ def ranking(at) -> pd.DataFrame:
     """The ranking table on the Rank page."""
     for df in at.dataframe:
         value = df.value
-        if {"rank", "option_id", "score"} <= set(value.columns):
+        if {"rank", "option", "score", "move"} <= set(value.columns):
             return value
     raise AssertionError("no ranking table on the page")
 
@@ -25,14 +25,14 @@ def expected(options_dir, weights: dict[str, float], method: str = "wsm") -> pd.
     """What policybench.mcda computes for the same catalog and weights (app defaults)."""
     cat = catalog.load(options_dir)
     p = catalog.to_problem(cat, weights)
-    norm = "scale" if method in {"wsm", "wpm"} else None
+    norm = mcda.METHODS[method].catalog_normalization
     scores = mcda.score(p.matrix, p.weights, p.types, method, norm)
-    return pd.DataFrame({"option_id": p.option_ids, "score": scores, "rank": mcda.rank(scores)})
+    return pd.DataFrame({"option": p.option_ids, "score": scores, "rank": mcda.rank(scores)})
 
 
 def assert_matches(table: pd.DataFrame, want: pd.DataFrame) -> None:
-    got = table.set_index("option_id").sort_index()
-    exp = want.set_index("option_id").sort_index()
+    got = table.set_index("option").sort_index()
+    exp = want.set_index("option").sort_index()
     assert list(got.index) == list(exp.index)
     np.testing.assert_array_equal(got["rank"].to_numpy(), exp["rank"].to_numpy())
     np.testing.assert_allclose(
@@ -65,14 +65,14 @@ def test_moving_a_slider_reranks_exactly_as_mcda(make_app, tiny_options) -> None
     assert_matches(
         after, expected(tiny_options, {"feasibility": 10, "deterrence": 20, "backlash": 10})
     )
-    assert list(after["option_id"]) != list(before["option_id"])
+    assert list(after["option"]) != list(before["option"])
     # the share beside each slider follows: 10/40, 20/40, 10/40
     shares = [m.value for m in at.markdown if m.value.startswith("**") and "%" in m.value]
     assert shares == ["**25.0 %**", "**50.0 %**", "**25.0 %**"]
     # arrows show the move since the last change
-    moved = dict(zip(after["option_id"], after["move"], strict=True))
-    old = dict(zip(before["option_id"], before["rank"], strict=True))
-    new = dict(zip(after["option_id"], after["rank"], strict=True))
+    moved = dict(zip(after["option"], after["move"], strict=True))
+    old = dict(zip(before["option"], before["rank"], strict=True))
+    new = dict(zip(after["option"], after["rank"], strict=True))
     for oid, arrow in moved.items():
         delta = old[oid] - new[oid]
         assert arrow == ("=" if delta == 0 else f"▲ {delta}" if delta > 0 else f"▼ {-delta}")
@@ -208,9 +208,9 @@ def test_group_filter_hides_options_but_keeps_their_ranks(make_app) -> None:
     full = ranking(at)
     at.button_group[0].set_value(["dialogue"]).run()
     shown = ranking(at)
-    assert set(shown["option_id"]) == {"liaison", "summits", "two-plus-two"}
-    ranks = dict(zip(full["option_id"], full["rank"], strict=True))
-    assert all(ranks[o] == r for o, r in zip(shown["option_id"], shown["rank"], strict=True))
+    assert set(shown["option"]) == {"liaison", "summits", "two-plus-two"}
+    ranks = dict(zip(full["option"], full["rank"], strict=True))
+    assert all(ranks[o] == r for o, r in zip(shown["option"], shown["rank"], strict=True))
     at.button_group[0].set_value([]).run()
     assert any("No group is selected" in i.value for i in at.info)
 
@@ -220,9 +220,9 @@ def test_arrows_against_a_preset(make_app, tiny_options) -> None:
     at.selectbox(key="pb.rank.compare").set_value("hawk").run()
     table = ranking(at)
     hawk = expected(tiny_options, {"feasibility": 1, "deterrence": 6, "backlash": 1}).set_index(
-        "option_id"
+        "option"
     )["rank"]
-    for oid, rank, arrow in zip(table["option_id"], table["rank"], table["move"], strict=True):
+    for oid, rank, arrow in zip(table["option"], table["rank"], table["move"], strict=True):
         delta = int(hawk[oid]) - int(rank)
         assert arrow == ("=" if delta == 0 else f"▲ {delta}" if delta > 0 else f"▼ {-delta}")
 

@@ -12,7 +12,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request, expect
 
-from policybench import catalog, views
+from policybench import catalog
+from policybench.analysis.rank import rank_catalog
+from policybench.present import tables
+from policybench.present.labels import option_label, share_label
 from policybench.ui import state
 from support.browser import axe_problems, screenshot, settle
 
@@ -57,7 +60,7 @@ def shipped() -> catalog.Catalog:
 
 
 def expected_headline(cat: catalog.Catalog, weights: dict[str, float]) -> str:
-    return views.headline(views.rank_catalog(cat, weights))
+    return tables.headline(tables.ranking_table(rank_catalog(cat, weights), cat))
 
 
 def query(page: Page) -> dict[str, str]:
@@ -101,8 +104,9 @@ def test_a_slider_moved_with_the_keyboard_reranks(page: Page, server: Any) -> No
     )
     page.keyboard.press("ArrowLeft")
     expect(slider).to_have_value("19")
-    # the share beside the slider follows (19 of 109 points), and so does the address
-    expect(page.get_by_text(views.share_label(19 / 109), exact=True)).to_be_visible()
+    # the share beside the slider follows (19 of the points), and so does the address
+    total = sum({**state.default_weights(cat), "deterrence": 19.0}.values())
+    expect(page.get_by_text(share_label(19 / total), exact=True)).to_be_visible()
     wait_for_query(page, "weights", state.encode_weights(cat, {**weights, "deterrence": 19.0}))
 
 
@@ -136,7 +140,7 @@ def test_an_options_evidence_opens(page: Page, server: Any, shots_dir: Path) -> 
     open_page(page, server.url, "evidence")
     cat = shipped()
     option = cat.options[1]
-    label = f"{views.option_label(option)} · {cat.groups_by_id[option.group].name}"
+    label = f"{option_label(option)} · {cat.groups_by_id[option.group].name}"
     page.locator('[data-testid="stExpander"] summary').filter(has_text=label).click()
     settle(page)
     crit = cat.criteria[0]

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from policybench import catalog, group, mcda
+from policybench.present.labels import option_label
 from policybench.store import open_store
 from support.browser import axe_problems, screenshot, settle
 
@@ -29,6 +30,8 @@ PASS = "correct horse battery"
 #: A display name (at most 60 characters) and a title that would run if shown as HTML/Markdown.
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 HOSTILE_TITLE = "Seminar [x](javascript:alert(3)) <img src=x onerror=alert(4)> **not bold**"
+
+
 # ------------------------------------------------------------------------------ helpers
 def type_into(page: Page, label: str, text: str, *, first: bool = False) -> None:
     """Fill a text box and leave it (Streamlit takes a form's value when the box loses focus)."""
@@ -127,8 +130,6 @@ def expected_headline(
     combined = group.combine_weights(w, "mean")
     p = catalog.to_problem(cat, dict(zip(crits, combined, strict=True)), options=options)
     ranks = mcda.rank(mcda.score(p.matrix, p.weights, p.types, "wsm", "scale"))
-    from policybench.views import option_label
-
     first = [
         option_label(cat.options_by_id[o])
         for o, r in zip(p.option_ids, ranks, strict=True)
@@ -156,11 +157,11 @@ def test_two_participants_submit_and_the_facilitator_sees_both(
     ana.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     bob = contexts()
     ana_link = join_and_submit(ana, link, HOSTILE, "deterrence")
-    bob_link = join_and_submit(bob, link, "bob", "feasibility_tokyo")
+    bob_link = join_and_submit(bob, link, "bob", "achievability")
     assert ana_link != bob_link
 
     # a slider's accessible name is the criterion's name as shown, without Markdown escapes
-    expect(ana.get_by_role("slider", name=slider_name(cat, "china_backlash"))).to_be_visible()
+    expect(ana.get_by_role("slider", name=slider_name(cat, "escalation_risk"))).to_be_visible()
 
     # the hostile name is shown as text and runs nothing
     expect(ana.get_by_text("<script>alert(1)</script>", exact=False).first).to_be_visible()
@@ -178,7 +179,7 @@ def test_two_participants_submit_and_the_facilitator_sees_both(
         shop = store.workshops.get(code)
         want_weights = [
             {c: (10.0 if c == "deterrence" else 5.0) for c in cat.criterion_ids},
-            {c: (10.0 if c == "feasibility_tokyo" else 5.0) for c in cat.criterion_ids},
+            {c: (10.0 if c == "achievability" else 5.0) for c in cat.criterion_ids},
         ]
     finally:
         store.close()
@@ -257,7 +258,7 @@ def test_participants_carry_on_after_the_server_is_killed_and_restarted(
     second = None
     try:
         link = f"{first.url}/workshop?code={f.code}"
-        join_and_submit(page, link, "dana", "public_support")
+        join_and_submit(page, link, "dana", "early_gains")
         first.process.kill()
         first.process.wait(timeout=10)
         second = start(first.port)
@@ -265,7 +266,7 @@ def test_participants_carry_on_after_the_server_is_killed_and_restarted(
         expect(page.get_by_role("button", name="Save my revised weights")).to_be_visible(
             timeout=60_000
         )
-        slider = page.get_by_role("slider", name=slider_name(cat, "public_support"))
+        slider = page.get_by_role("slider", name=slider_name(cat, "early_gains"))
         expect(slider).to_have_value("10")
         # the page redraws once more as it reconnects (its controls disabled meanwhile): a
         # key pressed on the old slider would be lost
@@ -289,4 +290,4 @@ def test_participants_carry_on_after_the_server_is_killed_and_restarted(
         sub = store.workshops.my_submission(f.code, unquote(token))
     finally:
         store.close()
-    assert sub is not None and sub.revision == 2 and sub.weights["public_support"] == 9.0
+    assert sub is not None and sub.revision == 2 and sub.weights["early_gains"] == 9.0

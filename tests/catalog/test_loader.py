@@ -35,7 +35,20 @@ def test_shipped_catalog_covers_the_papers(shipped: Catalog) -> None:
     assert used_groups == {g.id for g in shipped.groups}
     cited = {q.source for _, q in iter_quotes(shipped)}
     assert cited == {s.id for s in shipped.sources}, "every source is quoted somewhere"
-    for required in ("grand-bargain", "gb-us-acknowledgment", "gb-japan-acknowledges-responsibility", "gb-korea-accepts-final-settlement", "gb-friendship-treaty", "two-pronged-approach", "two-track-approach", "au-quadrilateral", "non-traditional-security", "shuttle-summits", "bilateral-fta", "acsa"):
+    for required in (
+        "grand-bargain",
+        "gb-us-acknowledgment",
+        "gb-japan-acknowledges-responsibility",
+        "gb-korea-accepts-final-settlement",
+        "gb-friendship-treaty",
+        "two-pronged-approach",
+        "two-track-approach",
+        "au-quadrilateral",
+        "non-traditional-security",
+        "shuttle-summits",
+        "bilateral-fta",
+        "acsa",
+    ):
         assert required in shipped.options_by_id, required
 
 
@@ -63,11 +76,17 @@ def test_every_option_says_how_its_source_puts_it(shipped: Catalog) -> None:
             assert package.part_of is None and not package.baseline, option.id
     packages = {o.part_of for o in shipped.options if o.part_of}
     assert {"grand-bargain", "two-pronged-approach"} <= packages
-    for pillar in ("gb-us-acknowledgment", "gb-japan-relinquishes-dokdo-claim", "gb-friendship-treaty"):
+    for pillar in (
+        "gb-us-acknowledgment",
+        "gb-japan-relinquishes-dokdo-claim",
+        "gb-friendship-treaty",
+    ):
         assert shipped.options_by_id[pillar].part_of == "grand-bargain"
 
 
-def test_achievability_is_the_weakest_link_of_the_governments_that_must_act(shipped: Catalog) -> None:
+def test_achievability_is_the_weakest_link_of_the_governments_that_must_act(
+    shipped: Catalog,
+) -> None:
     crit = shipped.criteria_by_id["achievability"]
     assert set(crit.actors or ()) == {"tokyo", "seoul", "washington", "canberra"}
     named = set()
@@ -76,7 +95,9 @@ def test_achievability_is_the_weakest_link_of_the_governments_that_must_act(ship
         assert score.actors, option.id
         assert score.value == min(score.actors.values()), option.id
         named |= set(score.actors)
-    assert named == {"tokyo", "seoul", "washington", "canberra"}, "every government is scored where it must act"
+    assert named == {"tokyo", "seoul", "washington", "canberra"}, (
+        "every government is scored where it must act"
+    )
 
 
 def test_presets_for_each_capital(shipped: Catalog) -> None:
@@ -91,7 +112,9 @@ def test_presets_for_each_capital(shipped: Catalog) -> None:
 
 def test_perspectives_differ_where_the_papers_say_they_do(shipped: Catalog) -> None:
     p = shipped.presets_by_id
-    share = {pid: {c: w / sum(p[pid].weights.values()) for c, w in p[pid].weights.items()} for pid in p}
+    share = {
+        pid: {c: w / sum(p[pid].weights.values()) for c, w in p[pid].weights.items()} for pid in p
+    }
     assert share["canberra"]["regional_order"] > share["tokyo"]["regional_order"]
     assert share["seoul"]["escalation_risk"] > share["tokyo"]["escalation_risk"]
     assert share["seoul"]["identity_reconciliation"] > share["tokyo"]["identity_reconciliation"]
@@ -108,7 +131,9 @@ def test_fingerprint_changes_with_any_file(copy_catalog, tiny_options: Path) -> 
     assert fingerprint(root)[0] != before
 
 
-def test_options_can_be_reordered_without_changing_the_catalog(copy_catalog, tiny_options: Path) -> None:
+def test_options_can_be_reordered_without_changing_the_catalog(
+    copy_catalog, tiny_options: Path
+) -> None:
     cat = load(copy_catalog(tiny_options))
     assert cat.options_by_id["liaison"].scores["deterrence"].value == 8
     assert cat.criteria_by_id["backlash"].direction == "cost"
@@ -141,7 +166,9 @@ def _set_part_of(root: Path, option: str, package: str) -> None:
     path.write_text(text.replace("group: ", f"part_of: {package}\ngroup: ", 1), encoding="utf-8")
 
 
-def test_a_component_is_ranked_only_within_its_package_by_default(copy_catalog, tiny_options: Path) -> None:
+def test_a_component_is_ranked_only_within_its_package_by_default(
+    copy_catalog, tiny_options: Path
+) -> None:
     root = copy_catalog(tiny_options)
     _set_part_of(root, "two-plus-two", "summits")
     cat = load(root)
@@ -150,7 +177,9 @@ def test_a_component_is_ranked_only_within_its_package_by_default(copy_catalog, 
     assert by_id["summits"].ranked_by_default and by_id["status-quo"].ranked_by_default
 
 
-def test_packages_are_one_level_deep_and_never_the_baseline(copy_catalog, tiny_options: Path) -> None:
+def test_packages_are_one_level_deep_and_never_the_baseline(
+    copy_catalog, tiny_options: Path
+) -> None:
     from policybench.errors import CatalogError
 
     root = copy_catalog(tiny_options)
@@ -164,10 +193,17 @@ def test_packages_are_one_level_deep_and_never_the_baseline(copy_catalog, tiny_o
     assert "part_of names the baseline 'status-quo'" in problems
 
 
-def test_a_described_option_is_kept_but_not_ranked_by_default(copy_catalog, tiny_options: Path) -> None:
+def test_a_described_option_is_kept_but_not_ranked_by_default(
+    copy_catalog, tiny_options: Path
+) -> None:
     root = copy_catalog(tiny_options)
     path = root / "policies" / "liaison.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("recommendation: explicit", "recommendation: described"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "recommendation: explicit", "recommendation: described"
+        ),
+        encoding="utf-8",
+    )
     option = load(root).options_by_id["liaison"]
     assert option.recommendation == "described"
     assert not option.recommended and not option.ranked_by_default

@@ -28,13 +28,22 @@ def test_problem_arrays_follow_catalog_order(cat) -> None:
 
 
 def test_subsets_of_options_and_criteria(cat) -> None:
-    p = to_problem(cat, {"deterrence": 1, "backlash": 3}, options=["summits", "liaison"], criteria=["deterrence", "backlash"])
+    p = to_problem(
+        cat,
+        {"deterrence": 1, "backlash": 3},
+        options=["summits", "liaison"],
+        criteria=["deterrence", "backlash"],
+    )
     assert p.matrix.shape == (2, 2)
     np.testing.assert_array_equal(p.matrix, [[4, 3], [8, 6]])
 
 
 def test_parse_weights(cat) -> None:
-    assert parse_weights("feasibility=3, deterrence=7,backlash=0", cat) == {"feasibility": 3, "deterrence": 7, "backlash": 0}
+    assert parse_weights("feasibility=3, deterrence=7,backlash=0", cat) == {
+        "feasibility": 3,
+        "deterrence": 7,
+        "backlash": 0,
+    }
 
 
 @pytest.mark.parametrize(
@@ -77,7 +86,9 @@ def test_weights_for_todays_criteria_are_unchanged(tiny_options: Path) -> None:
     assert got.weights == {"feasibility": 1.0, "deterrence": 2.0, "backlash": 3.0}
 
 
-def test_weights_whose_criteria_are_all_gone_are_refused_with_the_reason(tiny_options: Path) -> None:
+def test_weights_whose_criteria_are_all_gone_are_refused_with_the_reason(
+    tiny_options: Path,
+) -> None:
     from policybench.catalog import reconcile_weights
     from policybench.errors import WeightsError
 

@@ -1,4 +1,5 @@
-"""Export fixtures: reports of the tiny catalog, and a copy of it full of hostile text.
+"""Export fixtures: reports of the tiny catalog (one with every part: two methods, a preset, a
+SMAA section and a workshop section), and a copy of the catalog full of hostile text.
 
 The hostile catalog puts formula starts (``=``, ``+``, ``-``, ``@``), HTML that would run,
 Markdown links and images with ``javascript:`` and outside addresses into titles, names,
@@ -16,9 +17,10 @@ from typing import Any
 import pytest
 
 from policybench import catalog
-from policybench.analysis import rank_catalog
+from policybench.analysis.rank import rank_catalog
+from policybench.analysis.workshop import group_result
 from policybench.catalog import Catalog
-from policybench.export.report import Report, build_report
+from policybench.export.report import Report, build_report, group_section, smaa_section
 
 FIXED_TIME = "2025-01-31T09:30:00Z"
 
@@ -110,3 +112,58 @@ def make_report() -> Callable[..., Report]:
         return build_report(cat, rankings, preset=preset, weights_given=weights, **kw)
 
     return make
+
+
+class FakeSMAA:
+    """A SMAA result with an option that is never first (NaN central weights)."""
+
+    def __init__(self, n: int, m: int) -> None:
+        import numpy as np
+
+        self.rank_acceptability = np.eye(n)[::-1] * 0.5 + np.full((n, n), 0.5 / n)
+        self.rank_acceptability[0] = [0.0] + [1.0 / (n - 1)] * (n - 1)
+        self.central_weights = np.full((n, m), 1.0 / m)
+        self.central_weights[0] = np.nan
+        self.confidence = np.linspace(0.0, 1.0, n)
+
+
+def full_report(cat: Catalog, make_report: Callable[..., Report], **kw: Any) -> Report:
+    """Two methods, a preset, a SMAA section and a workshop section, at a fixed time."""
+    smaa = smaa_section(
+        FakeSMAA(len(cat.options), len(cat.criteria)),
+        cat.option_ids,
+        cat.criterion_ids,
+        cat,
+        method="wsm",
+        normalization="scale",
+        samples=1000,
+        seed=0,
+    )
+    result = group_result(
+        cat,
+        cat.option_ids,
+        cat.criterion_ids,
+        [
+            {"feasibility": 1, "deterrence": 5, "backlash": 1},
+            {"feasibility": 4, "deterrence": 1, "backlash": 2},
+        ],
+        combination="borda",
+    )
+    group = group_section(
+        cat,
+        result,
+        title="Seminar <script>alert('w')</script>",
+        names=["=cmd|' /C calc'!A0", "<img src=x onerror=alert(2)>"],
+        reasons=[{"deterrence": "[x](javascript:alert(3)) https://evil.example/"}, {}],
+    )
+    return make_report(cat, ("wsm", "topsis"), preset="hawk", sections=[smaa, group], **kw)
+
+
+@pytest.fixture(scope="module")
+def report(tiny: Catalog, make_report: Callable[..., Report]) -> Report:
+    return full_report(tiny, make_report)
+
+
+@pytest.fixture(scope="module")
+def hostile_report(hostile: Catalog, make_report: Callable[..., Report]) -> Report:
+    return full_report(hostile, make_report)

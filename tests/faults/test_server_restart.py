@@ -1,7 +1,7 @@
 """The app server dies in the middle of a workshop (SIGKILL) and is started again.
 
 Three participants join and submit (one revises) through the real server, speaking
-Streamlit's websocket protocol as their browser tabs do (benchmarks/load/stclient.py). The
+Streamlit's websocket protocol as their browser tabs do (tests/support/stclient.py). The
 server is killed with a weight change still in flight. Then:
 
 - every submission confirmed before the kill ("Saved (revision N)") is in the store, whole;
@@ -18,9 +18,7 @@ through the same is in test_restart_browser.py (``slow``).
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import re
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -29,25 +27,12 @@ import pytest
 
 from policybench import catalog as catalog_mod
 from policybench.store import open_store
+from support import stclient
 from support.appserver import AppServer
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 TINY = ROOT / "tests" / "fixtures" / "catalog"
-
-
-def load_by_path(name: str, path: Path) -> Any:
-    """Import a helper by its path (tests/ and benchmarks/ are not packages)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-stclient = load_by_path("pb_stclient", ROOT / "benchmarks" / "load" / "stclient.py")
 
 
 def run_async(fn: Any) -> None:

@@ -26,10 +26,53 @@ scalars = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=40),
-    st.sampled_from(["id", "value", "range", "quotes", "benefit", "cost", "<script>alert(1)</script>", "../../etc/passwd", "\u202e", "x" * 5000]),
+    st.sampled_from(
+        [
+            "id",
+            "value",
+            "range",
+            "quotes",
+            "benefit",
+            "cost",
+            "<script>alert(1)</script>",
+            "../../etc/passwd",
+            "\u202e",
+            "x" * 5000,
+        ]
+    ),
 )
-keys = st.one_of(st.sampled_from(["id", "name", "criteria", "sources", "groups", "presets", "scores", "value", "range", "quotes", "text", "source", "stance", "weights", "levels", "direction", "cluster", "summary", "title", "group"]), st.text(max_size=12))
-trees = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(keys, inner, max_size=6)), max_leaves=40)
+keys = st.one_of(
+    st.sampled_from(
+        [
+            "id",
+            "name",
+            "criteria",
+            "sources",
+            "groups",
+            "presets",
+            "scores",
+            "value",
+            "range",
+            "quotes",
+            "text",
+            "source",
+            "stance",
+            "weights",
+            "levels",
+            "direction",
+            "cluster",
+            "summary",
+            "title",
+            "group",
+        ]
+    ),
+    st.text(max_size=12),
+)
+trees = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(keys, inner, max_size=6)),
+    max_leaves=40,
+)
 
 
 def _outcome(root: Path) -> None:
@@ -49,7 +92,10 @@ def _fresh(tmp_path_factory) -> Path:
     return root
 
 
-@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(which=st.sampled_from(FILES), tree=trees)
 def test_random_structures_in_any_file(tmp_path_factory, which: str, tree: object) -> None:
     root = _fresh(tmp_path_factory)
@@ -57,7 +103,10 @@ def test_random_structures_in_any_file(tmp_path_factory, which: str, tree: objec
     _outcome(root)
 
 
-@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(which=st.sampled_from(FILES), data=st.data())
 def test_mangled_copies_of_valid_files(tmp_path_factory, which: str, data: st.DataObject) -> None:
     root = _fresh(tmp_path_factory)
@@ -70,7 +119,24 @@ def test_mangled_copies_of_valid_files(tmp_path_factory, which: str, data: st.Da
         elif op == "cut":
             del raw[at : at + data.draw(st.integers(1, 40))]
         elif op == "insert":
-            raw[at:at] = data.draw(st.sampled_from([b": ", b"- ", b"\n  ", b"{", b"[", b"&a ", b"*a", b"!!python/object:os.system ", b"\xff\xfe", b"'", b'"', b"\t"]))
+            raw[at:at] = data.draw(
+                st.sampled_from(
+                    [
+                        b": ",
+                        b"- ",
+                        b"\n  ",
+                        b"{",
+                        b"[",
+                        b"&a ",
+                        b"*a",
+                        b"!!python/object:os.system ",
+                        b"\xff\xfe",
+                        b"'",
+                        b'"',
+                        b"\t",
+                    ]
+                )
+            )
         else:
             raw[at:at] = raw[at : at + 30]
     (root / which).write_bytes(bytes(raw))
@@ -92,7 +158,10 @@ def test_megabytes_of_text_are_refused_quickly(tmp_path) -> None:
 def test_billion_laughs_is_refused(tmp_path) -> None:
     root = tmp_path / "catalog"
     shutil.copytree(TINY, root)
-    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
     (root / "groups.yaml").write_text(bomb)
     try:
         load(root)

@@ -19,12 +19,49 @@ TINY = Path(__file__).resolve().parents[1] / "fixtures" / "catalog"
 CATALOG = load(TINY)
 
 leaves = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**40), max_value=10**40),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30),
-    st.sampled_from(["policybench-profile", "wsm", "feasibility", "deterrence", "backlash", "\x00", "<img src=x onerror=alert(1)>", "../x"]),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "policybench-profile",
+            "wsm",
+            "feasibility",
+            "deterrence",
+            "backlash",
+            "\x00",
+            "<img src=x onerror=alert(1)>",
+            "../x",
+        ]
+    ),
 )
-keys = st.one_of(st.sampled_from(["format", "format_version", "name", "weights", "method", "params", "overrides", "catalog", "fingerprint", "feasibility", "deterrence", "backlash", "summits"]), st.text(max_size=10))
-trees = st.recursive(leaves, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=6)), max_leaves=30)
+keys = st.one_of(
+    st.sampled_from(
+        [
+            "format",
+            "format_version",
+            "name",
+            "weights",
+            "method",
+            "params",
+            "overrides",
+            "catalog",
+            "fingerprint",
+            "feasibility",
+            "deterrence",
+            "backlash",
+            "summits",
+        ]
+    ),
+    st.text(max_size=10),
+)
+trees = st.recursive(
+    leaves,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=6)),
+    max_leaves=30,
+)
 
 
 def _outcome(data: bytes | str) -> None:
@@ -43,9 +80,18 @@ def test_random_json_structures(tree: object) -> None:
 
 
 @settings(max_examples=200)
-@given(weights=st.dictionaries(st.sampled_from(["feasibility", "deterrence", "backlash", "other"]), leaves, max_size=4), name=st.text(max_size=50))
+@given(
+    weights=st.dictionaries(
+        st.sampled_from(["feasibility", "deterrence", "backlash", "other"]), leaves, max_size=4
+    ),
+    name=st.text(max_size=50),
+)
 def test_profile_shaped_documents(weights: dict, name: str) -> None:
-    _outcome(json.dumps({"format": "policybench-profile", "format_version": 1, "name": name, "weights": weights}))
+    _outcome(
+        json.dumps(
+            {"format": "policybench-profile", "format_version": 1, "name": name, "weights": weights}
+        )
+    )
 
 
 @settings(max_examples=100)
@@ -54,12 +100,17 @@ def test_random_bytes(raw: bytes) -> None:
     _outcome(raw)
 
 
-@pytest.mark.parametrize("payload", [
-    "[" * 5000 + "]" * 5000,
-    '{"format": "policybench-profile", "format_version": 1, "name": "x", "weights": {"feasibility": 1e999, "deterrence": 1, "backlash": 1}}',
-    '{"format": "policybench-profile", "format_version": 1, "name": "x", "weights": {"feasibility": NaN, "deterrence": 1, "backlash": 1}}',
-    '{"format": "policybench-profile", "format_version": 1, "name": "' + "y" * 400_000 + '", "weights": {}}',
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"format": "policybench-profile", "format_version": 1, "name": "x", "weights": {"feasibility": 1e999, "deterrence": 1, "backlash": 1}}',
+        '{"format": "policybench-profile", "format_version": 1, "name": "x", "weights": {"feasibility": NaN, "deterrence": 1, "backlash": 1}}',
+        '{"format": "policybench-profile", "format_version": 1, "name": "'
+        + "y" * 400_000
+        + '", "weights": {}}',
+    ],
+)
 def test_pathological_documents_are_refused(payload: str) -> None:
     with pytest.raises(ProfileFileError):
         doc = parse_document(payload)

@@ -72,6 +72,44 @@ def test_method_summaries_feed_a_ui() -> None:
     assert mcda.METHODS["vikor"].parameters == ("v",)
 
 
+def test_method_properties_live_on_the_registry() -> None:
+    """What front ends ask of a method is read from its registry entry, and holds."""
+    spec = mcda.METHODS
+    assert {m for m, s in spec.items() if s.additive} == {"wsm"}
+    linear = {m for m, s in spec.items() if s.linear_in_weights}
+    assert linear == set(mcda.LINEAR_IN_WEIGHTS) == {"wsm", "wpm", "promethee2"}
+    assert {m for m, s in spec.items() if s.log_scores} == {"wpm"}
+    assert {m: s.catalog_normalization for m, s in spec.items()} == {
+        "wsm": "scale",
+        "wpm": "scale",
+        "topsis": "minmax",
+        "vikor": "none",
+        "promethee2": "none",
+    }
+    assert [s.title for s in spec.values()] == [
+        "Weighted sum",
+        "Weighted product",
+        "TOPSIS",
+        "VIKOR",
+        "PROMETHEE II",
+    ]
+    rng = np.random.default_rng(0)
+    x, w = rng.uniform(1, 10, (5, 3)), rng.dirichlet(np.ones(3))
+    for name, s in spec.items():
+        if s.additive:  # the contributions add up to the score
+            v = mcda.value_matrix(x, [1, 1, -1], s.catalog_normalization)
+            np.testing.assert_allclose(
+                v @ w, mcda.score(x, w, [1, 1, -1], name, s.catalog_normalization)
+            )
+        if s.linear_in_weights:  # s = L @ w, or log s = L @ w
+            f = mcda.scorer(
+                x, [1, 1, -1], name, "minmax" if name == "promethee2" else s.catalog_normalization
+            )
+            lin = np.log(f(np.eye(3))) if s.log_scores else f(np.eye(3))
+            got = np.log(f(w)) if s.log_scores else f(w)
+            np.testing.assert_allclose(got, w @ lin, atol=1e-12)
+
+
 def test_score_accepts_lists_and_returns_float_arrays() -> None:
     out = mcda.score([[1, 2], [3, 4]], [1, 1], [1, -1])
     assert isinstance(out, np.ndarray) and out.dtype == np.float64 and out.shape == (2,)

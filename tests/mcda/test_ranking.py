@@ -66,7 +66,9 @@ def test_rank_agrees_with_a_slow_reference_on_random_ties() -> None:
     ("gap", "tied"),
     [(0.5e-9, True), (0.9e-9, True), (1e-8, False), (1e-6, False), (1e-3, False)],
 )
-def test_the_tie_tolerance_sits_at_one_part_in_a_billion(scale: float, gap: float, tied: bool) -> None:
+def test_the_tie_tolerance_sits_at_one_part_in_a_billion(
+    scale: float, gap: float, tied: bool
+) -> None:
     # a relative gap of 1e-6 is a real difference (a lead of 0.000001 on a 0-1 score is
     # still a lead); only float noise, at 1e-9 of the larger score or of 1, ties.
     base = max(scale, 1.0)

@@ -189,7 +189,9 @@ def test_a_version_1_store_with_data_is_upgraded_in_place(store_url: str) -> Non
         assert schema_module.migrate(db, schema_module.MIGRATIONS[:1], tables=v1_tables) == 1
         with db.engine.begin() as conn:
             conn.execute(
-                sa.text("INSERT INTO rate_limits (key, window_start, failures) VALUES ('code:ab', 1, 3)")
+                sa.text(
+                    "INSERT INTO rate_limits (key, window_start, failures) VALUES ('code:ab', 1, 3)"
+                )
             )
     finally:
         db.dispose()

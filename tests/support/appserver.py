@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from support.ports import free_port
+from .ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "src" / "policybench" / "ui" / "app.py"

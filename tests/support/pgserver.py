@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from support.ports import free_port
+from .ports import free_port
 
 READY_TIMEOUT = 30.0
 

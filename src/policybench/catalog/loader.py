@@ -226,15 +226,25 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
     presets_path = root / PRESETS_FILE
     docs[PRESETS_FILE] = _read(presets_path, problems) if presets_path.is_file() else None
 
-    option_paths = sorted((root / OPTIONS_SUBDIR).glob("*.yaml")) if (root / OPTIONS_SUBDIR).is_dir() else []
+    option_paths = (
+        sorted((root / OPTIONS_SUBDIR).glob("*.yaml")) if (root / OPTIONS_SUBDIR).is_dir() else []
+    )
     if not option_paths:
-        problems.add(root / OPTIONS_SUBDIR, 0, f"no options found: add {OPTIONS_SUBDIR}/<id>.yaml files")
+        problems.add(
+            root / OPTIONS_SUBDIR, 0, f"no options found: add {OPTIONS_SUBDIR}/<id>.yaml files"
+        )
     if len(option_paths) > MAX_OPTION_FILES:
-        problems.add(root / OPTIONS_SUBDIR, 0, f"{len(option_paths)} option files; the limit is {MAX_OPTION_FILES}")
+        problems.add(
+            root / OPTIONS_SUBDIR,
+            0,
+            f"{len(option_paths)} option files; the limit is {MAX_OPTION_FILES}",
+        )
         option_paths = option_paths[:MAX_OPTION_FILES]
     option_docs = [d for d in (_read(p, problems) for p in option_paths) if d is not None]
 
-    crit_doc, src_doc, grp_doc, pre_doc = (docs[n] for n in (CRITERIA_FILE, SOURCES_FILE, GROUPS_FILE, PRESETS_FILE))
+    crit_doc, src_doc, grp_doc, pre_doc = (
+        docs[n] for n in (CRITERIA_FILE, SOURCES_FILE, GROUPS_FILE, PRESETS_FILE)
+    )
     criteria_file = _validate(crit_doc, CriteriaFile, problems) if crit_doc else None
     sources_file = _validate(src_doc, SourcesFile, problems) if src_doc else None
     groups_file = _validate(grp_doc, GroupsFile, problems) if grp_doc else None
@@ -254,9 +264,16 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
         source_ids=_raw_ids(src_doc, "sources"),
         group_ids=_raw_ids(grp_doc, "groups"),
         criterion_actors=_raw_actors(crit_doc),
-        quote_index=_QuoteIndex(Path(sources_dir), sources, src_doc, problems) if sources_dir and sources_file and src_doc else None,
+        quote_index=_QuoteIndex(Path(sources_dir), sources, src_doc, problems)
+        if sources_dir and sources_file and src_doc
+        else None,
     )
-    for doc, key, what in ((crit_doc, "criteria", "criterion"), (src_doc, "sources", "source"), (grp_doc, "groups", "group"), (pre_doc, "presets", "preset")):
+    for doc, key, what in (
+        (crit_doc, "criteria", "criterion"),
+        (src_doc, "sources", "source"),
+        (grp_doc, "groups", "group"),
+        (pre_doc, "presets", "preset"),
+    ):
         if doc is not None:
             checker.unique(doc, key, what)
     if crit_doc is not None:
@@ -265,7 +282,11 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
         known = _raw_ids(crit_doc, "criteria") or set()
         for i, req in _raw_items(crit_doc, "default_screen"):
             if isinstance(req.get("criterion"), str) and req["criterion"] not in known:
-                problems.at(crit_doc, ("default_screen", i, "criterion"), f"the default screen names unknown criterion {req['criterion']!r}; known criteria: {', '.join(sorted(known))}")
+                problems.at(
+                    crit_doc,
+                    ("default_screen", i, "criterion"),
+                    f"the default screen names unknown criterion {req['criterion']!r}; known criteria: {', '.join(sorted(known))}",
+                )
     if pre_doc is not None:
         for i, p in _raw_items(pre_doc, "presets"):
             checker.preset(pre_doc, i, p)
@@ -277,18 +298,28 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
         oid = data.get("id")
         if isinstance(oid, str):
             if oid in seen_options:
-                problems.at(doc, ("id",), f"duplicate option id {oid!r} (also in {_display(seen_options[oid])})")
+                problems.at(
+                    doc,
+                    ("id",),
+                    f"duplicate option id {oid!r} (also in {_display(seen_options[oid])})",
+                )
             seen_options[oid] = doc.path
         if data.get("baseline") is True:
             baselines.append(str(oid))
     if len(baselines) > 1:
-        problems.add(root / OPTIONS_SUBDIR, 0, f"more than one baseline option: {', '.join(baselines)}; mark only the status quo")
+        problems.add(
+            root / OPTIONS_SUBDIR,
+            0,
+            f"more than one baseline option: {', '.join(baselines)}; mark only the status quo",
+        )
     _check_packages(option_docs, problems)
 
     if problems.items:
         raise CatalogError(problems.items)
     digest, files = fingerprint(root)
-    ordered = sorted((o for _, o in options if o is not None), key=lambda o: (not o.baseline, o.group, o.id))
+    ordered = sorted(
+        (o for _, o in options if o is not None), key=lambda o: (not o.baseline, o.group, o.id)
+    )
     return Catalog(
         root=root,
         criteria=tuple(criteria),
@@ -318,25 +349,45 @@ def _raw_actors(doc: YamlDoc | None) -> dict[str, frozenset[str] | None]:
     for _, item in _raw_items(doc, "criteria"):
         ident, actors = item.get("id"), item.get("actors")
         if isinstance(ident, str):
-            out[ident] = frozenset(a for a in actors if isinstance(a, str)) if isinstance(actors, list) else None
+            out[ident] = (
+                frozenset(a for a in actors if isinstance(a, str))
+                if isinstance(actors, list)
+                else None
+            )
     return out
 
 
 def _check_packages(option_docs: Sequence[YamlDoc], problems: _Problems) -> None:
     """``part_of`` names an option that exists, is not the baseline and is not itself a
     component: packages are one level deep, so every component is compared within one."""
-    raw = {d.data["id"]: (d, d.data) for d in option_docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
+    raw = {
+        d.data["id"]: (d, d.data)
+        for d in option_docs
+        if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)
+    }
     for doc, data in raw.values():
         package = data.get("part_of")
         if not isinstance(package, str):
             continue
         target = raw.get(package)
         if target is None:
-            problems.at(doc, ("part_of",), f"part_of names unknown option {package!r}; name the package's option id")
+            problems.at(
+                doc,
+                ("part_of",),
+                f"part_of names unknown option {package!r}; name the package's option id",
+            )
         elif target[1].get("baseline") is True:
-            problems.at(doc, ("part_of",), f"part_of names the baseline {package!r}; a component belongs to a package")
+            problems.at(
+                doc,
+                ("part_of",),
+                f"part_of names the baseline {package!r}; a component belongs to a package",
+            )
         elif isinstance(target[1].get("part_of"), str):
-            problems.at(doc, ("part_of",), f"part_of names {package!r}, which is itself part of {target[1]['part_of']!r}; name the top-level package")
+            problems.at(
+                doc,
+                ("part_of",),
+                f"part_of names {package!r}, which is itself part of {target[1]['part_of']!r}; name the top-level package",
+            )
 
 
 def _raw_ids(doc: YamlDoc | None, key: str) -> set[str] | None:
@@ -375,7 +426,11 @@ class _Checker:
             if not isinstance(ident, str):
                 continue
             if ident in first:
-                self.problems.at(doc, (key, i, "id"), f"duplicate {what} id {ident!r} (first at line {doc.line((key, first[ident], 'id'))})")
+                self.problems.at(
+                    doc,
+                    (key, i, "id"),
+                    f"duplicate {what} id {ident!r} (first at line {doc.line((key, first[ident], 'id'))})",
+                )
             else:
                 first[ident] = i
 
@@ -383,7 +438,11 @@ class _Checker:
         if not isinstance(ident, str):
             return False
         if self.source_ids is not None and ident not in self.source_ids:
-            self.problems.at(doc, loc, f"unknown source {ident!r}; known sources: {', '.join(sorted(self.source_ids))}")
+            self.problems.at(
+                doc,
+                loc,
+                f"unknown source {ident!r}; known sources: {', '.join(sorted(self.source_ids))}",
+            )
             return False
         return True
 
@@ -408,18 +467,32 @@ class _Checker:
             return
         for k in mapping:
             if k not in self.criteria_ids:
-                self.problems.at(doc, (*loc, k), f"unknown criterion {k!r} in {what}; known criteria: {', '.join(sorted(self.criteria_ids))}")
+                self.problems.at(
+                    doc,
+                    (*loc, k),
+                    f"unknown criterion {k!r} in {what}; known criteria: {', '.join(sorted(self.criteria_ids))}",
+                )
         missing = sorted(self.criteria_ids - set(mapping))
         if missing:
-            self.problems.at(doc, loc, f"{what} must cover every criterion; missing: {', '.join(missing)}")
+            self.problems.at(
+                doc, loc, f"{what} must cover every criterion; missing: {', '.join(missing)}"
+            )
 
     def preset(self, doc: YamlDoc, i: int, preset: dict[str, Any]) -> None:
         loc: PathKey = ("presets", i)
         name = preset.get("id", i)
         weights = preset.get("weights")
         self.criterion_refs(doc, (*loc, "weights"), weights, f"preset {name!r} weights")
-        if isinstance(weights, dict) and weights and all(isinstance(w, int | float) and w == 0 for w in weights.values()):
-            self.problems.at(doc, (*loc, "weights"), f"preset {name!r}: all weights are zero; give at least one criterion a positive weight")
+        if (
+            isinstance(weights, dict)
+            and weights
+            and all(isinstance(w, int | float) and w == 0 for w in weights.values())
+        ):
+            self.problems.at(
+                doc,
+                (*loc, "weights"),
+                f"preset {name!r}: all weights are zero; give at least one criterion a positive weight",
+            )
         self.quotes(doc, (*loc, "quotes"), preset.get("quotes"))
 
     def option(self, doc: YamlDoc, data: dict[str, Any]) -> None:
@@ -429,7 +502,11 @@ class _Checker:
             self.problems.at(doc, ("id",), f"option id {oid!r} must match the file name {stem!r}")
         group = data.get("group")
         if isinstance(group, str) and self.group_ids is not None and group not in self.group_ids:
-            self.problems.at(doc, ("group",), f"unknown group {group!r}; known groups: {', '.join(sorted(self.group_ids))}")
+            self.problems.at(
+                doc,
+                ("group",),
+                f"unknown group {group!r}; known groups: {', '.join(sorted(self.group_ids))}",
+            )
         if isinstance(data.get("sources"), list):
             for i, s in enumerate(data["sources"]):
                 self.source_ref(doc, ("sources", i), s)
@@ -451,14 +528,26 @@ class _Checker:
         actors = score.get("actors")
         if allowed is None:
             if actors is not None:
-                self.problems.at(doc, ("scores", cid, "actors"), f"criterion {cid!r} takes no actors; only a weakest-link criterion does")
+                self.problems.at(
+                    doc,
+                    ("scores", cid, "actors"),
+                    f"criterion {cid!r} takes no actors; only a weakest-link criterion does",
+                )
             return
         if not isinstance(actors, dict):
-            self.problems.at(doc, ("scores", cid), f"{cid} must name the governments that must act: actors: {{{', '.join(f'{a}: N' for a in sorted(allowed))}}} (those the option asks to act)")
+            self.problems.at(
+                doc,
+                ("scores", cid),
+                f"{cid} must name the governments that must act: actors: {{{', '.join(f'{a}: N' for a in sorted(allowed))}}} (those the option asks to act)",
+            )
             return
         unknown = sorted(str(a) for a in actors if a not in allowed)
         if unknown:
-            self.problems.at(doc, ("scores", cid, "actors"), f"unknown actor {', '.join(map(repr, unknown))}; the actors are: {', '.join(sorted(allowed))}")
+            self.problems.at(
+                doc,
+                ("scores", cid, "actors"),
+                f"unknown actor {', '.join(map(repr, unknown))}; the actors are: {', '.join(sorted(allowed))}",
+            )
 
 
 _WS = re.compile(r"\s+")
@@ -469,7 +558,9 @@ def fold(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-_LOOSE = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-", "\u00a0": " "})
+_LOOSE = str.maketrans(
+    {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-", "\u00a0": " "}
+)
 
 
 def _loose(text: str) -> str:
@@ -483,7 +574,9 @@ def _loose(text: str) -> str:
 class _QuoteIndex:
     """The folded text of each source file, for the verbatim-quote check."""
 
-    def __init__(self, sources_dir: Path, sources: Sequence[Source], doc: YamlDoc, problems: _Problems) -> None:
+    def __init__(
+        self, sources_dir: Path, sources: Sequence[Source], doc: YamlDoc, problems: _Problems
+    ) -> None:
         self.texts: dict[str, str] = {}
         self.loose: dict[str, str] = {}
         self.files: dict[str, str] = {}
@@ -493,13 +586,19 @@ class _QuoteIndex:
         for i, s in enumerate(sources):
             path = sources_dir / s.file
             if os.path.basename(s.file) != s.file:
-                problems.at(doc, ("sources", i, "file"), f"file {s.file!r} must be a plain file name in the sources folder")
+                problems.at(
+                    doc,
+                    ("sources", i, "file"),
+                    f"file {s.file!r} must be a plain file name in the sources folder",
+                )
                 continue
             try:
                 self.texts[s.id] = fold(path.read_text(encoding="utf-8"))
                 self.files[s.id] = s.file
             except (OSError, UnicodeDecodeError) as exc:
-                problems.at(doc, ("sources", i, "file"), f"cannot read source text {_display(path)}: {exc}")
+                problems.at(
+                    doc, ("sources", i, "file"), f"cannot read source text {_display(path)}: {exc}"
+                )
 
     def check(self, source: str, quote: str) -> str | None:
         """``None`` if ``quote`` stands verbatim in ``source``, else a message saying what to do."""
@@ -510,7 +609,9 @@ class _QuoteIndex:
         if folded in text:
             return None
         snippet = folded if len(folded) <= 80 else folded[:77] + "..."
-        message = f"quote not found verbatim in {self.files[source]} (whitespace folded): {snippet!r}"
+        message = (
+            f"quote not found verbatim in {self.files[source]} (whitespace folded): {snippet!r}"
+        )
         if source not in self.loose:
             self.loose[source] = _loose(text)
         if _loose(folded) in self.loose[source]:
@@ -538,5 +639,3 @@ def iter_quotes(catalog: Catalog) -> Iterator[tuple[str, Quote]]:
     for p in catalog.presets:
         for q in p.quotes:
             yield f"preset {p.id}", q
-
-

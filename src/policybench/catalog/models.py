@@ -167,7 +167,9 @@ class Score(_Model):
             )
         if self.actors is not None:
             if not self.actors:
-                raise ValueError("actors is empty: name each government that must act with its score")
+                raise ValueError(
+                    "actors is empty: name each government that must act with its score"
+                )
             for actor, v in self.actors.items():
                 if not SCALE_MIN <= v <= SCALE_MAX:
                     raise ValueError(f"actors.{actor} {v:g} is off the 0–10 scale")
@@ -219,7 +221,9 @@ class Option(_Model):
     def _provenance(self) -> Option:
         if self.baseline:
             if self.recommendation is not None or self.part_of is not None:
-                raise ValueError("the baseline is nobody's recommendation: drop recommendation and part_of")
+                raise ValueError(
+                    "the baseline is nobody's recommendation: drop recommendation and part_of"
+                )
             return self
         if self.recommendation is None:
             raise ValueError(
@@ -227,7 +231,9 @@ class Option(_Model):
                 "(how the cited source puts the option)"
             )
         if self.recommendation_quote is None:
-            raise ValueError("missing required field 'recommendation_quote': the passage that shows how the source puts it")
+            raise ValueError(
+                "missing required field 'recommendation_quote': the passage that shows how the source puts it"
+            )
         if self.part_of == self.id:
             raise ValueError("part_of names the option itself; name the package it belongs to")
         return self

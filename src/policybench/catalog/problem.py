@@ -51,7 +51,9 @@ def equal_weights(catalog: Catalog) -> dict[str, float]:
     return {cid: 1.0 for cid in catalog.criterion_ids}
 
 
-def check_weights(catalog: Catalog, weights: Mapping[str, float], *, criteria: Sequence[str] | None = None) -> dict[str, float]:
+def check_weights(
+    catalog: Catalog, weights: Mapping[str, float], *, criteria: Sequence[str] | None = None
+) -> dict[str, float]:
     """Check a weight mapping against the catalog and return it in criterion order.
 
     Every criterion in play must be named, each weight must be a finite number ≥ 0, and at
@@ -60,10 +62,14 @@ def check_weights(catalog: Catalog, weights: Mapping[str, float], *, criteria: S
     wanted = list(criteria) if criteria is not None else list(catalog.criterion_ids)
     unknown = [k for k in weights if k not in catalog.criteria_by_id]
     if unknown:
-        raise WeightsError(f"unknown criterion {', '.join(map(repr, unknown))}; the criteria are: {', '.join(catalog.criterion_ids)}")
+        raise WeightsError(
+            f"unknown criterion {', '.join(map(repr, unknown))}; the criteria are: {', '.join(catalog.criterion_ids)}"
+        )
     missing = [c for c in wanted if c not in weights]
     if missing:
-        raise WeightsError(f"weights must name every criterion; missing: {', '.join(missing)} (the criteria are: {', '.join(wanted)})")
+        raise WeightsError(
+            f"weights must name every criterion; missing: {', '.join(missing)} (the criteria are: {', '.join(wanted)})"
+        )
     out: dict[str, float] = {}
     for cid in wanted:
         value = weights[cid]
@@ -74,7 +80,9 @@ def check_weights(catalog: Catalog, weights: Mapping[str, float], *, criteria: S
         if math.isnan(number) or math.isinf(number):
             raise WeightsError(f"weight for {cid!r} must be a finite number, not {value!r}")
         if number < 0:
-            raise WeightsError(f"weight for {cid!r} is negative ({number:g}); weights must be 0 or more")
+            raise WeightsError(
+                f"weight for {cid!r} is negative ({number:g}); weights must be 0 or more"
+            )
         out[cid] = number
     if not any(v > 0 for v in out.values()):
         raise WeightsError("all weights are zero; give at least one criterion a positive weight")
@@ -211,7 +219,9 @@ def to_problem(
     for oid in opt_ids:
         if oid not in catalog.options_by_id:
             raise WeightsError(f"unknown option {oid!r}")
-    w = check_weights(catalog, weights if weights is not None else {c: 1.0 for c in crit_ids}, criteria=crit_ids)
+    w = check_weights(
+        catalog, weights if weights is not None else {c: 1.0 for c in crit_ids}, criteria=crit_ids
+    )
     vector = np.array([w[c] for c in crit_ids], dtype=float)
     vector = vector / vector.sum()
     value, low, high, types = _arrays(_SameCatalog(catalog), opt_ids, crit_ids)
@@ -242,7 +252,10 @@ class _SameCatalog:
         return hash(self.catalog.fingerprint)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _SameCatalog) and other.catalog.fingerprint == self.catalog.fingerprint
+        return (
+            isinstance(other, _SameCatalog)
+            and other.catalog.fingerprint == self.catalog.fingerprint
+        )
 
 
 @functools.lru_cache(maxsize=64)
@@ -256,7 +269,10 @@ def _arrays(
         np.array([[by_id[o].scores[c].value for c in crit_ids] for o in opt_ids], dtype=float),
         np.array([[by_id[o].scores[c].low for c in crit_ids] for o in opt_ids], dtype=float),
         np.array([[by_id[o].scores[c].high for c in crit_ids] for o in opt_ids], dtype=float),
-        np.array([direction_to_type(key.catalog.criteria_by_id[c].direction) for c in crit_ids], dtype=np.int64),
+        np.array(
+            [direction_to_type(key.catalog.criteria_by_id[c].direction) for c in crit_ids],
+            dtype=np.int64,
+        ),
     )
     for a in arrays:
         a.setflags(write=False)

@@ -43,7 +43,9 @@ def catalog_dict(catalog: Catalog) -> dict[str, Any]:
             }
             for s in catalog.sources
         ],
-        "groups": [{"id": g.id, "name": g.name, "description": g.description} for g in catalog.groups],
+        "groups": [
+            {"id": g.id, "name": g.name, "description": g.description} for g in catalog.groups
+        ],
         "options": [
             {
                 "id": o.id,
@@ -52,7 +54,9 @@ def catalog_dict(catalog: Catalog) -> dict[str, Any]:
                 "summary": o.summary,
                 "baseline": o.baseline,
                 "recommendation": o.recommendation,
-                "recommendation_quote": quote_dict(o.recommendation_quote) if o.recommendation_quote else None,
+                "recommendation_quote": quote_dict(o.recommendation_quote)
+                if o.recommendation_quote
+                else None,
                 "part_of": o.part_of,
                 "ranked_by_default": o.ranked_by_default,
                 "sources": list(o.sources),
@@ -83,7 +87,13 @@ def catalog_dict(catalog: Catalog) -> dict[str, Any]:
             for p in catalog.presets
         ],
         "default_screen": [
-            {"criterion": r.criterion, "at_least": r.at_least, "at_most": r.at_most, "expression": r.expression, "reason": r.reason}
+            {
+                "criterion": r.criterion,
+                "at_least": r.at_least,
+                "at_most": r.at_most,
+                "expression": r.expression,
+                "reason": r.reason,
+            }
             for r in catalog.default_screen
         ],
         "fingerprint": catalog.fingerprint,

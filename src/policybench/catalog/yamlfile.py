@@ -59,7 +59,9 @@ def read(path: Path) -> YamlDoc:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlProblem(line, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+        raise YamlProblem(
+            line, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8"
+        ) from None
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -69,7 +71,9 @@ def read(path: Path) -> YamlDoc:
         raise YamlProblem(line, f"YAML syntax error: {what}") from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        raise YamlProblem(line, f"character U+{exc.character:04X} is not allowed in YAML; remove it") from None
+        raise YamlProblem(
+            line, f"character U+{exc.character:04X} is not allowed in YAML; remove it"
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every other error is marked
         raise YamlProblem(1, "YAML error: " + " ".join(str(exc).split())) from None
     doc = YamlDoc(path=path, data=None)
@@ -99,10 +103,14 @@ def _convert(node: yaml.Node, loc: PathKey, doc: YamlDoc, depth: int, seen: _See
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(key_node.start_mark.line + 1, "keys must be plain words")
-            key = yaml.safe_load(key_node.value) if key_node.tag.endswith(":int") else key_node.value
+            key = (
+                yaml.safe_load(key_node.value) if key_node.tag.endswith(":int") else key_node.value
+            )
             line = key_node.start_mark.line + 1
             if key in out:
-                raise YamlProblem(line, f"duplicate key {key!r} (first given on line {doc.lines[(*loc, key)]})")
+                raise YamlProblem(
+                    line, f"duplicate key {key!r} (first given on line {doc.lines[(*loc, key)]})"
+                )
             doc.lines[(*loc, key)] = line
             out[key] = _convert(value_node, (*loc, key), doc, depth + 1, seen)
         return out

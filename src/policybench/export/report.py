@@ -1,10 +1,12 @@
 """What an export holds, gathered once and written in any format.
 
-A :class:`Report` is built from a catalog and one or several :class:`~policybench.analysis.Ranking`
-s (one per method) by :func:`build_report`; optional sections add a SMAA result
-(:func:`smaa_section`) or a workshop's group result (:func:`group_section`). The writers in
-:mod:`policybench.export.writers` only format what is here, so every format carries the same
-numbers and the same stamp: profile, weights, method(s) and parameters, the catalog's
+A :class:`Report` is built from a catalog and one or several
+:class:`~policybench.analysis.rank.Ranking` s (one per method) by :func:`build_report`;
+optional sections add a SMAA result (:func:`smaa_section`) or a workshop's group result
+(:func:`group_section`, from the same :class:`~policybench.analysis.workshop.GroupResult` the
+facilitator's page shows; :func:`workshop_report` builds a workshop's whole report). The
+formats in :mod:`policybench.export.formats` only write what is here, so every format carries
+the same numbers and the same stamp: profile, weights, method(s) and parameters, the catalog's
 fingerprint (12 hex digits), the package version and a UTC timestamp.
 
 Building a report never mutates the catalog, the rankings or the tables it is given.
@@ -13,20 +15,27 @@ Building a report never mutates the catalog, the rankings or the tables it is gi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, Protocol
 
 import pandas as pd
 
-from policybench.analysis import Ranking
+import policybench
+from policybench.analysis.rank import Ranking, rank_catalog
+from policybench.analysis.workshop import GroupResult, group_result
 from policybench.catalog import Catalog
-from policybench.export import tables
+from policybench.errors import InputError
+from policybench.present import tables
+from policybench.present.charts.ranking import rankings_chart
+from policybench.present.charts.robustness import acceptability_chart
+from policybench.present.charts.workshop import workshop_charts
+from policybench.present.workshop import export_about, export_tables, participant_labels
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart as a Vega-Lite spec (a plain dict), ready for vl-convert."""
+    """A chart as a Vega-Lite spec with its data inline (a plain dict), ready for vl-convert."""
 
     name: str
     title: str
@@ -36,7 +45,7 @@ class ChartSpec:
 @dataclass(frozen=True)
 class RankingPart:
     """One method's ranking: its unique ``label`` (the comparison table's column prefix), a
-    human ``title``, the method's provenance and its :func:`~tables.ranking_table`."""
+    human ``title``, the method's provenance and its ranking table."""
 
     label: str
     title: str
@@ -90,13 +99,6 @@ def utc_timestamp(when: datetime | None = None) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def ranking_title(ranking: Ranking) -> str:
-    """``"wsm (scale)"``, with the parameters that change the result when there are any."""
-    shown = {k: v for k, v in tables.plain_params(ranking.params).items() if k != "bounds"}
-    extra = ", ".join(f"{k}={v}" for k, v in shown.items())
-    return f"{ranking.method} ({ranking.normalization}{', ' + extra if extra else ''})"
-
-
 def stamp_lines(metadata: Mapping[str, Any]) -> list[str]:
     """Profile and methods; weights; catalog, version and time: three lines."""
     methods = "; ".join(m["title"] for m in metadata["methods"])
@@ -128,35 +130,25 @@ def build_report(
     ``weights_given`` are the weights as the user gave them (before normalising);
     ``preset`` adds that preset's quotes; ``extra_metadata`` is merged into the stamp (e.g. a
     workshop's code and title); ``timestamp`` defaults to now (tests pass a fixed one).
-    ``charts=False`` skips building the chart specs (CSV and JSON do not need them).
+    ``charts=False`` skips building the charts (CSV and JSON do not need them).
     """
-    if version is None:
-        import policybench
-
-        version = policybench.__version__
     rankings = list(rankings)
     if not rankings:
         raise ValueError("a report needs at least one ranking")
     comparison = tables.comparison_table(rankings, catalog)
     first = rankings[0]
-    labels = tables.ranking_labels(rankings)
     parts = tuple(
         RankingPart(
             label=label,
-            title=ranking_title(r),
+            title=tables.ranking_title(r),
             method=r.method,
             normalization=r.normalization,
             params=tables.plain_params(r.params),
             table=tables.ranking_table(r, catalog, contributions=True),
         )
-        for label, r in zip(labels, rankings, strict=True)
+        for label, r in zip(tables.ranking_labels(rankings), rankings, strict=True)
     )
-    order = [first.option_ids[i] for i in first.order()]
-    metadata: dict[str, Any] = {
-        "title": title,
-        "profile": first.label,
-        "weights": first.weight_map,
-    }
+    metadata: dict[str, Any] = {"title": title, "profile": first.label, "weights": first.weight_map}
     if weights_given is not None:
         metadata["weights_given"] = {c: float(weights_given[c]) for c in first.criterion_ids}
     metadata.update(
@@ -174,12 +166,12 @@ def build_report(
             "options": list(first.option_ids),
             "criteria": list(first.criterion_ids),
             "catalog_fingerprint": first.catalog_fingerprint[:12],
-            "policybench_version": version,
+            "policybench_version": version or policybench.__version__,
             "generated_at": timestamp if isinstance(timestamp, str) else utc_timestamp(timestamp),
         }
     )
-    if extra_metadata:
-        metadata.update(dict(extra_metadata))
+    metadata.update(dict(extra_metadata or {}))
+    order = [first.option_ids[i] for i in first.order()]
     report = Report(
         title=title,
         metadata=metadata,
@@ -189,23 +181,14 @@ def build_report(
         quotes=tables.quotes_table(catalog, order, first.criterion_ids, preset=preset),
         sections=tuple(sections),
     )
-    if charts:
-        report = _with_ranking_chart(report)
-    return report
-
-
-def _with_ranking_chart(report: Report) -> Report:
-    from dataclasses import replace
-
-    from policybench.export import report_charts
-
-    chart = report_charts.rankings_chart(
-        [(p.title, p.method, p.table) for p in report.rankings],
-        report.criteria,
+    if not charts:
+        return report
+    chart = rankings_chart(
+        [(p.title, r) for p, r in zip(parts, rankings, strict=True)],
+        catalog,
         subtitle=report.stamp_lines,
     )
-    spec = ChartSpec("ranking", "Ranking", chart)
-    return replace(report, charts=(spec, *report.charts))
+    return replace(report, charts=(ChartSpec("ranking", "Ranking", chart.to_dict()),))
 
 
 def smaa_section(
@@ -224,9 +207,9 @@ def smaa_section(
 ) -> Section:
     """A SMAA section: the acceptability table, the central weights and a heat map.
 
-    ``result`` is what :func:`policybench.robustness.smaa` returns (``rank_acceptability``,
-    ``central_weights``, ``confidence``); ``weights`` says how weights were sampled
-    (``"simplex"``, or e.g. ``{"around": "preset tokyo", "delta": 0.1}``).
+    ``result`` has ``rank_acceptability``, ``central_weights`` and ``confidence`` (a
+    :class:`~policybench.analysis.rank.SmaaRanking`); ``weights`` says how weights were
+    sampled (``"simplex"``, or e.g. ``{"around": "preset tokyo", "delta": 0.1}``).
     """
     acc = tables.smaa_table(result, option_ids, catalog)
     central = tables.smaa_central_weights_table(result, option_ids, criterion_ids)
@@ -241,234 +224,182 @@ def smaa_section(
     }
     specs: tuple[ChartSpec, ...] = ()
     if charts:
-        from policybench.export import report_charts
-
-        specs = (
-            ChartSpec(
-                "smaa", "Rank acceptability", report_charts.acceptability_chart(acc).to_dict()
-            ),
+        labels = list(acc["title"])
+        if len(set(labels)) < len(labels):
+            labels = [f"{t} [{o}]" for t, o in zip(acc["title"], acc["option"], strict=True)]
+        n = len(option_ids)
+        heat = acceptability_chart(
+            tables.acceptability_long(acc, labels), labels, width=max(240, 56 * n)
         )
-    return Section(
-        "smaa",
-        "Robustness (SMAA)",
-        about,
-        (("SMAA", acc), ("SMAA central weights", central)),
-        specs,
-    )
+        specs = (ChartSpec("smaa", "Rank acceptability", heat.to_dict()),)
+    tables_ = (("SMAA", acc), ("SMAA central weights", central))
+    return Section("smaa", "Robustness (SMAA)", about, tables_, specs)
 
 
 def group_section(
     catalog: Catalog,
+    result: GroupResult,
     *,
     title: str,
-    option_ids: Sequence[str],
-    criterion_ids: Sequence[str],
-    weights: Sequence[Mapping[str, float]],
     names: Sequence[str] | None = None,
     reasons: Sequence[Mapping[str, str]] | None = None,
-    method: str = "wsm",
-    normalization: str | None = None,
-    weight_rule: str = "mean",
-    ranking_rule: str = "borda",
     about: Mapping[str, Any] | None = None,
     charts: bool = True,
-    **params: Any,
-) -> tuple[Section, dict[str, float]]:
-    """A workshop's group result, and the group's combined weights (to rank with).
-
-    ``weights`` holds each participant's submitted weights (any positive scale; each is
-    normalised), ``names`` their display names (None: shown as ``participant 1``, ``2``, …,
-    which is the default so an export does not name anyone unless asked), ``reasons`` the
-    short reasons they gave per criterion. The section carries: the group's combined ranking
-    by ``ranking_rule`` over the participants' own rankings beside the ranking under the
-    combined weights (``weight_rule``), Kendall's W with its p-value, each criterion's spread
-    (most contested first), which criterion drives the disagreement, every participant's
-    weights and ranks, and the reasons given.
-    """
-    import numpy as np
-
-    from policybench import group, mcda
-    from policybench.analysis import resolve_normalization
-    from policybench.catalog import to_problem
-
-    if not weights:
-        raise ValueError("the workshop has no submissions yet: nothing to export")
-    crits = list(criterion_ids)
-    opts = list(option_ids)
-    who = (
-        list(names)
-        if names is not None
-        else [f"participant {k}" for k in range(1, len(weights) + 1)]
-    )
-    w = np.array([[float(row[c]) for c in crits] for row in weights], dtype=float)
-    combined = group.combine_weights(w, cast(group.WeightRule, weight_rule), criteria=crits)
-    combined_map = {c: float(v) for c, v in zip(crits, combined, strict=True)}
-    problem = to_problem(catalog, combined_map, options=opts, criteria=crits)
-    norm = resolve_normalization(method, normalization)
-    extra = dict(params)
-    if norm == "scale":
-        extra.setdefault("bounds", problem.bounds)
-    scores = np.atleast_2d(
-        mcda.score(
-            problem.matrix,
-            w,
-            problem.types,
-            method=method,
-            normalization=norm,
-            criteria=crits,
-            **extra,
-        )
-    )
-    ranks = mcda.rank(scores)  # (P, N)
-    group_scores = mcda.score(
-        problem.matrix,
-        combined,
-        problem.types,
-        method=method,
-        normalization=norm,
-        criteria=crits,
-        **extra,
-    )
-    group_ranks = mcda.rank(group_scores)
-    concord = group.kendall_w(ranks) if len(weights) > 1 else None
-    combined_rank = group.combine_rankings(ranks, cast(group.RankingRule, ranking_rule))
-    spread = group.weight_spread(w, criteria=crits)
-    drivers = (
-        group.disagreement_drivers(
-            problem.matrix,
-            w,
-            problem.types,
-            method,
-            norm,
-            rule=cast(group.WeightRule, weight_rule),
-            criteria=crits,
-            **extra,
-        )
-        if len(weights) > 1
-        else ()
-    )
-    shares = w / w.sum(axis=1, keepdims=True)
-
-    order = sorted(
-        range(len(opts)), key=lambda i: (int(combined_rank.ranks[i]), int(group_ranks[i]), i)
-    )
-    ranking_rows = []
-    for i in order:
-        ranking_rows.append(
-            {
-                "option": opts[i],
-                "title": catalog.options_by_id[opts[i]].title,
-                f"{ranking_rule} rank": int(combined_rank.ranks[i]),
-                f"{ranking_rule} points": float(combined_rank.points[i]),
-                "group weights rank": int(group_ranks[i]),
-                "group weights score": float(group_scores[i]),
-                "first for": int((ranks[:, i] == 1).sum()),
-            }
-        )
-    names_by_id = {c: catalog.criteria_by_id[c].name for c in crits}
-    spread_rows = [
-        {
-            "criterion": crits[s.criterion],
-            "name": names_by_id[crits[s.criterion]],
-            "group weight": float(combined[s.criterion]),
-            "mean": s.mean,
-            "std": s.std,
-            "iqr": s.iqr,
-            "min": s.min,
-            "max": s.max,
-        }
-        for s in spread
-    ]
-    driver_rows = [
-        {
-            "criterion": crits[d.criterion],
-            "name": names_by_id[crits[d.criterion]],
-            "group weight": d.group_weight,
-            "W if everyone took it": d.w_after,
-            "rise in W": d.rise,
-        }
-        for d in drivers
-    ]
-    participant_rows = []
-    for p, name in enumerate(who):
-        row: dict[str, Any] = {"participant": name}
-        for j, c in enumerate(crits):
-            row[f"weight:{c}"] = float(shares[p, j])
-        for i in order:
-            row[f"rank:{opts[i]}"] = int(ranks[p, i])
-        participant_rows.append(row)
-    reason_rows = [
-        {"participant": who[p], "criterion": c, "reason": text}
-        for p, given in enumerate(reasons or [])
-        for c in crits
-        if (text := given.get(c))
-    ]
-    section_about: dict[str, Any] = {"workshop": title}
-    section_about.update(dict(about or {}))
-    section_about.update(
-        {
-            "participants": len(weights),
-            "method": method,
-            "normalization": norm,
-            "weights combined by": weight_rule,
-            "rankings combined by": ranking_rule,
-            "kendall_w": None if concord is None else concord.w,
-            "kendall_w_p_value": None if concord is None else concord.p_value,
-            "group weights": combined_map,
-        }
-    )
-    tables_: list[tuple[str, pd.DataFrame]] = [
-        ("Group ranking", pd.DataFrame(ranking_rows)),
-        ("Weight spread", pd.DataFrame(spread_rows)),
-    ]
-    if driver_rows:
-        tables_.append(("Disagreement drivers", pd.DataFrame(driver_rows)))
-    tables_.append(("Participants", pd.DataFrame(participant_rows)))
-    tables_.append(
-        ("Reasons", pd.DataFrame(reason_rows, columns=["participant", "criterion", "reason"]))
-    )
+) -> Section:
+    """A workshop's group result as a report section: the group's ranking under both rules,
+    Kendall's W with its p-value, each criterion's spread (most contested first), the
+    criteria that drive the disagreement, every participant's weights and ranks, and the
+    reasons given. Participants are "Participant 1", "Participant 2", … unless ``names``
+    (which an export shows only when asked)."""
+    labels = participant_labels(names, result.participants)
+    section_about: dict[str, Any] = {"workshop": title, **dict(about or {})}
+    section_about.update(export_about(result))
     specs: tuple[ChartSpec, ...] = ()
     if charts:
-        from policybench.export import report_charts
-
-        labels = report_charts.criteria_names(tables.criteria_table(catalog, combined_map, crits))
-        spread_long = pd.DataFrame(
-            [
-                {"criterion": labels[c], "weight": float(shares[p, j]), "is_group": False}
-                for p in range(len(who))
-                for j, c in enumerate(crits)
-            ]
-            + [
-                {"criterion": labels[c], "weight": float(combined[j]), "is_group": True}
-                for j, c in enumerate(crits)
-            ]
-        )
-        titles = {opts[i]: f"{catalog.options_by_id[opts[i]].title}" for i in order}
-        if len(set(titles.values())) < len(titles):
-            titles = {o: f"{t} [{o}]" for o, t in titles.items()}
-        ranks_long = pd.DataFrame(
-            [
-                {"option": titles[opts[i]], "rank": int(ranks[p, i]), "is_group": False}
-                for i in order
-                for p in range(len(who))
-            ]
-            + [
-                {"option": titles[opts[i]], "rank": int(combined_rank.ranks[i]), "is_group": True}
-                for i in order
-            ]
-        )
+        spread, ranks = workshop_charts(catalog, result)
         specs = (
             ChartSpec(
-                "group-weights",
-                "Each participant's weights, and the group's",
-                report_charts.weights_spread_chart(spread_long).to_dict(),
+                "group-weights", "Each participant's weights, and the group's", spread.to_dict()
             ),
             ChartSpec(
-                "group-ranks",
-                "Each participant's ranking against the group's",
-                report_charts.group_ranks_chart(ranks_long).to_dict(),
+                "group-ranks", "Each participant's ranking against the group's", ranks.to_dict()
             ),
         )
-    return Section(
-        "group", f"Workshop: {title}", section_about, tuple(tables_), specs
-    ), combined_map
+    tables_ = export_tables(catalog, result, labels, list(reasons or []))
+    return Section("group", f"Workshop: {title}", section_about, tuple(tables_), specs)
+
+
+class WorkshopLike(Protocol):
+    """What is read of a stored workshop (:class:`policybench.store.Workshop`)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def options(self) -> tuple[str, ...]: ...
+    @property
+    def criteria(self) -> tuple[str, ...]: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def catalog_fingerprint(self) -> str | None: ...
+    @property
+    def created_at(self) -> Any: ...
+
+
+class SubmissionLike(Protocol):
+    """What is read of a stored submission (:class:`policybench.store.Submission`)."""
+
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def weights(self) -> Mapping[str, float]: ...
+    @property
+    def reasons(self) -> Mapping[str, str]: ...
+
+
+def missing_from_catalog(catalog: Catalog, shop: WorkshopLike) -> list[str]:
+    """The workshop's option and criterion ids that ``catalog`` does not have (in order)."""
+    return [o for o in shop.options if o not in catalog.options_by_id] + [
+        c for c in shop.criteria if c not in catalog.criteria_by_id
+    ]
+
+
+def catalog_note(catalog: Catalog, shop: WorkshopLike) -> str | None:
+    """A note when the workshop was created on another version of the catalog, else None."""
+    if shop.catalog_fingerprint and shop.catalog_fingerprint != catalog.fingerprint:
+        return (
+            f"the workshop was created on catalog {shop.catalog_fingerprint[:12]}; "
+            f"this export uses {catalog.short_fingerprint}"
+        )
+    return None
+
+
+def workshop_report(
+    catalog: Catalog,
+    shop: WorkshopLike,
+    submissions: Sequence[SubmissionLike],
+    *,
+    result: GroupResult | None = None,
+    methods: Sequence[str] = ("wsm",),
+    normalization: str | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    names: bool = False,
+    combine: str = "mean",
+    ranking_rule: str = "borda",
+    title: str | None = None,
+    charts: bool = True,
+) -> Report:
+    """A workshop's report: the rankings under the group's combined weights (one per method)
+    and the group section.
+
+    ``result`` is the group result already computed from these ``submissions`` (the
+    facilitator's page passes the one it shows); without it, it is computed with the first
+    method, weights combined by ``combine`` and rankings by ``ranking_rule`` (the group's
+    ranking). ``params`` gives each method its own parameters (by method name). Participants
+    are "Participant 1", "Participant 2", … unless ``names``. A workshop created on another
+    catalog version is noted in the group section's stamp (``"catalog note"``).
+
+    Raises
+    ------
+    InputError
+        No submissions yet, or the workshop uses options or criteria the catalog lacks.
+    """
+    if not submissions:
+        raise InputError(f"workshop {shop.title!r} has no submissions yet: nothing to export")
+    missing = missing_from_catalog(catalog, shop)
+    if missing:
+        raise InputError(
+            f"the workshop uses {', '.join(map(repr, missing))}, which this catalog does not "
+            "have; export with the catalog it was run on (--options)"
+        )
+    chosen = list(methods) or ["wsm"]
+    own = {m: dict((params or {}).get(m, {})) for m in chosen}
+    if result is None:
+        result = group_result(
+            catalog,
+            shop.options,
+            shop.criteria,
+            [s.weights for s in submissions],
+            combination=ranking_rule,
+            weight_rule=combine,
+            ranking_rule=ranking_rule,
+            method=chosen[0],
+            normalization=normalization,
+            params=own[chosen[0]],
+        )
+    about: dict[str, Any] = {"state": shop.state, "created_at": shop.created_at.isoformat()}
+    note = catalog_note(catalog, shop)
+    if note:
+        about["catalog note"] = note
+    section = group_section(
+        catalog,
+        result,
+        title=shop.title,
+        names=[s.display_name for s in submissions] if names else None,
+        reasons=[s.reasons for s in submissions],
+        about=about,
+        charts=charts,
+    )
+    combined = dict(zip(result.criterion_ids, map(float, result.group_weights), strict=True))
+    label = f"workshop group weights ({result.weight_rule} of {len(submissions)} participants)"
+    rankings = [
+        rank_catalog(
+            catalog,
+            combined,
+            method=m,
+            normalization=normalization,
+            options=shop.options,
+            criteria=shop.criteria,
+            label=label,
+            **own[m],
+        )
+        for m in chosen
+    ]
+    return build_report(
+        catalog,
+        rankings,
+        title=title or f"Workshop: {shop.title}",
+        sections=[section],
+        extra_metadata={"workshop": shop.title, "participants": len(submissions)},
+        charts=charts,
+    )

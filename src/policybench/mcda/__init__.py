@@ -84,9 +84,10 @@ Scorer = Callable[[FloatArray], FloatArray]
 #: Under ``wpm`` with ``scale``, normalised values below this are raised to it (1% of the scale).
 WPM_FLOOR = 0.01
 
-#: Methods whose score is one weighted sum of per-criterion terms after normalisation, so a
-#: matrix can be scored under many weight sets with one matrix product.
-LINEAR_IN_WEIGHTS = frozenset({"wsm", "wpm", "promethee2"})
+#: Methods whose score is one weighted sum of per-criterion terms after normalisation (of its
+#: logarithm for ``wpm``), so a matrix can be scored under many weight sets with one matrix
+#: product (:attr:`Method.linear_in_weights`).
+LINEAR_IN_WEIGHTS = frozenset(name for name, spec in METHODS.items() if spec.linear_in_weights)
 
 
 def check_weights(weights: ArrayLike, m: int, criteria: Sequence[str] | None = None) -> FloatArray:
@@ -364,7 +365,9 @@ def score_paired(
     w = np.asarray(weights, dtype=np.float64)
     several = w.ndim == 3 and w.shape[0] == x.shape[0] and w.shape[2] == x.shape[2]
     if several and method not in LINEAR_IN_WEIGHTS:
-        raise InputError(f"several weight sets per matrix are supported for {', '.join(sorted(LINEAR_IN_WEIGHTS))} only")
+        raise InputError(
+            f"several weight sets per matrix are supported for {', '.join(sorted(LINEAR_IN_WEIGHTS))} only"
+        )
     if w.shape != (x.shape[0], x.shape[2]) and not several:
         raise InputError(
             f"score_paired needs one weight set per matrix: weights of shape "

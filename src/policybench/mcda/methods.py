@@ -416,7 +416,8 @@ def promethee2(
 # ---------------------------------------------------------------------------- registry
 @dataclass(frozen=True, slots=True)
 class Method:
-    """An aggregation method as the registry holds it.
+    """An aggregation method as the registry holds it, with the properties every front end
+    reads from here (rather than keeping lists of method names of its own).
 
     Attributes
     ----------
@@ -428,27 +429,80 @@ class Method:
         The keyword parameters the method takes.
     summary : str
         One line for help texts and the UI.
+    title : str
+        The method's name as people read it (``"Weighted sum"``).
+    catalog_normalization : str
+        The normalisation policybench uses on a catalog when only the method is named
+        (DESIGN, "Defaults"): ``scale``, the criteria's fixed 0–10 scales, for the methods
+        of the value model (``wsm``, ``wpm``), the method's own default otherwise.
+    additive : bool
+        The score is a sum over criteria of ``weight × normalised value``, so each
+        criterion's contribution can be shown and the contributions add up to the score.
+    linear_in_weights : bool
+        One matrix product with the weights gives the scores, ``s = L @ w`` (or ``log s =
+        L @ w`` when ``log_scores``): a matrix is scored under many weight sets at once, and
+        sweeps and break-even weights are solved exactly.
+    log_scores : bool
+        The linear form is that of the scores' logarithm (the weighted product).
     """
 
     prepare: Callable[..., Kernel]
     default_normalization: str
     parameters: tuple[str, ...]
     summary: str
+    title: str
+    catalog_normalization: str
+    additive: bool = False
+    linear_in_weights: bool = False
+    log_scores: bool = False
 
 
 METHODS: Mapping[str, Method] = MappingProxyType(
     {
-        "wsm": Method(prepare_wsm, "sum", (), "weighted sum of normalised values"),
-        "wpm": Method(prepare_wpm, "sum", (), "weighted product of normalised values"),
-        "topsis": Method(
-            prepare_topsis, "minmax", (), "closeness to the ideal and distance from the worst"
+        "wsm": Method(
+            prepare_wsm,
+            "sum",
+            (),
+            "weighted sum of normalised values",
+            title="Weighted sum",
+            catalog_normalization="scale",
+            additive=True,
+            linear_in_weights=True,
         ),
-        "vikor": Method(prepare_vikor, "none", ("v",), "compromise ranking, -Q (v = 0.5)"),
+        "wpm": Method(
+            prepare_wpm,
+            "sum",
+            (),
+            "weighted product of normalised values",
+            title="Weighted product",
+            catalog_normalization="scale",
+            linear_in_weights=True,
+            log_scores=True,
+        ),
+        "topsis": Method(
+            prepare_topsis,
+            "minmax",
+            (),
+            "closeness to the ideal and distance from the worst",
+            title="TOPSIS",
+            catalog_normalization="minmax",
+        ),
+        "vikor": Method(
+            prepare_vikor,
+            "none",
+            ("v",),
+            "compromise ranking, -Q (v = 0.5)",
+            title="VIKOR",
+            catalog_normalization="none",
+        ),
         "promethee2": Method(
             prepare_promethee2,
             "none",
             ("preference", "q", "p", "s"),
             "pairwise outranking net flow (usual preference unless told)",
+            title="PROMETHEE II",
+            catalog_normalization="none",
+            linear_in_weights=True,
         ),
     }
 )

@@ -25,11 +25,6 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 Scorer = Callable[[FloatArray], FloatArray]
 
-#: Methods whose scores are linear in the weights (``s = L @ w``).
-LINEAR_METHODS = frozenset({"wsm", "promethee2"})
-#: Methods whose scores are the exponential of a linear function of the weights.
-LOG_LINEAR_METHODS = frozenset({"wpm"})
-
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -76,9 +71,10 @@ def prepare(
     if w.ndim != 1:
         raise InputError(f"give one weight per criterion ({m}), not a batch of weight sets")
     linear: FloatArray | None = None
-    if method in LINEAR_METHODS | LOG_LINEAR_METHODS:
+    spec = mcda.METHODS[method]  # known: the scorer above checked the name
+    if spec.linear_in_weights:
         columns = np.asarray(f(np.eye(m)), dtype=np.float64).T  # (N, M): f(e_j) in column j
-        if method in LINEAR_METHODS:
+        if not spec.log_scores:
             linear = columns
         elif (columns > 0).all():
             linear = np.log(columns)

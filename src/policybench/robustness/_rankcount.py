@@ -18,7 +18,7 @@ vectorised comparison per option over a block of samples, in an options-by-sampl
 beats sorting every sample's row. Above that, up to :data:`PACK_MAX_OPTIONS` options, each row
 is sorted once as *packed keys*: each score with its lowest mantissa bits replaced by the
 option's index (6 bits for 64 options), sorted as plain float64 values (numpy's SIMD sort,
-several times faster than ``argsort`` followed by the gather of the sorted scores it needs).
+faster than ``argsort`` followed by the gather of the sorted scores it needs).
 Clearing low bits moves a value towards 0, which never reorders two values, and the index
 makes every key distinct, so one sort gives both the order (the low bits) and the sorted
 scores, each within ``2**-46`` of its size (:data:`PACK_RTOL`). The tie check on those sorted
@@ -42,15 +42,16 @@ from policybench import mcda
 FloatArray = NDArray[np.float64]
 
 #: Largest number of options for which positions are counted rather than sorted (counting is
-#: O(N^2) per sample; from about 14 options one sort of packed keys is as fast or faster).
+#: O(N^2) per sample, so past some size one sort of packed keys wins: where the two cross is
+#: in benchmarks/RESULTS.md, "Positions in the SMAA hot path").
 COUNT_MAX_OPTIONS = 12
 #: Largest number of options sorted as packed keys (the index takes the low 6 mantissa bits).
 PACK_MAX_OPTIONS = 64
 #: Relative error of a packed key against its score: at most 63 units in the last place.
 PACK_RTOL = 2.0**-46
 #: Scores ranked at once (``options x samples``): 64k float64 values, so that the arrays of
-#: one block stay in a core's L2 cache (measured: 2.5x faster than counting a whole
-#: 50,000-sample chunk at once on 10 options, and up to 2x faster when sorting).
+#: one block stay in a core's L2 cache, which beats counting or sorting a whole chunk at once
+#: (benchmarks/RESULTS.md, "Measured once").
 BLOCK = 1 << 16
 
 
@@ -77,7 +78,7 @@ class RankCounter:
         self._criteria = np.arange(m)
         # buffers for one block, reused; the per-column constants tiled to the block's shape so
         # that every bitwise operation runs as one contiguous loop (a broadcast row of N
-        # values is a loop per row, twice as slow here)
+        # values is a loop per row)
         self._keys = np.empty((0, n))
         self._gaps = np.empty(0)
         self._index_tiled = np.empty((0, n), dtype=np.uint64)

@@ -222,7 +222,9 @@ def _blockers(lin: FloatArray, o: int, others: IntArray) -> tuple[int, ...]:
     ``sum_j lam_j (L_j - L_o) >= e`` on every criterion. By Ville's theorem ``o`` can be
     first (ties counting) under some non-negative weights exactly when ``e <= 0``.
     """
-    from scipy.optimize import linprog  # here, not at the top: scipy.optimize takes 0.7 s to import
+    # here, not at the top: scipy.optimize is a heavy import that only this search needs, and
+    # importing policybench.robustness should not pay for it
+    from scipy.optimize import linprog
 
     ahead = lin[others] - lin[o]  # (K, M)
     scale = max(1.0, float(np.abs(lin).max()))

@@ -95,8 +95,20 @@ class RateLimiter:
                     return fresh
                 return str(found)
 
-            value = self._db.run(tx, write=True, action="prepare the store", retry_unique=True)
-            self._secret = bytes.fromhex(value)
+            if self._db.read_only:
+                # Nothing can be counted in a read-only store, so no key is ever stored: a
+                # secret of this process's own serves (and the store is left untouched).
+                found = self._db.run(
+                    lambda conn: conn.execute(
+                        sa.select(SETTINGS.c.value).where(SETTINGS.c.key == _SECRET_KEY)
+                    ).scalar(),
+                    write=False,
+                    action="prepare the store",
+                )
+                self._secret = bytes.fromhex(str(found) if found is not None else fresh)
+            else:
+                value = self._db.run(tx, write=True, action="prepare the store", retry_unique=True)
+                self._secret = bytes.fromhex(value)
         return self._secret
 
     def check(self, key: str, limit: Limit) -> None:

@@ -1,6 +1,7 @@
 """The Streamlit app: ``policybench serve`` runs :mod:`policybench.ui.app`.
 
-Pages (``screens/``) read widgets, call the core (catalog, mcda, robustness, through
-:mod:`policybench.views`) and draw charts built by :mod:`policybench.export.charts`;
-:mod:`policybench.ui.state` owns session state, the URL and the caches.
+Pages (``screens/``) read widgets, call :mod:`policybench.analysis` and draw what
+:mod:`policybench.present` builds; :mod:`policybench.ui.state` owns session state, the URL and
+the caches; ``components/`` are reusable widgets, each owning its keys;
+:mod:`policybench.ui.launch` starts the server.
 """

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from policybench.present.text import streamlit_markdown
 from policybench.ui import state
-from policybench.ui.components import errors, footer
-from policybench.ui.components.text import md_escape
+from policybench.ui.components import errors, footer, profiles_panel
 
 PAGES_DIR = Path(__file__).resolve().parent / "screens"
 
@@ -60,7 +60,7 @@ def _open_linked_page(by_slug: dict[str, st.Page], current: st.Page) -> None:
 def _show_link_notes() -> None:
     notes = st.session_state.get(state.LINK_NOTES) or []
     if notes:
-        lines = "\n".join(f"- {md_escape(n)}" for n in notes)
+        lines = "\n".join(f"- {streamlit_markdown(n)}" for n in notes)
         st.warning("Some settings in the link could not be used, so they were ignored:\n\n" + lines)
         st.session_state[state.LINK_NOTES] = []
 
@@ -93,11 +93,6 @@ def main() -> None:
     except Exception as exc:  # a page's own guard failed; Streamlit's signals are BaseException
         errors.show_exception(exc, f"page {page.title}")
     if page.url_path not in WORKSHOP_PAGES:
-        # Imported here, after the page is drawn: it brings the store (SQLAlchemy, about
-        # 0.2 s), which a new server may still be importing when its first visitor arrives
-        # (policybench.ui.launch); the page should not wait for it.
-        from policybench.ui.components import profiles_panel
-
         profiles_panel.show(catalog)
     footer.show(catalog)
 

@@ -27,7 +27,8 @@ from typing import Any
 
 import streamlit as st
 
-from policybench import mcda, views
+from policybench import mcda
+from policybench.analysis.rank import DEFAULT_METHOD, Ranking, rank_catalog
 from policybench.catalog import Catalog, default_options_dir, load
 from policybench.errors import CatalogError
 
@@ -45,7 +46,6 @@ PRESET_PICKER = "pb.preset_picker"
 REVISIONS = "pb.widget_revisions"
 
 CUSTOM = "custom"
-DEFAULT_METHOD = "wsm"
 #: Sliders run 0 to SLIDER_MAX points (more if a preset needs it); equal weights sit midway.
 SLIDER_MAX = 20.0
 SAMPLES = (1_000, 10_000, 100_000, 1_000_000)
@@ -368,11 +368,12 @@ def previous_ranks(view_key: Any, ranks: Mapping[str, int]) -> dict[str, int] | 
 @st.cache_data(max_entries=256, show_spinner=False)
 def ranked(
     _catalog: Catalog, fingerprint: str, weights: tuple[tuple[str, float], ...], method: str
-) -> views.Ranked:
-    """:func:`policybench.views.rank_catalog`, cached on the catalog fingerprint and inputs."""
-    return views.rank_catalog(_catalog, dict(weights), method)
+) -> Ranking:
+    """:func:`policybench.analysis.rank.rank_catalog`, cached on the catalog fingerprint and
+    the inputs."""
+    return rank_catalog(_catalog, dict(weights), method=method)
 
 
-def rank(catalog: Catalog, weights: Mapping[str, float], method: str) -> views.Ranked:
+def rank(catalog: Catalog, weights: Mapping[str, float], method: str) -> Ranking:
     """The cached ranking of ``catalog`` under ``weights`` and ``method``."""
     return ranked(catalog, catalog.fingerprint, key_of(weights), method)

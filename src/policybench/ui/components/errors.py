@@ -16,7 +16,7 @@ from typing import ParamSpec, TypeVar
 import streamlit as st
 
 from policybench.errors import PolicybenchError
-from policybench.ui.components.text import md_escape
+from policybench.present.text import streamlit_markdown
 
 log = logging.getLogger("policybench.ui")
 
@@ -32,7 +32,7 @@ UNEXPECTED = (
 def show_exception(exc: Exception, where: str) -> None:
     """Show ``exc`` without a traceback: its own message when it is a PolicybenchError."""
     if isinstance(exc, PolicybenchError):
-        st.error(md_escape(str(exc)))
+        st.error(streamlit_markdown(str(exc)))
         return
     log.error("unexpected error in %s", where, exc_info=exc)  # also outside an except block
     st.error(UNEXPECTED)
@@ -57,7 +57,7 @@ def catalog_error_page(root: str, problems: Sequence[str]) -> None:
     st.title("The catalog could not be loaded")
     count = len(problems)
     st.markdown(
-        f"The catalog in {md_escape(root)} has {count} problem{'s' if count != 1 else ''}. "
+        f"The catalog in {streamlit_markdown(root)} has {count} problem{'s' if count != 1 else ''}. "
         "Each line below names the file, the line and what is wrong. Fix them and reload this "
         "page; `policybench validate` lists the same problems."
     )

@@ -1,5 +1,6 @@
 """One option's evidence card: summary, who proposes it, and every score with its range,
-rationale and verbatim quotes. All catalog text goes through :func:`md_escape`."""
+rationale and verbatim quotes. All catalog text goes through
+:func:`policybench.present.text.streamlit_markdown`."""
 
 from __future__ import annotations
 
@@ -7,31 +8,33 @@ from collections.abc import Collection
 
 import streamlit as st
 
-from policybench import views
 from policybench.catalog import Catalog, Option
-from policybench.ui.components.text import md_escape, show_quote
+from policybench.present.evidence import score_rows
+from policybench.present.labels import criterion_label, option_label
+from policybench.present.text import streamlit_markdown
+from policybench.ui.components.text import show_quote
 
 
 def card_label(catalog: Catalog, option: Option) -> str:
     """The expander label: option title and group, escaped."""
     group = catalog.groups_by_id[option.group].name
-    return f"{md_escape(views.option_label(option))} · {md_escape(group)}"
+    return f"{streamlit_markdown(option_label(option))} · {streamlit_markdown(group)}"
 
 
 def show_body(catalog: Catalog, option: Option, *, matched: Collection[str] = ()) -> None:
     """Draw the inside of an option's card. ``matched`` criteria are flagged as search hits."""
-    st.markdown(md_escape(option.summary))
+    st.markdown(streamlit_markdown(option.summary))
     proposers = [
         catalog.sources_by_id[s].citation for s in option.sources if s in catalog.sources_by_id
     ]
     if proposers:
-        st.markdown("**Proposed by** " + "; ".join(md_escape(p) for p in proposers))
+        st.markdown("**Proposed by** " + "; ".join(streamlit_markdown(p) for p in proposers))
     st.markdown("**In the sources' words**")
     for quote in option.quotes:
         show_quote(catalog, quote)
     st.markdown("**Scores** (0–10; the range is how far the evidence leaves it open)")
     st.dataframe(
-        views.score_rows(catalog, option),
+        score_rows(catalog, option),
         hide_index=True,
         column_config={
             "criterion": st.column_config.TextColumn("Criterion", width="medium"),
@@ -46,9 +49,9 @@ def show_body(catalog: Catalog, option: Option, *, matched: Collection[str] = ()
         with st.container(border=True):
             hit = " · :violet-badge[matches the search]" if crit.id in matched else ""
             st.markdown(
-                f"**{md_escape(views.criterion_label(catalog, crit.id))}: {score.value:g}** "
+                f"**{streamlit_markdown(criterion_label(catalog, crit.id))}: {score.value:g}** "
                 f"(range {score.low:g}–{score.high:g}){hit}"
             )
-            st.markdown(md_escape(score.rationale))
+            st.markdown(streamlit_markdown(score.rationale))
             for quote in score.quotes:
                 show_quote(catalog, quote)

@@ -6,12 +6,12 @@ import streamlit as st
 
 from policybench import __version__
 from policybench.catalog import Catalog
-from policybench.ui.components.text import md_escape
+from policybench.present.text import streamlit_markdown
 
 
 def show(catalog: Catalog | None) -> None:
     """Catalog fingerprint (12 hex digits) and package version, at the foot of the sidebar."""
     fingerprint = catalog.short_fingerprint if catalog is not None else "not loaded"
     st.sidebar.markdown(
-        f":small[Catalog {md_escape(fingerprint)} · policybench {md_escape(__version__)}]"
+        f":small[Catalog {streamlit_markdown(fingerprint)} · policybench {streamlit_markdown(__version__)}]"
     )

@@ -9,15 +9,17 @@ import streamlit as st
 
 from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
+from policybench.present.text import streamlit_markdown
 from policybench.ui import state
 from policybench.ui.components.errors import log
-from policybench.ui.components.text import md_escape
 from policybench.ui.components.workshop_common import store
 
 NAME_KEY = "pb.profiles.name"
 PICK_KEY = "pb.profiles.pick"
 MESSAGE_KEY = "pb.profiles.message"
-SAVE_FAILED = "Something went wrong while saving; nothing was saved. The details are in the server log."
+SAVE_FAILED = (
+    "Something went wrong while saving; nothing was saved. The details are in the server log."
+)
 LOAD_FAILED = (
     "Something went wrong while loading the profile; the sliders are unchanged. The details "
     "are in the server log."
@@ -54,7 +56,9 @@ def _load(catalog: Catalog) -> None:
         profile = store().profiles.get(str(name))
         unknown = sorted(set(profile.weights) - set(catalog.criterion_ids))
         if unknown:
-            raise PolicybenchError(f"profile “{profile.name}” names criteria this catalog does not have: {', '.join(unknown)}")
+            raise PolicybenchError(
+                f"profile “{profile.name}” names criteria this catalog does not have: {', '.join(unknown)}"
+            )
     except PolicybenchError as exc:
         st.session_state[MESSAGE_KEY] = ("error", str(exc))
         return
@@ -65,7 +69,10 @@ def _load(catalog: Catalog) -> None:
     state.set_weights(catalog, profile.weights)
     if profile.method:
         state.set_method(profile.method)
-    st.session_state[MESSAGE_KEY] = ("success", f"Loaded “{profile.name}” version {profile.version}.")
+    st.session_state[MESSAGE_KEY] = (
+        "success",
+        f"Loaded “{profile.name}” version {profile.version}.",
+    )
 
 
 def show(catalog: Catalog) -> None:
@@ -79,13 +86,25 @@ def show(catalog: Catalog) -> None:
             st.error(str(exc))
             return
         st.text_input("Profile name", key=NAME_KEY, max_chars=200)
-        st.button("Save current weights", key="pb.profiles.save", on_click=_save, args=(catalog,), width="stretch")
+        st.button(
+            "Save current weights",
+            key="pb.profiles.save",
+            on_click=_save,
+            args=(catalog,),
+            width="stretch",
+        )
         if names:
             st.selectbox("Saved profile", names, key=PICK_KEY, index=None, placeholder="Choose one")
-            st.button("Load into the sliders", key="pb.profiles.load", on_click=_load, args=(catalog,), width="stretch")
+            st.button(
+                "Load into the sliders",
+                key="pb.profiles.load",
+                on_click=_load,
+                args=(catalog,),
+                width="stretch",
+            )
         kind, text = st.session_state.pop(MESSAGE_KEY, (None, ""))
         if kind == "error":
-            st.error(md_escape(text))
+            st.error(streamlit_markdown(text))
         elif kind == "success":
-            st.success(md_escape(text))
+            st.success(streamlit_markdown(text))
         st.text(f"Store: {where}")

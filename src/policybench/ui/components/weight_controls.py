@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from policybench import mcda, views
+from policybench import mcda
+from policybench.analysis.rank import DEFAULT_METHOD, Ranking
+from policybench.analysis.weights import shares
 from policybench.catalog import Catalog
+from policybench.errors import WeightsError
+from policybench.present.labels import method_label, share_label
+from policybench.present.text import streamlit_markdown, widget_label
 from policybench.ui import state
-from policybench.ui.components.text import label_text, md_escape
 
 ZERO_MESSAGE = "All weights are zero: move at least one slider above 0 to rank the options."
 
@@ -39,7 +43,7 @@ def _on_preset(catalog: Catalog, key: str) -> None:
 
 
 def _on_method(key: str) -> None:
-    state.set_method(str(st.session_state.get(key, state.DEFAULT_METHOD)), picked=True)
+    state.set_method(str(st.session_state.get(key, DEFAULT_METHOD)), picked=True)
 
 
 def _seed(key: str, value: object) -> None:
@@ -74,14 +78,14 @@ def show(
         "Method",
         list(mcda.METHODS),
         key=method_key,
-        format_func=views.method_label,
+        format_func=method_label,
         on_change=_on_method,
         args=(method_key,),
         help="How scores on the criteria are combined. The weighted sum on the 0–10 scales is the default.",
     )
     weights = state.current_weights()
-    shares = views.weight_shares(weights, catalog.criterion_ids)
-    if shares is None:
+    share = shares(weights, catalog.criterion_ids)  # once: the shares shown and "all zero"
+    if share is None:
         box.warning(ZERO_MESSAGE)
     top = state.slider_max(catalog)
     step = state.slider_step(catalog)
@@ -91,7 +95,7 @@ def show(
         left, right = box.columns([4, 1.35], vertical_alignment="bottom", gap="small")
         cost = " A higher score on it is worse (a cost)." if crit.direction == "cost" else ""
         left.slider(
-            label_text(crit.name),
+            widget_label(crit.name),
             min_value=0.0,
             max_value=top,
             step=step,
@@ -99,9 +103,9 @@ def show(
             on_change=_on_slider,
             args=(catalog,),
             format="%g",
-            help=md_escape(crit.description) + cost,
+            help=streamlit_markdown(crit.description) + cost,
         )
-        right.markdown(f"**{views.share_label(None if shares is None else shares[crit.id])}**")
+        right.markdown(f"**{share_label(None if share is None else share[crit.id])}**")
     box.button(
         "Reset to equal weights",
         key=RESET_KEY,
@@ -114,13 +118,15 @@ def show(
     return state.current_weights(), state.current_method()
 
 
-def ranked_view() -> tuple[Catalog, dict[str, float], str, views.Ranked] | None:
+def ranked_view() -> tuple[Catalog, dict[str, float], str, Ranking] | None:
     """The page prologue shared by Rank, Compare and Robustness: the catalog, the sidebar's
     weights and method, and the ranking under them; ``None`` (with the message shown) when
     every weight is zero."""
     catalog = state.catalog_or_rerun()
     weights, method = show(catalog)
-    if views.all_zero(weights):
+    try:  # the weights' one check: where the ranking meets the catalog (catalog.to_problem)
+        ranking = state.rank(catalog, weights, method)
+    except WeightsError:  # the sliders give numbers from 0 up: all of them are zero
         st.warning(ZERO_MESSAGE)
         return None
-    return catalog, weights, method, state.rank(catalog, weights, method)
+    return catalog, weights, method, ranking

@@ -8,18 +8,23 @@ and the QR code.
   127.0.0.1, which counts as one client), hashed by the store's rate limiter.
 - **Refusals** say nothing about why: an unknown code, another workshop's code and a tampered
   participant link all get :data:`REFUSAL`.
+- **Links**: the app's address as the browser sees it (``st.context.url``), the join link a
+  facilitator shows and each participant's personal link.
 """
 
 from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
+from urllib.parse import urlencode
 
+import segno
 import streamlit as st
 
 from policybench.errors import PolicybenchError
+from policybench.present.text import streamlit_markdown
 from policybench.store import (
     ParticipantTokenError,
     RateLimitedError,
@@ -30,12 +35,13 @@ from policybench.store import (
     open_store,
 )
 from policybench.store.db import ENV_URL
-from policybench.store.ratelimit import UNKNOWN_CODE, client_key
+from policybench.store.ratelimit import UNKNOWN_CODE
 from policybench.ui.components.errors import show_exception
-from policybench.ui.components.text import md_escape
 
 T = TypeVar("T")
 
+DEFAULT_BASE_URL = "http://127.0.0.1:8501"
+PARTICIPANT_PAGE = "workshop"
 REFUSAL = "This link or code does not open a workshop. Check it with the facilitator."
 UNAVAILABLE = "Could not reach the workshop's store; try again in a moment."
 QR_SCALE = 10  # pixels per module: a version-4 code is 370 px, readable from the back of a room
@@ -72,12 +78,12 @@ def page_url() -> str | None:
 def check_token_limit(s: Store) -> None:
     """Refuse a client that has presented too many bad participant links (shared limit with
     unknown codes; raises :class:`~policybench.store.RateLimitedError`)."""
-    s.limiter.check(f"token:{client_key(client())}", UNKNOWN_CODE)
+    s.limiter.check(f"token:{s.limiter.client_key(client())}", UNKNOWN_CODE)
 
 
 def count_bad_token(s: Store) -> None:
     """Count one bad participant link against this client."""
-    s.limiter.failure(f"token:{client_key(client())}", UNKNOWN_CODE)
+    s.limiter.failure(f"token:{s.limiter.client_key(client())}", UNKNOWN_CODE)
 
 
 def show_error(exc: Exception) -> None:
@@ -89,11 +95,11 @@ def show_error(exc: Exception) -> None:
     if isinstance(exc, (WorkshopNotFound, ParticipantTokenError)):
         st.error(REFUSAL)
     elif isinstance(exc, RateLimitedError):
-        st.error(md_escape(str(exc)))
+        st.error(streamlit_markdown(str(exc)))
     elif isinstance(exc, WorkshopStateError):
-        st.warning(md_escape(str(exc)))
+        st.warning(streamlit_markdown(str(exc)))
     elif isinstance(exc, StoreUnavailableError):
-        st.error(md_escape(unavailable(exc)))
+        st.error(streamlit_markdown(unavailable(exc)))
     else:
         show_exception(exc, "workshop")
 
@@ -118,8 +124,48 @@ def attempt(action: Callable[[], T]) -> tuple[T | None, Exception | None]:
 @st.cache_data(max_entries=16, show_spinner=False)
 def qr_png(link: str) -> bytes:
     """``link`` as a QR code PNG (segno, error correction M, a quiet zone of 2 modules)."""
-    import segno
-
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=QR_SCALE, border=2)
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------ links
+def app_base(url: str | None, page: str = "") -> str:
+    """The app's base address from a page's address (:func:`page_url`): query and fragment
+    dropped, the trailing page path (``page``) removed; :data:`DEFAULT_BASE_URL` if unknown."""
+    if not url or "://" not in url:
+        return DEFAULT_BASE_URL
+    base = url.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    if page and base.endswith("/" + page):
+        base = base[: -len(page) - 1]
+    return base or DEFAULT_BASE_URL
+
+
+def join_link(base: str, code: str) -> str:
+    """``<base>/workshop?code=CODE``: what participants open (and the QR code holds)."""
+    return _participant_page(base) + urlencode({"code": code})
+
+
+def personal_link(base: str, code: str, token: str) -> str:
+    """A participant's own link (``?code=...&p=<token>``): reopens their page, and only theirs."""
+    return _participant_page(base) + urlencode({"code": code, "p": token})
+
+
+def _participant_page(base: str) -> str:
+    return f"{(base.strip() or DEFAULT_BASE_URL).rstrip('/')}/{PARTICIPANT_PAGE}?"
+
+
+def submissions_key(
+    weights: Sequence[Mapping[str, float]],
+    names: Sequence[str],
+    reasons: Sequence[Mapping[str, str]],
+) -> tuple[tuple[str, tuple[tuple[str, float], ...], tuple[tuple[str, str], ...]], ...]:
+    """A hashable form of the submissions: a cache key that changes when any of them does."""
+    return tuple(
+        (
+            str(n),
+            tuple((str(c), float(v)) for c, v in w.items()),
+            tuple((str(c), str(t)) for c, t in r.items()),
+        )
+        for n, w, r in zip(names, weights, reasons, strict=True)
+    )

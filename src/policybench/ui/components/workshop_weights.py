@@ -9,8 +9,7 @@ screen keeps its values (Streamlit forgets a widget that is not drawn) without k
 dozens of widget keys alive, which would make every widget on the page slower to draw.
 :func:`show` draws the mode picker and that mode's controls, :func:`show_reasons` the
 reasons, :func:`current` reads what they give without drawing anything. The arithmetic
-(rank-order centroid, AHP, shares) is in :mod:`policybench.workshop_views` and
-:mod:`policybench.views`.
+(rank-order centroid, AHP, shares) is in :mod:`policybench.analysis.weights`.
 """
 
 from __future__ import annotations
@@ -22,12 +21,22 @@ from itertools import combinations
 
 import streamlit as st
 
-from policybench import mcda, views
-from policybench import workshop_views as wv
+from policybench import mcda
+from policybench.analysis.weights import (
+    SAATY_MAX,
+    PairwiseWeights,
+    ahp_weights,
+    roc_weights,
+    shares,
+    slider_points,
+)
 from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
+from policybench.present.labels import criterion_label, share_label
+from policybench.present.text import streamlit_markdown, widget_label
+from policybench.present.workshop import judgement_label
 from policybench.store.workshops import REASON_MAX
-from policybench.ui.components.text import label_text, md_escape, note
+from policybench.ui.components.text import note
 
 MODES = {
     "sliders": "Sliders",
@@ -73,7 +82,7 @@ def seed(
 ) -> None:
     """Set the controls from a stored submission (or the defaults: every slider midway)."""
     points = (
-        wv.slider_points(weights, criterion_ids, maximum=SLIDER_MAX, step=STEP)
+        slider_points(weights, criterion_ids, maximum=SLIDER_MAX, step=STEP)
         if weights
         else {c: SLIDER_MAX / 2 for c in criterion_ids}
     )
@@ -99,18 +108,16 @@ def _values(key: str, criterion_ids: Sequence[str]) -> Values:
     return found
 
 
-#: What can start Markdown in a one-line widget label (Streamlit renders labels as Markdown:
-#: emphasis, code, links, images, HTML, colour directives, emoji codes, maths, autolinks).
 def _say(value: object, *, first: str, second: str) -> str:
-    return wv.judgement_label(int(str(value)), first, second)
+    return judgement_label(int(str(value)), first, second)
 
 
 def _name(catalog: Catalog, cid: str) -> str:
-    return views.criterion_label(catalog, cid)
+    return criterion_label(catalog, cid)
 
 
 def _share(where: st.delta_generator.DeltaGenerator, share: float | None) -> None:
-    where.markdown(f"**{views.share_label(share)}**")
+    where.markdown(f"**{share_label(share)}**")
 
 
 def _sliders(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled: bool) -> Entry:
@@ -118,31 +125,33 @@ def _sliders(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabl
         crit = catalog.criteria_by_id[c]
         v.points[c] = float(
             st.slider(
-                label_text(_name(catalog, c)),
+                widget_label(_name(catalog, c)),
                 min_value=0.0,
                 max_value=SLIDER_MAX,
                 value=v.points[c],
                 step=STEP,
                 key=f"{key}.w.{c}",
                 format="%g",
-                help=md_escape(crit.description),
+                help=streamlit_markdown(crit.description),
                 disabled=disabled,
             )
         )
     # one line for all the shares: a column beside each slider would be twenty more elements
     # to draw on every move, for thirty participants at once
-    shares = views.weight_shares(v.points, crits)
-    if shares is not None:
+    share = shares(v.points, crits)
+    if share is not None:
         st.markdown(
             "Your weights as shares of the total: "
-            + md_escape(" · ".join(f"{_name(catalog, c)} {views.share_label(shares[c])}" for c in crits))
+            + streamlit_markdown(
+                " · ".join(f"{_name(catalog, c)} {share_label(share[c])}" for c in crits)
+            )
         )
     return _from_points(v, crits)
 
 
 def _from_points(v: Values, crits: Sequence[str]) -> Entry:
     values = {c: v.points[c] for c in crits}
-    if views.all_zero(values):
+    if shares(values, crits) is None:
         return Entry("sliders", None, problem=ZERO)
     return Entry("sliders", values)
 
@@ -154,12 +163,12 @@ def _ranking(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabl
     )
     for c in crits:
         v.places[c] = int(st.session_state.get(f"{key}.r.{c}", v.places[c]))
-    weights = wv.roc_weights(crits, v.places)
+    weights = roc_weights(crits, v.places)
     places = list(range(1, len(crits) + 1))
     for c in crits:
         left, right = st.columns([5, 1], vertical_alignment="bottom")
         left.selectbox(
-            label_text(_name(catalog, c)),
+            widget_label(_name(catalog, c)),
             places,
             index=places.index(v.places[c]) if v.places[c] in places else 0,
             key=f"{key}.r.{c}",
@@ -175,13 +184,13 @@ def _pairs(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled
         "For each pair, say which criterion matters more and by how much (Saaty's scale: 1 "
         "equal, 3 moderately, 5 strongly, 7 very strongly, 9 extremely more important)."
     )
-    top = wv.SAATY_MAX - 1
+    top = SAATY_MAX - 1
     scale = list(range(top, -top - 1, -1))  # left end: the first criterion much more important
     for a, b in combinations(crits, 2):
         na, nb = _name(catalog, a), _name(catalog, b)
         v.pairs[(a, b)] = int(
             st.select_slider(
-                f"{label_text(na)} or {label_text(nb)}?",
+                f"{widget_label(na)} or {widget_label(nb)}?",
                 options=scale,
                 value=v.pairs.get((a, b), 0),
                 key=f"{key}.ahp.{a}.{b}",
@@ -192,10 +201,8 @@ def _pairs(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled
     res, problem = _ahp(v, crits)
     if res is None:  # pragma: no cover - the scale only offers valid values
         return Entry("ahp", None, problem=problem)
-    shares = "; ".join(
-        f"{_name(catalog, c)} {views.share_label(w)}" for c, w in res.weights.items()
-    )
-    st.markdown(f"Weights from your comparisons: {md_escape(shares)}")
+    shares = "; ".join(f"{_name(catalog, c)} {share_label(w)}" for c, w in res.weights.items())
+    st.markdown(f"Weights from your comparisons: {streamlit_markdown(shares)}")
     if res.consistent:
         st.success(
             f"Consistency ratio {res.cr:.2f}: consistent enough (Saaty's threshold is 0.10)."
@@ -204,8 +211,8 @@ def _pairs(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled
         worst = ""
         if res.worst is not None:
             worst = (
-                f" Revisit first your comparison of {md_escape(_name(catalog, res.worst[0]))} "
-                f"with {md_escape(_name(catalog, res.worst[1]))}: it fits least with the others."
+                f" Revisit first your comparison of {streamlit_markdown(_name(catalog, res.worst[0]))} "
+                f"with {streamlit_markdown(_name(catalog, res.worst[1]))}: it fits least with the others."
             )
         st.warning(
             f"Consistency ratio {res.cr:.2f}, above Saaty's threshold of 0.10: some of your "
@@ -214,9 +221,11 @@ def _pairs(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled
     return Entry("ahp", res.weights)
 
 
-def _ahp(v: Values, crits: Sequence[str]) -> tuple[wv.AHPView | None, str | None]:
+def _ahp(v: Values, crits: Sequence[str]) -> tuple[PairwiseWeights | None, str | None]:
     try:
-        return wv.ahp_weights(crits, {pair: v.pairs.get(pair, 0) for pair in combinations(crits, 2)}), None
+        return ahp_weights(
+            crits, {pair: v.pairs.get(pair, 0) for pair in combinations(crits, 2)}
+        ), None
     except PolicybenchError as exc:  # pragma: no cover - the scale only offers valid values
         return None, str(exc)
 
@@ -257,7 +266,7 @@ def show_reasons(
         for c in crits:
             v.reasons[c] = str(
                 st.text_input(
-                    label_text(_name(catalog, c)),
+                    widget_label(_name(catalog, c)),
                     value=v.reasons.get(c, ""),
                     key=f"{key}.why.{c}",
                     max_chars=REASON_MAX,
@@ -280,7 +289,7 @@ def current(criterion_ids: Sequence[str], *, key: str) -> Entry:
         v.pairs[(a, b)] = int(st.session_state.get(f"{key}.ahp.{a}.{b}", v.pairs.get((a, b), 0)))
     reasons = {c: v.reasons[c].strip() for c in crits if v.reasons.get(c, "").strip()}
     if mode == "rank":
-        entry = Entry("rank", wv.roc_weights(crits, v.places))
+        entry = Entry("rank", roc_weights(crits, v.places))
     elif mode == "ahp":
         res, problem = _ahp(v, crits)
         entry = Entry("ahp", None if res is None else res.weights, problem=problem)

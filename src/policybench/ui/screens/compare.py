@@ -10,13 +10,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from policybench import views
+from policybench.analysis.rank import Ranking, compare_methods
 from policybench.catalog import Catalog
-from policybench.export import charts
+from policybench.present import compare
+from policybench.present.charts.compare import head_to_head_chart, slope_chart, tau_chart
+from policybench.present.labels import method_label, option_label
+from policybench.present.text import streamlit_markdown
 from policybench.ui import state
 from policybench.ui.components import chart, downloads, weight_controls
 from policybench.ui.components.errors import guarded
-from policybench.ui.components.text import md_escape, note
+from policybench.ui.components.text import note
 
 CURRENT = "current"
 LEFT_KEY = "pb.compare.left"
@@ -31,14 +34,15 @@ def _shift(
     profiles: tuple[tuple[str, tuple[tuple[str, float], ...]], ...],
     method: str,
 ) -> pd.DataFrame:
-    return views.rank_shift(_catalog, [(label, dict(w)) for label, w in profiles], method)
+    return compare.rank_shift(_catalog, [(label, dict(w)) for label, w in profiles], method)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _agreement(
     _catalog: Catalog, fingerprint: str, weights: tuple[tuple[str, float], ...]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return views.method_agreement(_catalog, dict(weights))
+    agreement = compare_methods(_catalog, dict(weights))
+    return compare.method_ranks(_catalog, agreement), compare.tau_matrix(agreement)
 
 
 def _profiles(catalog: Catalog, weights: dict[str, float], method: str) -> None:
@@ -63,10 +67,10 @@ def _profiles(catalog: Catalog, weights: dict[str, float], method: str) -> None:
 
     profiles = tuple((names[p], state.key_of(weights_of(p))) for p in (left, right))
     shift = _shift(catalog, catalog.fingerprint, profiles, method)
-    chart.show(charts.slope_data(shift, title=f"Ranks: {names[left]} against {names[right]}"))
+    chart.show(slope_chart(shift, title=f"Ranks: {names[left]} against {names[right]}"))
     with st.expander("The same as a table"):
         st.dataframe(
-            views.shift_table(shift).drop(columns="option_id"),
+            compare.shift_table(shift).drop(columns="option_id"),
             hide_index=True,
             width="stretch",
             column_config={
@@ -76,11 +80,11 @@ def _profiles(catalog: Catalog, weights: dict[str, float], method: str) -> None:
         )
 
 
-def _head_to_head(catalog: Catalog, ranked: views.Ranked) -> None:
+def _head_to_head(catalog: Catalog, ranking: Ranking) -> None:
     st.header("Options head to head", anchor=False)
-    labels = {o.id: views.option_label(o) for o in catalog.options}
+    labels = {o.id: option_label(o) for o in catalog.options}
     if OPTIONS_KEY not in st.session_state:
-        st.session_state[OPTIONS_KEY] = list(ranked.table["option_id"][:2])
+        st.session_state[OPTIONS_KEY] = [ranking.option_ids[i] for i in ranking.order()[:2]]
     chosen = st.multiselect(
         "Two or three options",
         list(labels),
@@ -91,10 +95,10 @@ def _head_to_head(catalog: Catalog, ranked: views.Ranked) -> None:
     if len(chosen) < 2:
         st.info("Pick at least two options to compare them criterion by criterion.")
         return
-    h2h = views.head_to_head(catalog, chosen)
-    chart.show(charts.head_to_head_data(h2h))
+    h2h = compare.head_to_head(catalog, chosen)
+    chart.show(head_to_head_chart(h2h))
     with st.expander("Scores with their ranges, as a table"):
-        st.dataframe(views.head_to_head_table(h2h), hide_index=True, width="stretch")
+        st.dataframe(compare.head_to_head_table(h2h), hide_index=True, width="stretch")
 
 
 def _methods(catalog: Catalog, weights: dict[str, float]) -> None:
@@ -104,7 +108,7 @@ def _methods(catalog: Catalog, weights: dict[str, float]) -> None:
         "same order, 0 no relation, −1 the reverse."
     )
     table, tau = _agreement(catalog, catalog.fingerprint, state.key_of(weights))
-    chart.show(charts.tau_data(tau), stretch=False)
+    chart.show(tau_chart(tau), stretch=False)
     with st.expander("Every method's ranks, as a table", expanded=True):
         st.dataframe(
             table.drop(columns="option_id"),
@@ -121,10 +125,10 @@ def body() -> None:
     view = weight_controls.ranked_view()
     if view is None:
         return
-    catalog, weights, method, ranked = view
-    note(f"Ranks use the method chosen in the sidebar: {md_escape(views.method_label(method))}.")
+    catalog, weights, method, ranking = view
+    note(f"Ranks use the method chosen in the sidebar: {streamlit_markdown(method_label(method))}.")
     _profiles(catalog, weights, method)
-    _head_to_head(catalog, ranked)
+    _head_to_head(catalog, ranking)
     _methods(catalog, weights)
     downloads.show(catalog, weights, method, key="pb.compare.downloads")
 

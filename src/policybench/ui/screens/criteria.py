@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from policybench import views
+from policybench.present.labels import cluster_label
+from policybench.present.text import streamlit_markdown
 from policybench.ui import state
 from policybench.ui.components.errors import guarded
-from policybench.ui.components.text import md_escape, note, show_quote
+from policybench.ui.components.text import note, show_quote
 
 DIRECTION = {
     "benefit": "Benefit: a higher score is better.",
@@ -23,22 +24,25 @@ def body() -> None:
     overview = pd.DataFrame(
         {
             "Criterion": [c.name for c in catalog.criteria],
-            "Cluster": [views.cluster_label(c.cluster) for c in catalog.criteria],
+            "Cluster": [cluster_label(c.cluster) for c in catalog.criteria],
             "Direction": [c.direction for c in catalog.criteria],
         }
     )
     st.dataframe(overview, hide_index=True, width="content")
     for crit in catalog.criteria:
         with st.container(border=True):
-            st.header(md_escape(crit.name), anchor=False)
+            st.header(streamlit_markdown(crit.name), anchor=False)
             st.markdown(
-                f"**Cluster:** {md_escape(views.cluster_label(crit.cluster))} · "
+                f"**Cluster:** {streamlit_markdown(cluster_label(crit.cluster))} · "
                 f"**Direction:** {DIRECTION[crit.direction]}"
             )
-            st.markdown(md_escape(crit.description))
+            st.markdown(streamlit_markdown(crit.description))
             st.markdown("**What the scale levels mean** (scores run from 0 to 10)")
             st.markdown(
-                "\n".join(f"- **{k:g}**: {md_escape(crit.levels[k])}" for k in sorted(crit.levels))
+                "\n".join(
+                    f"- **{k:g}**: {streamlit_markdown(crit.levels[k])}"
+                    for k in sorted(crit.levels)
+                )
             )
             st.markdown("**Why the sources weigh it**")
             for quote in crit.quotes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from policybench import views
+from policybench.present.evidence import search_evidence
 from policybench.ui import state
 from policybench.ui.components import evidence
 from policybench.ui.components.errors import guarded
@@ -47,7 +47,7 @@ def body() -> None:
         format_func=lambda g: group_names[g],
         placeholder="All groups",
     )
-    matches = views.search_evidence(catalog, query, sources=sources or None, groups=groups or None)
+    matches = search_evidence(catalog, query, sources=sources or None, groups=groups or None)
     total = len(catalog.options)
     note(f"{len(matches)} of {total} options shown. Open a card to read its evidence.")
     if not matches:

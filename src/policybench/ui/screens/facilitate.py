@@ -13,11 +13,12 @@ arrive, run the round, export.
   group's ranking by the chosen combination, Kendall's W in words, the spread of each
   criterion's weights with the reasons given (most contested first), the criterion that
   drives the disagreement, each participant against the group (anonymous unless "show
-  names" is ticked), and SMAA over the room's range of weights. Every number comes from
-  :mod:`policybench.workshop_views`.
+  names" is ticked), and SMAA over the room's range of weights: one
+  :class:`~policybench.analysis.workshop.GroupResult`, formatted by
+  :mod:`policybench.present.workshop`.
 - **Export** the whole workshop as CSV, Excel, Markdown or HTML, built by
-  :func:`policybench.export.workshop.workshop_report` (the same as ``policybench export
-  --workshop``).
+  :func:`policybench.export.report.workshop_report` from the same group result the monitor
+  shows (``policybench export --workshop`` builds the same report).
 """
 
 from __future__ import annotations
@@ -26,18 +27,20 @@ from typing import Any
 
 import streamlit as st
 
-from policybench import workshop_views as wv
+from policybench.analysis.workshop import COMBINATIONS, ROOM_SMAA_SAMPLES, GroupResult, group_result
 from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
-from policybench.export.report import utc_timestamp
-from policybench.export.workshop import missing_from_catalog, workshop_report
+from policybench.export import EXTENSIONS, MEDIA_TYPES, render_bytes
+from policybench.export.report import missing_from_catalog, utc_timestamp, workshop_report
+from policybench.present import workshop as words
+from policybench.present.text import fold, streamlit_markdown
 from policybench.store import Facilitator, Store, Workshop
 from policybench.store.schema import TITLE_MAX
 from policybench.store.workshops import PASSPHRASE_MIN, format_code
 from policybench.ui import state
 from policybench.ui.components import workshop_common as common
 from policybench.ui.components.errors import guarded, show_exception
-from policybench.ui.components.text import md_escape, note
+from policybench.ui.components.text import note
 
 HANDLE = "pb.fac.handle"
 FLASH = "pb.fac.flash"
@@ -48,13 +51,8 @@ CONFIRM_CLOSE = "pb.fac.confirm_close"
 EXPORT = "pb.fac.export"
 REFRESH_S = 3
 PAGE = "facilitate"
-FORMATS = {
-    "csv": ("CSV", "text/csv"),
-    "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "markdown": ("Markdown", "text/markdown"),
-    "html": ("HTML report", "text/html"),
-}
-EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "markdown": "md", "html": "html"}
+#: The export formats offered, with their button labels.
+FORMATS = {"csv": "CSV", "xlsx": "Excel", "markdown": "Markdown", "html": "HTML report"}
 ACTIONS = {
     "lock": ("Lock the round", frozenset({"open"}), "Submissions are frozen."),
     "reopen": ("Reopen", frozenset({"locked"}), "The round is open again."),
@@ -68,31 +66,38 @@ ACTIONS = {
 
 # ------------------------------------------------------------------------------ cached maths
 @st.cache_data(max_entries=64, show_spinner=False)
-def _view(
+def _result(
     _catalog: Catalog,
     fingerprint: str,
     options: tuple[str, ...],
     criteria: tuple[str, ...],
-    submissions: tuple[tuple[str, tuple[tuple[str, float], ...], tuple[tuple[str, str], ...]], ...],
+    weights: tuple[tuple[tuple[str, float], ...], ...],
     combination: str,
-    show_names: bool,
-) -> wv.GroupView:
-    return wv.group_view(
+) -> GroupResult:
+    """The group result the monitor shows and the export writes (cached on its inputs)."""
+    return group_result(
         _catalog,
         options,
         criteria,
-        [dict(w) for _, w, _ in submissions],
-        names=[n for n, _, _ in submissions],
-        reasons=[dict(r) for _, _, r in submissions],
+        [dict(w) for w in weights],
         combination=combination,
-        show_names=show_names,
+        smaa_samples=ROOM_SMAA_SAMPLES,
     )
+
+
+def room_result(catalog: Catalog, shop: Workshop, subs: list[Any], combination: str) -> GroupResult:
+    """:func:`_result` for these submissions."""
+    key = common.submissions_key(
+        [x.weights for x in subs], [x.display_name for x in subs], [x.reasons for x in subs]
+    )
+    weights = tuple(w for _, w, _ in key)
+    return _result(catalog, catalog.fingerprint, shop.options, shop.criteria, weights, combination)
 
 
 # ------------------------------------------------------------------------------ signed out
 def _create(catalog: Catalog, s: Store) -> None:
-    options = {o.id: wv.fold(o.title) for o in catalog.options}
-    criteria = {c.id: wv.fold(c.name) for c in catalog.criteria}
+    options = {o.id: fold(o.title) for o in catalog.options}
+    criteria = {c.id: fold(c.name) for c in catalog.criteria}
     with st.form("pb.fac.create_form"):
         title = st.text_input("Title", max_chars=TITLE_MAX, placeholder="e.g. Trilateral seminar")
         chosen_options = st.multiselect(
@@ -171,17 +176,17 @@ def _signed_in(handle: Facilitator, message: str) -> None:
 # ------------------------------------------------------------------------------ signed in
 def _invite(shop: Workshop) -> None:
     st.header("Invite the participants", anchor=False)
-    st.session_state.setdefault(BASE, wv.app_base(common.page_url(), PAGE))
+    st.session_state.setdefault(BASE, common.app_base(common.page_url(), PAGE))
     left, right = st.columns([3, 2])
     with left:
-        st.subheader(f"Join code: {md_escape(format_code(shop.code))}", anchor=False)
+        st.subheader(f"Join code: {streamlit_markdown(format_code(shop.code))}", anchor=False)
         base = st.text_input(
             "The app's address, as participants reach it",
             key=BASE,
             help="Change it when participants reach this server by another name or address "
             "(e.g. the laptop's address on the room's network).",
         )
-        link = wv.join_link(base, shop.code)
+        link = common.join_link(base, shop.code)
         st.code(link, language=None, wrap_lines=True)
         note(
             "Anyone with this link or code can join while the round is open: share it with "
@@ -199,7 +204,7 @@ def _invite(shop: Workshop) -> None:
 
 def _round(s: Store, handle: Facilitator, shop: Workshop) -> None:
     st.header("Run the round", anchor=False)
-    note(md_escape(wv.state_text(shop.state)))
+    note(streamlit_markdown(words.state_text(shop.state)))
     cols = st.columns(4, vertical_alignment="bottom")
     for col, (action, (label, allowed, done)) in zip(cols, ACTIONS.items(), strict=False):
         if col.button(
@@ -232,6 +237,7 @@ def _percent(label: str, help: str | None = None) -> Any:
 
 @st.fragment(run_every=REFRESH_S)
 def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
+    """The room so far, redrawn every few seconds: counts, then the group's result."""
     s = common.store()
     st.header("The room so far", anchor=False)
     subs, err = common.attempt(lambda: s.workshops.submissions(handle))
@@ -246,9 +252,9 @@ def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     combination = left.selectbox(
         "Group ranking by",
-        list(wv.COMBINATIONS),
+        list(COMBINATIONS),
         key=COMBINATION,
-        format_func=wv.COMBINATIONS.__getitem__,
+        format_func=words.COMBINATIONS.__getitem__,
         help="Combine everyone's weights and rank under them, or combine everyone's own rankings.",
     )
     show_names = right.checkbox(
@@ -261,52 +267,56 @@ def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
         st.info("No submissions yet: the results appear here as they arrive.")
         return
     try:
-        view = _view(
-            catalog,
-            catalog.fingerprint,
-            shop.options,
-            shop.criteria,
-            wv.submissions_key(
-                [x.weights for x in subs], [x.display_name for x in subs], [x.reasons for x in subs]
-            ),
-            str(combination),
-            bool(show_names),
-        )
+        result = room_result(catalog, shop, subs, str(combination))
     except PolicybenchError as exc:
         common.show_error(exc)
         return
+    names = [x.display_name for x in subs] if show_names else None
+    labels = words.participant_labels(names, len(subs))
+    _group_ranking(catalog, result)
+    _disagreement(catalog, result, labels, [x.reasons for x in subs])
+    _participants(catalog, result, labels)
+    _room_smaa(catalog, result)
 
+
+def _group_ranking(catalog: Catalog, result: GroupResult) -> None:
     st.subheader("Group ranking", anchor=False)
-    st.markdown(f"**{md_escape(view.headline)}**")
+    st.markdown(f"**{streamlit_markdown(words.headline(catalog, result))}**")
+    n = result.participants
     note(
-        f"{md_escape(wv.COMBINATIONS[view.combination])}, over {view.participants} "
-        f"submission{'s' if view.participants != 1 else ''}; each person's ranking is the "
+        f"{streamlit_markdown(words.COMBINATIONS[result.combination])}, over {n} "
+        f"submission{'s' if n != 1 else ''}; each person's ranking is the "
         "weighted sum on the criteria's 0–10 scales."
     )
+    table = words.group_ranking(catalog, result)
     st.dataframe(
-        view.ranking,
+        table,
         hide_index=True,
-        column_order=["rank", "option", "value"],
+        column_order=["rank", "label", "value"],
         column_config={
             "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-            "option": st.column_config.TextColumn("Option", width="large"),
-            "value": st.column_config.NumberColumn(view.value_label, format="%.3f"),
+            "label": st.column_config.TextColumn("Option", width="large"),
+            "value": st.column_config.NumberColumn(words.value_label(result), format="%.3f"),
         },
-        height=min(35 * (len(view.ranking) + 1) + 3, 600),
+        height=min(35 * (len(table) + 1) + 3, 600),
         key="pb.fac.ranking",
     )
-
     st.subheader("Agreement", anchor=False)
-    st.markdown(md_escape(view.agreement))
-    if view.driver:
-        st.markdown(md_escape(view.driver))
+    st.markdown(streamlit_markdown(words.agreement_words(result.concordance)))
+    driver = words.driver_sentence(catalog, result)
+    if driver:
+        st.markdown(streamlit_markdown(driver))
 
+
+def _disagreement(
+    catalog: Catalog, result: GroupResult, labels: list[str], reasons: list[Any]
+) -> None:
     st.subheader("Where the room disagrees", anchor=False)
     note(
         "Each criterion's weight across the participants (shares of each one's total), most contested first."
     )
     st.dataframe(
-        view.spread,
+        words.spread_table(catalog, result, labels, reasons),
         hide_index=True,
         column_order=["criterion", "group_weight", "mean", "std", "min", "max", "reasons"],
         column_config={
@@ -322,22 +332,25 @@ def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
         },
         key="pb.fac.spread",
     )
-    if view.reasons:
-        with st.expander(f"Every reason in full ({len(view.reasons)})"):
+    every = words.reason_list(catalog, result, labels, reasons)
+    if every:
+        with st.expander(f"Every reason in full ({len(every)})"):
             current = None
-            for criterion, who, text in view.reasons:
+            for criterion, who, text in every:
                 if criterion != current:
-                    st.markdown(f"**{md_escape(criterion)}**")
+                    st.markdown(f"**{streamlit_markdown(criterion)}**")
                     current = criterion
-                st.markdown(f"- {md_escape(who)}: {md_escape(text)}")
+                st.markdown(f"- {streamlit_markdown(who)}: {streamlit_markdown(text)}")
 
+
+def _participants(catalog: Catalog, result: GroupResult, labels: list[str]) -> None:
     st.subheader("Each participant against the group", anchor=False)
     note(
         "Kendall's tau between each participant's ranking and the group's (1 the same order, "
         "−1 the reverse), their first choice, and where they put the group's first."
     )
     st.dataframe(
-        view.versus,
+        words.versus_table(catalog, result, labels),
         hide_index=True,
         column_config={
             "participant": st.column_config.TextColumn("Participant", width="medium"),
@@ -351,7 +364,7 @@ def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
     )
     with st.expander("Every participant's rank of every option"):
         st.dataframe(
-            view.ranks,
+            words.ranks_table(catalog, result, labels),
             hide_index=True,
             column_config={
                 "option": st.column_config.TextColumn("Option", width="large"),
@@ -360,36 +373,39 @@ def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
             key="pb.fac.ranks",
         )
 
-    if view.smaa is not None:
-        st.subheader("Which options stay on top across the room's weights (SMAA)", anchor=False)
-        note(md_escape(view.smaa_note))
-        st.dataframe(
-            view.smaa,
-            hide_index=True,
-            column_config={
-                "option": st.column_config.TextColumn("Option", width="large"),
-                "first": st.column_config.ProgressColumn(
-                    "Ranked first", format="percent", min_value=0.0, max_value=1.0
-                ),
-                "top3": st.column_config.ProgressColumn(
-                    "In the top 3", format="percent", min_value=0.0, max_value=1.0
-                ),
-                "expected_rank": st.column_config.NumberColumn("Expected rank", format="%.1f"),
-            },
-            height=min(35 * (len(view.smaa) + 1) + 3, 600),
-            key="pb.fac.smaa",
-        )
+
+def _room_smaa(catalog: Catalog, result: GroupResult) -> None:
+    table = words.room_smaa_table(catalog, result)
+    if table is None:
+        return
+    st.subheader("Which options stay on top across the room's weights (SMAA)", anchor=False)
+    note(streamlit_markdown(words.smaa_note(result)))
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "option": st.column_config.TextColumn("Option", width="large"),
+            "first": st.column_config.ProgressColumn(
+                "Ranked first", format="percent", min_value=0.0, max_value=1.0
+            ),
+            "top3": st.column_config.ProgressColumn(
+                "In the top 3", format="percent", min_value=0.0, max_value=1.0
+            ),
+            "expected_rank": st.column_config.NumberColumn("Expected rank", format="%.1f"),
+        },
+        height=min(35 * (len(table) + 1) + 3, 600),
+        key="pb.fac.smaa",
+    )
 
 
 def _export(catalog: Catalog, s: Store, handle: Facilitator, shop: Workshop) -> None:
     st.header("Export the results", anchor=False)
-    combination = str(st.session_state.get(COMBINATION, "mean"))
+    combination = str(st.session_state.get(COMBINATION, COMBINATIONS[0]))
     names = bool(st.session_state.get(NAMES, False))
-    combine = combination if combination in wv.WEIGHT_RULES else "mean"
-    ranking_rule = combination if combination in wv.RANKING_RULES else "borda"
     note(
-        f"The whole workshop, with weights combined by the {combine} and rankings by "
-        f"{ranking_rule}; participants are {'named' if names else 'numbered'} as on screen. "
+        f"The whole workshop, with the group's ranking by "
+        f"{streamlit_markdown(words.COMBINATIONS[combination].lower())} as on screen; "
+        f"participants are {'named' if names else 'numbered'} as on screen. "
         "CSV holds the comparison table alone; Excel, Markdown and HTML add the group's "
         "result, the quotes and the stamp."
     )
@@ -400,12 +416,9 @@ def _export(catalog: Catalog, s: Store, handle: Facilitator, shop: Workshop) -> 
             return
         try:
             with st.spinner("Preparing the files…"):
-                from policybench.export import writers
-
-                report = workshop_report(
-                    catalog, shop, subs, names=names, combine=combine, ranking_rule=ranking_rule
-                )
-                files = {fmt: writers.render(fmt, report) for fmt in FORMATS}
+                result = room_result(catalog, shop, subs, combination) if subs else None
+                report = workshop_report(catalog, shop, subs, result=result, names=names)
+                files = {fmt: render_bytes(fmt, report) for fmt in FORMATS}
         except Exception as exc:  # a message beside the button, never a traceback
             show_exception(exc, "workshop export")
             return
@@ -414,15 +427,17 @@ def _export(catalog: Catalog, s: Store, handle: Facilitator, shop: Workshop) -> 
     if not prepared:
         return
     stamp, count, files = prepared
-    note(f"Prepared at {md_escape(stamp)} from {count} submission{'s' if count != 1 else ''}.")
+    note(
+        f"Prepared at {streamlit_markdown(stamp)} from {count} submission{'s' if count != 1 else ''}."
+    )
     day = stamp[:10]
     cols = st.columns(len(FORMATS))
-    for col, (fmt, (label, mime)) in zip(cols, FORMATS.items(), strict=True):
+    for col, (fmt, label) in zip(cols, FORMATS.items(), strict=True):
         col.download_button(
             f"Download {label}",
             data=files[fmt],
-            file_name=f"policybench-workshop-{day}.{EXTENSIONS[fmt]}",
-            mime=mime,
+            file_name=f"policybench-workshop-{day}{EXTENSIONS[fmt]}",
+            mime=MEDIA_TYPES[fmt],
             key=f"pb.fac.download.{fmt}",
             on_click="ignore",
         )
@@ -435,13 +450,13 @@ def _dashboard(catalog: Catalog, s: Store, handle: Facilitator) -> None:
         return
     flash = st.session_state.pop(FLASH, None)
     if flash:
-        st.success(md_escape(flash))
-    st.subheader(md_escape(shop.title), anchor=False)
+        st.success(streamlit_markdown(flash))
+    st.subheader(streamlit_markdown(shop.title), anchor=False)
     missing = missing_from_catalog(catalog, shop)
     if missing:
         st.error(
             "This workshop uses options or criteria that this app's catalog does not have: "
-            + md_escape(", ".join(missing))
+            + streamlit_markdown(", ".join(missing))
             + ". Serve it with the catalog it was created on."
         )
         return

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from policybench import views
+from policybench.present.tables import headline, only_groups, screen_table
+from policybench.present.text import streamlit_markdown, widget_label
 from policybench.ui import state
 from policybench.ui.components import chart, downloads, ranking_table, weight_controls
 from policybench.ui.components.errors import guarded
-from policybench.ui.components.text import label_text, md_escape, note
+from policybench.ui.components.text import note
 
 PREVIOUS = "previous"
 COMPARE_KEY = "pb.rank.compare"
@@ -27,8 +28,8 @@ def body() -> None:
     view = weight_controls.ranked_view()
     if view is None:
         return
-    catalog, weights, method, ranked = view
-    previous = state.previous_ranks((state.key_of(weights), method), ranked.ranks)
+    catalog, weights, method, ranking = view
+    previous = state.previous_ranks((state.key_of(weights), method), ranking.rank_map)
 
     names = {g.id: g.name for g in catalog.groups}
     groups = st.pills(
@@ -36,7 +37,7 @@ def body() -> None:
         list(names),
         selection_mode="multi",
         default=list(names),
-        format_func=lambda g: label_text(names[g]),
+        format_func=lambda g: widget_label(names[g]),
         key=GROUPS_KEY,
         help="Hide or show the packages the options belong to. Ranks stay those among all options.",
     )
@@ -52,18 +53,19 @@ def body() -> None:
     if versus == PREVIOUS:
         reference = previous
     else:
-        reference = state.rank(catalog, state.preset_weights(catalog, versus), method).ranks
+        reference = state.rank(catalog, state.preset_weights(catalog, versus), method).rank_map
 
-    for caveat in ranked.notes:
-        st.info(md_escape(caveat))
-    st.markdown(md_escape(ranking_table.headline(ranked)))
+    for caveat in ranking.notes:
+        st.info(streamlit_markdown(caveat))
+    table = screen_table(ranking, catalog, reference)
+    st.markdown(streamlit_markdown(headline(table)))
 
-    table = views.filter_groups(views.with_movement(ranked, reference), groups or [])
+    table = only_groups(table, catalog, groups or [])
     if table.empty:
         st.info("No group is selected: pick at least one above to see its options.")
         return
-    chart.show_ranking(catalog, method, ranked, table)
-    ranking_table.show(table, ranked)
+    chart.show_ranking(catalog, ranking, list(table["option"]))
+    ranking_table.show(table, method)
     downloads.show(catalog, weights, method, key="pb.rank.downloads")
 
 

@@ -8,8 +8,8 @@
 - SMAA: rank acceptability over many sampled weights (and, if asked, scores within their
   ranges), with a progress bar; runs on request.
 
-Methods that the engine solves exactly (weighted sum, weighted product, PROMETHEE II) update
-live; for TOPSIS and VIKOR the slower searches run when asked.
+Methods that the engine solves exactly (those linear in the weights: weighted sum, weighted
+product, PROMETHEE II) update live; for TOPSIS and VIKOR the slower searches run when asked.
 """
 
 from __future__ import annotations
@@ -20,15 +20,30 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from policybench import views
-from policybench.catalog import Catalog, to_problem
-from policybench.export import charts
+from policybench import mcda
+from policybench.analysis.rank import Ranking, smaa_catalog
+from policybench.analysis.whatif import (
+    NearestWeights,
+    Sensitivity,
+    nearest_first,
+    sensitivity,
+    stability,
+)
+from policybench.catalog import Catalog
+from policybench.present import robustness as present
+from policybench.present.charts.robustness import (
+    acceptability_chart,
+    first_rank_chart,
+    sensitivity_chart,
+)
+from policybench.present.labels import method_label, option_label, share_label
+from policybench.present.tables import acceptability_long, smaa_summary, smaa_table
+from policybench.present.text import streamlit_markdown
 from policybench.ui import state
 from policybench.ui.components import chart, downloads, weight_controls
 from policybench.ui.components.errors import guarded
-from policybench.ui.components.text import md_escape, note
+from policybench.ui.components.text import note
 
-EXACT = frozenset({"wsm", "wpm", "promethee2"})
 CRITERION_KEY = "pb.robust.criterion"
 OPTION_KEY = "pb.robust.option"
 SAMPLES_KEY = "pb.robust.samples"
@@ -41,15 +56,15 @@ KEEP_RESULTS = 4
 @st.cache_data(max_entries=128, show_spinner=False)
 def _sensitivity(
     _catalog: Catalog, fp: str, weights: tuple[tuple[str, float], ...], method: str, criterion: str
-) -> views.Sensitivity:
-    return views.sensitivity(_catalog, dict(weights), method, criterion)
+) -> Sensitivity:
+    return sensitivity(_catalog, dict(weights), method, criterion)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _stability(
     _catalog: Catalog, fp: str, weights: tuple[tuple[str, float], ...], method: str
 ) -> pd.DataFrame:
-    return views.stability_table(_catalog, dict(weights), method)
+    return present.stability_table(_catalog, stability(_catalog, dict(weights), method))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -61,18 +76,16 @@ def _what_it_takes(
     option: str,
     top: float,
     step: float,
-) -> views.WhatItTakes:
-    return views.what_it_takes(_catalog, dict(weights), method, option, maximum=top, step=step)
+) -> NearestWeights:
+    return nearest_first(_catalog, dict(weights), method, option, maximum=top, step=step)
 
 
 def _on_demand(label: str, key: tuple[Any, ...], method: str, compute: Callable[[], Any]) -> Any:
     """Compute now for exact methods (or once asked); otherwise offer a button."""
     requested: set[tuple[Any, ...]] = st.session_state.setdefault(REQUESTED, set())
-    if method not in EXACT and key not in requested:
+    if not mcda.METHODS[method].linear_in_weights and key not in requested:
         if not st.button(label, key=f"pb.robust.ask.{key[0]}"):
-            note(
-                f"For {views.method_label(method)} this is a numerical search that takes a few seconds."
-            )
+            note(f"For {method_label(method)} this is a numerical search that takes a few seconds.")
             return None
         requested.add(key)
     with st.spinner("Working…"):
@@ -86,27 +99,27 @@ def _sensitivity_section(catalog: Catalog, weights: dict[str, float], method: st
         "Criterion", list(names), key=CRITERION_KEY, format_func=names.__getitem__
     )
     sens = _sensitivity(catalog, catalog.fingerprint, state.key_of(weights), method, criterion)
+    name = catalog.criteria_by_id[criterion].name
+    changes = present.first_place_changes(catalog, sens)
     chart.show(
-        charts.sensitivity_data(
-            sens.lines,
-            criterion=sens.criterion,
+        sensitivity_chart(
+            present.sweep_lines(catalog, sens),
+            criterion=name,
             current=sens.current,
-            break_even=sens.first_changes,
+            break_even=changes,
         )
     )
-    if len(sens.first_changes):
+    if len(changes):
         lines = [
-            f"- at {views.share_label(w)}: {md_escape(label)}"
-            for w, label in zip(
-                sens.first_changes["weight"], sens.first_changes["label"], strict=True
-            )
+            f"- at {share_label(w)}: {streamlit_markdown(label)}"
+            for w, label in zip(changes["weight"], changes["label"], strict=True)
         ]
         st.markdown(
-            f"First place changes hands (dashed lines) as the weight of {md_escape(sens.criterion)} moves "
-            f"from its current {views.share_label(sens.current)}:\n" + "\n".join(lines)
+            f"First place changes hands (dashed lines) as the weight of {streamlit_markdown(name)} moves "
+            f"from its current {share_label(sens.current)}:\n" + "\n".join(lines)
         )
     else:
-        st.markdown(f"First place does not change at any weight of {md_escape(sens.criterion)}.")
+        st.markdown(f"First place does not change at any weight of {streamlit_markdown(name)}.")
     note(
         f"The other weights keep their proportions. Lines show the current top options and any option "
         f"that is first somewhere; {sens.crossings} pairs of options swap places along the way."
@@ -149,19 +162,20 @@ def _apply(catalog: Catalog, after: dict[str, float]) -> None:
 
 
 def _what_it_takes_section(
-    catalog: Catalog, weights: dict[str, float], method: str, ranked: views.Ranked
+    catalog: Catalog, weights: dict[str, float], method: str, ranking: Ranking
 ) -> None:
     st.header("What would it take?", anchor=False)
     note(
         "The smallest shift of the weights that puts an option first (ties at first count as first)."
     )
-    labels = dict(zip(ranked.table["option_id"], ranked.table["option"], strict=True))
-    order = list(ranked.table["option_id"])
+    ranks = ranking.rank_map
+    order = [ranking.option_ids[i] for i in ranking.order()]
+    labels = {o: option_label(catalog.options_by_id[o]) for o in order}
     if OPTION_KEY not in st.session_state or st.session_state[OPTION_KEY] not in labels:
-        behind = [o for o in order if ranked.ranks[o] > 1]
+        behind = [o for o in order if ranks[o] > 1]
         st.session_state[OPTION_KEY] = behind[0] if behind else order[0]
     option = st.selectbox(
-        "Option", order, key=OPTION_KEY, format_func=lambda o: f"{ranked.ranks[o]}. {labels[o]}"
+        "Option", order, key=OPTION_KEY, format_func=lambda o: f"{ranks[o]}. {labels[o]}"
     )
     top, step = state.slider_max(catalog), state.slider_step(catalog)
     res = _on_demand(
@@ -175,7 +189,8 @@ def _what_it_takes_section(
     if res is None:
         return
     if not res.feasible:
-        blockers = "; ".join(md_escape(b) for b in res.blocked_by) or "(the search found none)"
+        blocked = [option_label(catalog.options_by_id[o]) for o in res.blocked_by]
+        blockers = "; ".join(streamlit_markdown(b) for b in blocked) or "(the search found none)"
         st.warning(
             "No weights put this option first: on every criterion it is beaten by "
             + ("this option: " if len(res.blocked_by) == 1 else "a mix of these options: ")
@@ -186,12 +201,12 @@ def _what_it_takes_section(
         st.success("This option is already first under the current weights.")
         return
     st.markdown(
-        f"Moving {views.share_label(res.moved)} of the total weight between criteria puts "
-        f"{md_escape(labels[option])} first"
+        f"Moving {share_label(res.moved)} of the total weight between criteria puts "
+        f"{streamlit_markdown(labels[option])} first"
         + ("." if res.outright else " (level with the leader, at the sliders' steps).")
     )
     st.dataframe(
-        res.table,
+        present.nearest_weights_table(catalog, res),
         hide_index=True,
         width="stretch",
         column_config={
@@ -236,36 +251,32 @@ def _smaa_section(catalog: Catalog, weights: dict[str, float], method: str) -> N
     key = (catalog.fingerprint, method, int(samples), bool(uncertain))
     results: dict[tuple[Any, ...], Any] = st.session_state.setdefault(SMAA_RESULTS, {})
     if run:
-        from policybench import robustness
-
-        problem = to_problem(catalog, weights)
         bar = st.progress(0.0, text="Sampling…")
 
         def progress(fraction: float) -> None:
             bar.progress(min(max(float(fraction), 0.0), 1.0), text=f"Sampling… {fraction:.0%}")
 
-        result = robustness.smaa(
-            problem.matrix,
-            problem.types,
-            method,
-            views.normalization_for(method),
+        result = smaa_catalog(
+            catalog,
+            weights,
+            method=method,
             samples=int(samples),
-            seed=0,
-            low=problem.low if uncertain else None,
-            high=problem.high if uncertain else None,
-            criteria=problem.criterion_ids,
+            uncertain_scores=bool(uncertain),
             progress=progress,
         )
         bar.empty()
-        results[key] = views.smaa_frames(catalog, result, problem.option_ids)
+        results[key] = smaa_table(result, result.option_ids, catalog)
         while len(results) > KEEP_RESULTS:
             results.pop(next(iter(results)))
     if key not in results:
         st.info("Choose the number of samples and press Run.")
         return
-    acc, first, order = results[key]
-    chart.show(charts.first_rank_data(first))
-    chart.show(charts.acceptability_data(acc, order))
+    table = results[key]
+    summary = smaa_summary(table, catalog)  # by expected rank, with the options' labels
+    by_expected = table.set_index("option").loc[summary["option"]].reset_index()
+    labels = list(summary["label"])
+    chart.show(first_rank_chart(pd.DataFrame({"option": labels, "share": summary["first"]})))
+    chart.show(acceptability_chart(acceptability_long(by_expected, labels), labels))
 
 
 @st.fragment
@@ -274,12 +285,12 @@ def body() -> None:
     view = weight_controls.ranked_view()
     if view is None:
         return
-    catalog, weights, method, ranked = view
-    note(f"Under the current weights and {md_escape(views.method_label(method))}.")
+    catalog, weights, method, ranking = view
+    note(f"Under the current weights and {streamlit_markdown(method_label(method))}.")
     for section in (
         lambda: _sensitivity_section(catalog, weights, method),
         lambda: _stability_section(catalog, weights, method),
-        lambda: _what_it_takes_section(catalog, weights, method, ranked),
+        lambda: _what_it_takes_section(catalog, weights, method, ranking),
         lambda: _smaa_section(catalog, weights, method),
     ):
         guarded(section)()

@@ -23,9 +23,13 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from policybench import workshop_views as wv
+from policybench.analysis.rank import rank_catalog
+from policybench.analysis.weights import shares
+from policybench.analysis.workshop import GroupResult, group_result
 from policybench.catalog import Catalog
-from policybench.export.workshop import missing_from_catalog
+from policybench.export.report import missing_from_catalog
+from policybench.present import workshop as words
+from policybench.present.text import streamlit_markdown
 from policybench.store import (
     Participant,
     ParticipantTokenError,
@@ -40,7 +44,7 @@ from policybench.ui import state
 from policybench.ui.components import workshop_common as common
 from policybench.ui.components import workshop_weights
 from policybench.ui.components.errors import guarded, log
-from policybench.ui.components.text import md_escape, note
+from policybench.ui.components.text import note
 
 KEY = "pb.ws"
 SEEDED = "pb.ws.seeded"
@@ -64,8 +68,9 @@ def _group(
     options: tuple[str, ...],
     criteria: tuple[str, ...],
     weights: tuple[tuple[tuple[str, float], ...], ...],
-) -> wv.GroupView:
-    return wv.group_view(_catalog, options, criteria, [dict(w) for w in weights], smaa_samples=0)
+) -> GroupResult:
+    """The group's result as participants see it: under the mean of everyone's weights."""
+    return group_result(_catalog, options, criteria, [dict(w) for w in weights])
 
 
 def _key(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
@@ -73,14 +78,15 @@ def _key(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
 
 
 def _own_ranking(catalog: Catalog, shop: Workshop, weights: dict[str, float]) -> pd.DataFrame:
-    # not cached: under a millisecond to compute, less than hashing the inputs would cost
-    return wv.own_ranking(catalog, shop.options, shop.criteria, weights)
+    # not cached: cheaper to compute than hashing the inputs would be
+    ranking = rank_catalog(catalog, weights, options=shop.options, criteria=shop.criteria)
+    return words.own_ranking(catalog, ranking)
 
 
 def _ranking_table(table: pd.DataFrame, columns: Sequence[str], key: str) -> None:
     config = {
         "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-        "option": st.column_config.TextColumn("Option", width="large"),
+        "label": st.column_config.TextColumn("Option", width="large"),
         "score": st.column_config.NumberColumn(
             "Score", format="%.3f", help="Weighted sum on the 0–10 scales; higher is better"
         ),
@@ -168,7 +174,7 @@ def _submit(s: Store, code: str, token: str, shop: Workshop, me: Participant) ->
     elif isinstance(outcome, Exception):
         common.show_error(outcome)
     elif isinstance(outcome, str):
-        st.warning(md_escape(outcome))
+        st.warning(streamlit_markdown(outcome))
     elif isinstance(outcome, int):
         st.success(
             f"Saved (revision {outcome}). You can revise your weights until the facilitator "
@@ -190,7 +196,7 @@ def _controls(catalog: Catalog, shop: Workshop) -> None:
         st.header("Your weights", anchor=False)
         entry = workshop_weights.show(catalog, shop.criteria, key=KEY)
         if entry.problem:
-            st.warning(md_escape(entry.problem))
+            st.warning(streamlit_markdown(entry.problem))
     with right:
         st.header("Your ranking", anchor=False)
         if entry.weights is None:
@@ -201,7 +207,7 @@ def _controls(catalog: Catalog, shop: Workshop) -> None:
             "scales), whether or not you have submitted them yet."
         )
         _ranking_table(
-            _own_ranking(catalog, shop, entry.weights), ("rank", "option", "score"), "pb.ws.own"
+            _own_ranking(catalog, shop, entry.weights), ("rank", "label", "score"), "pb.ws.own"
         )
 
 
@@ -230,7 +236,7 @@ def _submitted(
     if mine is None:
         note("You did not submit weights in this round.")
         return None
-    table = wv.shares_table(catalog, shop.criteria, mine.weights)
+    table = words.shares_table(catalog, shop.criteria, shares(mine.weights, shop.criteria))
     table["reason"] = [mine.reasons.get(c, "") for c in table["criterion_id"]]
     st.dataframe(
         table,
@@ -247,7 +253,9 @@ def _submitted(
     return dict(mine.weights)
 
 
-def _editor(catalog: Catalog, s: Store, code: str, token: str, shop: Workshop, me: Participant) -> None:
+def _editor(
+    catalog: Catalog, s: Store, code: str, token: str, shop: Workshop, me: Participant
+) -> None:
     """An open round: the controls, the reasons and the submit button; else the weights
     that count, read-only, and the ranking under them."""
     st.session_state[SEEN_STATE] = shop.state
@@ -262,7 +270,7 @@ def _editor(catalog: Catalog, s: Store, code: str, token: str, shop: Workshop, m
         return
     st.header("Your ranking", anchor=False)
     note("The options under the weights above (weighted sum on the criteria's 0–10 scales).")
-    _ranking_table(_own_ranking(catalog, shop, weights), ("rank", "option", "score"), "pb.ws.own")
+    _ranking_table(_own_ranking(catalog, shop, weights), ("rank", "label", "score"), "pb.ws.own")
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -286,23 +294,25 @@ def _group_result(catalog: Catalog, code: str, token: str) -> None:
     if err is not None or err2 is not None or not weights:
         common.show_error(err or err2 or RuntimeError("no group result"))
         return
-    view = _group(
+    result = _group(
         catalog,
         catalog.fingerprint,
         shop.options,
         shop.criteria,
         tuple(_key({c: float(w.get(c, 0.0)) for c in shop.criteria}) for w in weights),
     )
+    n = result.participants
     st.markdown(
-        f"{view.participants} participant{'s' if view.participants != 1 else ''} submitted; "
+        f"{n} participant{'s' if n != 1 else ''} submitted; "
         "the group's ranking is under the mean of everyone's weights."
     )
-    st.markdown(md_escape(view.agreement))
+    st.markdown(streamlit_markdown(words.agreement_words(result.concordance)))
+    ranking = words.group_ranking(catalog, result)
     if mine is not None:
-        table = wv.versus_group(_own_ranking(catalog, shop, mine.weights), view.ranking)
-        _ranking_table(table, ("rank", "option", "your_rank"), "pb.ws.group")
+        table = words.versus_group(_own_ranking(catalog, shop, mine.weights), ranking)
+        _ranking_table(table, ("rank", "label", "your_rank"), "pb.ws.group")
     else:
-        _ranking_table(view.ranking, ("rank", "option"), "pb.ws.group")
+        _ranking_table(ranking, ("rank", "label"), "pb.ws.group")
 
 
 def _participant(catalog: Catalog, s: Store, shop: Workshop, token: str) -> None:
@@ -319,15 +329,15 @@ def _participant(catalog: Catalog, s: Store, shop: Workshop, token: str) -> None
         common.show_error(err or RuntimeError("no participant"))
         return
     st.session_state[IDENTITY] = (shop.code, token)
-    st.markdown(f"You are taking part as **{md_escape(me.display_name)}**.")
+    st.markdown(f"You are taking part as **{streamlit_markdown(me.display_name)}**.")
     st.info(
         "This page's address is your personal link: bookmark it to come back to your weights "
         "after a reload or on another device. Do not share it: anyone who has it can change "
         "your weights."
     )
     with st.expander("Your personal link"):
-        base = wv.app_base(common.page_url(), PAGE)
-        st.code(wv.personal_link(base, shop.code, token), language=None, wrap_lines=True)
+        base = common.app_base(common.page_url(), PAGE)
+        st.code(common.personal_link(base, shop.code, token), language=None, wrap_lines=True)
     if st.session_state.get(SEEDED) != (shop.code, token):
         mine, err = common.attempt(lambda: s.workshops.my_submission(shop.code, token))
         if err is not None:
@@ -377,8 +387,8 @@ def body() -> None:
             "it cannot be shown here. Tell the facilitator."
         )
         return
-    st.subheader(md_escape(shop.title), anchor=False)
-    note(md_escape(wv.state_text(shop.state)))
+    st.subheader(streamlit_markdown(shop.title), anchor=False)
+    note(streamlit_markdown(words.state_text(shop.state)))
     if not token:
         _join(s, shop)
         return

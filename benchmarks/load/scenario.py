@@ -1,0 +1,305 @@
+"""One run of the load test: a workshop on PostgreSQL, its app servers (behind nginx when
+there are two or more), a facilitator page per server and the participants, measured over a
+steady window; then what the store holds and what each facilitator page shows, checked.
+
+Every request goes to 127.0.0.1; every loop is bounded by ``--duration``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.support.appserver import AppServer
+from tests.support.stclient import StreamlitClient
+
+from benchmarks import system
+from benchmarks.load.clients import (
+    PASSPHRASE,
+    Participant,
+    Session,
+    Stats,
+    facilitator,
+    group_table,
+    run_facilitator,
+    run_participant,
+    submissions_shown,
+)
+from benchmarks.load.expected import group_order
+from benchmarks.load.nginx import Nginx
+from benchmarks.timing import summary
+from policybench.catalog import Catalog
+from policybench.store import open_store
+
+OPTIONS = Path(__file__).resolve().parents[2] / "options"
+#: Seconds after the last participant's join before the steady window opens.
+SETTLE_S = 3.0
+#: Seconds the facilitator pages keep refreshing after the window closes (twice, at 3 s each),
+#: so that what they show at the end includes every submission.
+LAST_LOOK_S = 7.0
+
+
+@dataclass(frozen=True)
+class Counters:
+    """CPU counters of the processes the test runs, at one moment (seconds, or jiffies for
+    the whole machine), and the script runs the pages' own refreshes had done by then."""
+
+    apps: dict[int, float]
+    postgres: float
+    nginx: float
+    generator: float
+    machine: tuple[float, float]
+    auto_runs: int
+    load: tuple[float, float, float]
+    at: float
+
+    @classmethod
+    def read(
+        cls, apps: list[AppServer], pg_pid: int, nginx: Nginx | None, auto_runs: int
+    ) -> Counters:
+        return cls(
+            {a.pid: system.proc_cpu(a.pid) for a in apps},
+            system.tree_cpu(pg_pid),
+            system.tree_cpu(nginx.pid) if nginx else 0.0,
+            system.proc_cpu(os.getpid()),
+            system.machine_cpu(),
+            auto_runs,
+            os.getloadavg(),
+            time.monotonic(),
+        )
+
+
+async def scenario(
+    servers: int,
+    pg: Any,
+    catalog: Catalog,
+    args: argparse.Namespace,
+    workdir: Path,
+    nginx_bin: str | None,
+) -> dict[str, Any]:
+    """Run the test with ``servers`` app servers; the figures and checks, as one JSON-ready dict."""
+    db_url = pg.url(pg.create_database(f"load_{servers}_{int(time.time())}"))
+    store = open_store(db_url)
+    fac = store.workshops.create(
+        f"Load test, {servers} server{'s' if servers > 1 else ''}",
+        options=list(catalog.option_ids),
+        criteria=list(catalog.criterion_ids),
+        passphrase=PASSPHRASE,
+        catalog=catalog,
+    )
+    shop = store.workshops.get(fac.code)
+    extra_env = dict(kv.split("=", 1) for kv in args.env)
+    apps = [
+        AppServer(
+            OPTIONS, workdir / f"app{servers}-{k}.log", db_url=db_url, env=extra_env, via="serve"
+        )
+        for k in range(servers)
+    ]
+    nginx: Nginx | None = None
+    result: dict[str, Any] = {
+        "servers": servers,
+        "participants": args.participants,
+        "settings": _settings(args),
+    }
+    try:
+        for app in apps:  # all launched first: they start side by side
+            app.launch()
+        for app in apps:
+            app.wait_healthy()
+        if servers > 1:
+            assert nginx_bin is not None
+            nginx = Nginx(nginx_bin, [a.port for a in apps], workdir)
+            session = Session(nginx.url, fac.code, shop, catalog, args, nginx.ssl)
+            result["front"] = "nginx (TLS, sticky cookie) in front of the app servers"
+            result["http_redirects_to_https"] = nginx.redirects
+        else:
+            session = Session(apps[0].url, fac.code, shop, catalog, args, None)
+            result["front"] = "the app server directly"
+        await _warm_up(apps, fac.code, args.timeout)
+        pg_pid = int((pg.data / "postmaster.pid").read_text().split()[0])
+        result.update(await _measure(apps, session, pg_pid, nginx, store, fac))
+        return result
+    finally:
+        if nginx is not None:
+            nginx.stop()
+            logged = nginx.access_log()
+            result["access_log_lines"] = len(logged.splitlines())
+            result["access_log_has_codes_or_tokens"] = fac.code in logged or "p=" in logged
+        for app in apps:
+            app.stop()
+        store.close()
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "participants": args.participants,
+        "interval": list(args.interval),
+        "submit_every": args.submit_every,
+        "env": list(args.env),
+        "duration": args.duration,
+        "ramp": args.ramp,
+        "check_every": args.check_every,
+    }
+
+
+async def _warm_up(apps: list[AppServer], code: str, timeout: float) -> None:
+    """Each server's first run of both workshop pages (its imports), before anything is timed."""
+    for app in apps:
+        for page, query in (("workshop", f"code={code}"), ("facilitate", "")):
+            client = StreamlitClient(
+                app.url, page=page, query=query, name="warm-up", timeout=timeout
+            )
+            await client.connect()
+            await client.close()
+    await asyncio.sleep(1.0)
+
+
+async def _measure(
+    apps: list[AppServer], session: Session, pg_pid: int, nginx: Nginx | None, store: Any, fac: Any
+) -> dict[str, Any]:
+    """Start the facilitators and the participants, measure the steady window, and check
+    the store and the facilitator pages afterwards."""
+    args = session.args
+    rss_before = {a.pid: system.memory_mb(a.pid) for a in apps}
+    stats = Stats()
+    people = [Participant(f"Participant {i + 1:02d}") for i in range(args.participants)]
+    stop = asyncio.Event()
+    pages = [
+        facilitator(f"facilitator on server {k + 1}", app.url, session.code, args.timeout)
+        for k, app in enumerate(apps)
+    ]
+    watching = [asyncio.create_task(run_facilitator(c, session.code, stats, stop)) for c in pages]
+    now = time.monotonic()
+    ramp_end = now + args.ramp
+    stop_at = ramp_end + SETTLE_S + args.duration
+    tasks = [
+        asyncio.create_task(
+            run_participant(
+                i, session, stats, me, now + args.ramp * i / max(1, args.participants), stop_at
+            )
+        )
+        for i, me in enumerate(people)
+    ]
+    await asyncio.sleep(max(0.0, ramp_end + SETTLE_S - time.monotonic()))
+    stats.steady = True  # everyone has joined
+    auto = sum(p.client.auto_rerun_count for p in people if p.client is not None)
+    start = Counters.read(apps, pg_pid, nginx, auto + sum(c.auto_rerun_count for c in pages))
+    sessions = {a.pid: system.established(a.port) for a in apps}
+    await asyncio.gather(*tasks)
+    stats.steady = False
+    end = Counters.read(
+        apps,
+        pg_pid,
+        nginx,
+        sum(p.auto_runs for p in people) + sum(c.auto_rerun_count for c in pages),
+    )
+    rss_after = {a.pid: system.memory_mb(a.pid) for a in apps}
+    await asyncio.sleep(LAST_LOOK_S)
+    stop.set()
+    await asyncio.gather(*watching)
+
+    subs = {s.display_name: s for s in store.workshops.submissions(fac)}
+    lost = _lost(people, subs)
+    views = await _facilitator_views(pages, session, subs, stats)
+    window = _cpu(start, end, stats)
+    per_server = [
+        {
+            "sessions": sessions[a.pid],
+            "cpu_cores": round((end.apps[a.pid] - start.apps[a.pid]) / window["seconds"], 2),
+            "rss_before_mb": round(rss_before[a.pid]),
+            "rss_after_mb": round(rss_after[a.pid]),
+            "mb_per_session": round(
+                (rss_after[a.pid] - rss_before[a.pid]) / max(1, sessions[a.pid]), 1
+            ),
+        }
+        for a in apps
+    ]
+    return {
+        "code_length": len(fac.code),
+        "steady_seconds": round(window["seconds"], 1),
+        "weight_change_ms": summary(stats.change_ms),
+        "submit_ms": summary(stats.submit_ms),
+        "join_ms": summary(stats.join_ms),
+        "changes": sum(p.changes for p in people),
+        "submits": sum(p.submits for p in people),
+        "rank_checks": stats.rank_checks,
+        "script_runs_in_window": window["runs"],
+        "server_cpu_ms_per_run": window["ms_per_run"],
+        "errors": stats.errors,
+        "lost": lost,
+        "stored_submissions": len(subs),
+        "facilitators": views,
+        "per_server": per_server,
+        "cpu_cores": window["cores"],
+        "load_average": [round(x, 2) for x in (*start.load, *end.load)],
+    }
+
+
+def _cpu(start: Counters, end: Counters, stats: Stats) -> dict[str, Any]:
+    """The steady window's length, its script runs, and the cores each part of the test used."""
+    seconds = end.at - start.at
+    runs = len(stats.change_ms) + len(stats.submit_ms) + (end.auto_runs - start.auto_runs)
+    app_cpu = sum(end.apps[p] - start.apps[p] for p in start.apps)
+    busy = (end.machine[0] - start.machine[0]) / max(1.0, end.machine[1] - start.machine[1])
+    return {
+        "seconds": seconds,
+        "runs": runs,
+        "ms_per_run": round(app_cpu * 1000 / max(1, runs), 1),
+        "cores": {
+            "app servers": round(app_cpu / seconds, 2),
+            "postgresql": round((end.postgres - start.postgres) / seconds, 2),
+            "nginx": round((end.nginx - start.nginx) / seconds, 2),
+            "load generator": round((end.generator - start.generator) / seconds, 2),
+            "whole machine": round(busy * (os.cpu_count() or 1), 2),
+        },
+    }
+
+
+def _lost(people: list[Participant], subs: dict[str, Any]) -> list[str]:
+    """Participants whose stored submission is not exactly their last confirmed one."""
+    lost = []
+    for me in people:
+        got = subs.get(me.name)
+        if me.confirmed is None:
+            if got is not None:
+                lost.append(f"{me.name}: stored without a confirmed submit")
+        elif got is None:
+            lost.append(f"{me.name}: confirmed revision {me.revision}, nothing stored")
+        elif got.revision != me.revision or got.weights != me.confirmed:
+            lost.append(
+                f"{me.name}: confirmed revision {me.revision} {me.confirmed}, stored "
+                f"revision {got.revision} {got.weights}"
+            )
+    return lost
+
+
+async def _facilitator_views(
+    pages: list[StreamlitClient], session: Session, subs: dict[str, Any], stats: Stats
+) -> list[dict[str, Any]]:
+    """What each facilitator page shows at the end, against the store and policybench's own
+    group ranking from the stored weights; the pages are closed."""
+    expected = group_order(session.catalog, session.shop, [s.weights for s in subs.values()])
+    views = []
+    for client in pages:
+        shown, table = submissions_shown(client), group_table(client)
+        views.append(
+            {
+                "page": client.name,
+                "submissions_shown": shown,
+                "submissions_stored": len(subs),
+                "group_ranking_matches": table == expected,
+                "refreshes": client.auto_rerun_count,
+            }
+        )
+        if shown != len(subs) or table != expected:
+            stats.errors.append(
+                f"{client.name}: shows {shown} submissions (store: {len(subs)}), group ranking "
+                f"{'matches' if table == expected else 'differs'}"
+            )
+        await client.close()
+    return views

@@ -1,0 +1,264 @@
+"""``policybench rank`` and ``policybench smaa``: a ranking, and how often each option takes
+each rank when the weights (and, if asked, the scores) are sampled.
+
+Both read the same weight options (:mod:`policybench.cli.weights`), compute through
+:mod:`policybench.analysis` and print the tables of :mod:`policybench.present.tables` as a
+text table, CSV, JSON or Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+import typer
+
+import policybench.cli.options as opt
+from policybench import __version__
+from policybench.cli.errors import exits_on_error
+from policybench.errors import InputError
+
+#: How many columns of the SMAA table the text format shows (option, first, the first ranks,
+#: confidence): enough to read on a terminal; CSV and JSON carry every rank.
+SMAA_TEXT_COLUMNS = 8
+
+
+#: SMAA given a weight option samples within ±this of it unless told --delta or
+#: --whole-simplex: a perspective's robustness, not every possible weighting's.
+DEFAULT_DELTA = 0.1
+
+
+def _notes(notes: tuple[str, ...]) -> None:
+    """The engine's caveats about a result (e.g. the weighted product's floor), on stderr."""
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+def _selection(
+    cat: Any, require: list[str] | None, everything: bool, no_default_screen: bool
+) -> Any:
+    """The options in play: the default set or --all, screened (policybench.analysis.screen)."""
+    from policybench.analysis.screen import select
+    from policybench.catalog import parse_requirement
+
+    requirements = [parse_requirement(text, cat) for text in require or []]
+    return select(cat, requirements, everything=everything, default_screen=not no_default_screen)
+
+
+def _screened_records(selection: Any, cat: Any) -> list[dict[str, Any]]:
+    return [
+        {"option": s.option, "title": cat.options_by_id[s.option].title, "failed": list(s.failed)}
+        for s in selection.screened_out
+    ]
+
+
+def _screened_lines(selection: Any, cat: Any) -> list[str]:
+    """What the screen set aside, for the text formats (after the table)."""
+    if not selection.screened_out:
+        return []
+    lines = [f"Screened out ({', '.join(selection.expressions)}):"]
+    for s in selection.screened_out:
+        lines.append(f"  {cat.options_by_id[s.option].title} [{s.option}]: {'; '.join(s.failed)}")
+    return lines
+
+
+@exits_on_error
+def rank(
+    profile: opt.Profile = None,
+    preset: opt.Preset = None,
+    weights: opt.Weights = None,
+    method: opt.Method = None,
+    normalization: opt.Normalization = None,
+    param: opt.Params = None,
+    fmt: Annotated[
+        Literal["table", "csv", "json", "markdown"],
+        typer.Option("--format", help="How to print the ranking"),
+    ] = "table",
+    everything: opt.Everything = False,
+    require: opt.Require = None,
+    no_default_screen: opt.NoDefaultScreen = False,
+    options: opt.OptionsDir = None,
+    db: opt.Db = None,
+) -> None:
+    """Rank the catalog's options under a weight profile, preset or explicit weights.
+
+    By default the packages and stand-alone recommendations, with the catalog's default
+    screen applied; what the screen sets aside is listed after the ranking (in JSON as
+    ``screened_out``; with --format csv on stderr, so the table stays a table).
+    """
+    from policybench.analysis.rank import rank_catalog
+    from policybench.catalog import load
+    from policybench.cli.weights import choose_weights
+    from policybench.present.tables import ranking_metadata, ranking_table
+
+    cat = load(options)
+    choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db)
+    selection = _selection(cat, require, everything, no_default_screen)
+    ranking = rank_catalog(
+        cat,
+        choice.weights,
+        method=choice.method_for(method),
+        normalization=normalization,
+        options=selection.options,
+        label=choice.label,
+        overrides=choice.overrides,
+        **{**choice.params, **opt.parse_params(param)},
+    )
+    _notes(ranking.notes)
+    table = ranking_table(ranking, cat)
+    meta = ranking_metadata(ranking, __version__)
+    screened = _screened_lines(selection, cat)
+    if fmt == "json":
+        payload = {
+            **meta,
+            "all": selection.everything,
+            "screen": list(selection.expressions),
+            "ranking": table.to_dict(orient="records"),
+            "screened_out": _screened_records(selection, cat),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        typer.echo(table.to_csv(index=False), nl=False)
+        for line in screened:
+            typer.echo(f"note: {line.strip()}", err=True)
+    elif fmt == "markdown":
+        typer.echo(table.to_markdown(index=False, floatfmt=".4f"))
+        if screened:
+            typer.echo(
+                "\n"
+                + "\n".join(f"- {line.strip()}" if i else line for i, line in enumerate(screened))
+            )
+    else:
+        typer.echo(
+            f"{meta['profile']} · {meta['method']} ({meta['normalization']}) · "
+            f"catalog {meta['catalog_fingerprint']}"
+        )
+        shown = table.drop(columns=["baseline"])
+        typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+        if screened:
+            typer.echo("\n" + "\n".join(screened))
+
+
+@exits_on_error
+def smaa(
+    profile: opt.Profile = None,
+    preset: opt.Preset = None,
+    weights: opt.Weights = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=1, max=50_000_000, help="Monte-Carlo samples")
+    ] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result)")] = 0,
+    delta: Annotated[
+        float | None,
+        typer.Option(
+            "--delta",
+            min=0.0,
+            max=1.0,
+            help="Sample weights within ±delta of the chosen profile, preset or weights "
+            f"[default: {DEFAULT_DELTA} when one is given, else the whole simplex]",
+            show_default=False,
+        ),
+    ] = None,
+    whole_simplex: Annotated[
+        bool,
+        typer.Option(
+            "--whole-simplex", help="Sample every possible weighting, even when weights are given"
+        ),
+    ] = False,
+    method: opt.Method = None,
+    normalization: opt.Normalization = None,
+    param: opt.Params = None,
+    uncertain_scores: Annotated[
+        bool,
+        typer.Option(
+            "--uncertain-scores", help="Also sample every score within its low–high range"
+        ),
+    ] = False,
+    fmt: Annotated[
+        Literal["table", "csv", "json"], typer.Option("--format", help="How to print the result")
+    ] = "table",
+    everything: opt.Everything = False,
+    require: opt.Require = None,
+    no_default_screen: opt.NoDefaultScreen = False,
+    options: opt.OptionsDir = None,
+    db: opt.Db = None,
+) -> None:
+    """Stochastic multicriteria acceptability analysis: how often each option takes each rank.
+
+    Given a profile, preset or weights, it samples around them (±--delta, 0.1 by default), so
+    that Tokyo's and Seoul's robustness differ; with none, or with --whole-simplex, it
+    samples every possible weighting. The output says which.
+    """
+    from policybench.analysis.rank import smaa_catalog
+    from policybench.catalog import load
+    from policybench.cli.weights import choose_weights
+    from policybench.present.tables import smaa_table
+
+    cat = load(options)
+    named = any(x is not None for x in (profile, preset, weights))
+    choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db)
+    if delta is not None and not named:
+        raise InputError("--delta needs a profile, preset or weights to sample around")
+    if delta is not None and whole_simplex:
+        raise InputError("--delta and --whole-simplex contradict each other: choose one")
+    if named and not whole_simplex and delta is None:
+        delta = DEFAULT_DELTA
+    if whole_simplex:
+        delta = None
+    selection = _selection(cat, require, everything, no_default_screen)
+    chosen = choice.method_for(method)
+    result = smaa_catalog(
+        cat,
+        choice.weights,
+        method=chosen,
+        normalization=normalization,
+        options=selection.options,
+        samples=samples,
+        seed=seed,
+        delta=delta,
+        uncertain_scores=uncertain_scores,
+        overrides=choice.overrides,
+        **{**choice.params, **opt.parse_params(param)},
+    )
+    _notes(result.notes)
+    table = smaa_table(result, result.option_ids, cat)
+    if fmt == "json":
+        payload = {
+            "method": chosen,
+            "samples": samples,
+            "seed": seed,
+            "uncertain_scores": uncertain_scores,
+            "weights": "simplex" if delta is None else {"around": choice.label, "delta": delta},
+            "sampled": _sampled(choice.label, delta),
+            "all": selection.everything,
+            "screen": list(selection.expressions),
+            "catalog_fingerprint": cat.short_fingerprint,
+            "policybench_version": __version__,
+            "options": table.to_dict(orient="records"),
+            "screened_out": _screened_records(selection, cat),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=float))
+    elif fmt == "csv":
+        typer.echo(table.to_csv(index=False), nl=False)
+    else:
+        columns = [
+            c
+            for c in table.columns
+            if c in {"option", "first", "confidence"} or c.startswith("rank ")
+        ]
+        typer.echo(
+            f"SMAA · {chosen} · {samples:,} samples · seed {seed} · catalog {cat.short_fingerprint}"
+        )
+        typer.echo(_sampled(choice.label, delta))
+        shown = table[columns[:SMAA_TEXT_COLUMNS]]
+        typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        screened = _screened_lines(selection, cat)
+        if screened:
+            typer.echo("\n" + "\n".join(screened))
+
+
+def _sampled(label: str, delta: float | None) -> str:
+    """What was sampled, in a sentence for people."""
+    if delta is None:
+        return "Weights sampled from the whole weight space (every possible weighting)."
+    return f"Weights sampled within ±{delta:g} of {label}."

@@ -1,0 +1,186 @@
+"""The Robustness page's charts: scores along a one-way sweep of one criterion's weight, and
+SMAA's chance of ranking first and rank acceptability."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from policybench.present.charts import (
+    FONT_SIZE,
+    OKABE_ITO,
+    Chart,
+    by_order,
+    finish,
+    option_axis,
+    ordered,
+    palette,
+    row_height,
+)
+
+#: Above this many options the heat map drops the printed shares (cells get too narrow).
+ACCEPTABILITY_TEXT_MAX = 15
+
+
+def sensitivity_chart(
+    lines: pd.DataFrame,
+    *,
+    criterion: str,
+    current: float,
+    break_even: pd.DataFrame | None = None,
+    title: str | None = None,
+) -> Chart:
+    """Scores as one criterion's weight moves from 0 to 100 % (the others in proportion).
+
+    ``lines`` has ``weight`` (share, 0–1), ``option``, ``score``; ``current`` is the
+    criterion's current share, drawn as a solid rule; ``break_even`` (``weight``, ``label``)
+    marks the weights at which first place changes hands, as dashed rules.
+    """
+    options = list(dict.fromkeys(lines["option"]))
+    datasets = {
+        "lines": lines[["weight", "option", "score"]],
+        "now": pd.DataFrame({"weight": [float(current)], "label": ["now"]}),
+    }
+    colour = alt.Color(
+        "option:N",
+        sort=options,
+        scale=alt.Scale(domain=options, range=palette(len(options), OKABE_ITO)),
+        legend=alt.Legend(title="Option", orient="bottom", columns=2, labelLimit=480),
+    )
+    x = alt.X(
+        "weight:Q",
+        title=f"Weight of “{criterion}” (share of all weights)",
+        axis=alt.Axis(format="%"),
+        scale=alt.Scale(domain=[0, 1]),
+    )
+    layers: list[alt.Chart] = [
+        alt.Chart(alt.NamedData(name="lines"))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=x,
+            y=alt.Y("score:Q", title="Score (higher is better)", scale=alt.Scale(zero=False)),
+            color=colour,
+            strokeDash=alt.StrokeDash("option:N", sort=options, legend=None),
+            tooltip=[
+                alt.Tooltip("option:N", title="Option"),
+                alt.Tooltip("weight:Q", title="Weight", format=".1%"),
+                alt.Tooltip("score:Q", title="Score", format=".3f"),
+            ],
+        )
+    ]
+    if break_even is not None and len(break_even) > 0:
+        datasets["breaks"] = break_even[["weight", "label"]]
+        layers.append(
+            alt.Chart(alt.NamedData(name="breaks"))
+            .mark_rule(strokeDash=[5, 4], color="#D55E00", strokeWidth=2)
+            .encode(
+                x="weight:Q",
+                tooltip=[
+                    alt.Tooltip("weight:Q", title="Break-even weight", format=".1%"),
+                    alt.Tooltip("label:N", title="First place"),
+                ],
+            )
+        )
+    now = alt.Chart(alt.NamedData(name="now"))
+    layers.append(
+        now.mark_rule(color="#000000", strokeWidth=2).encode(
+            x="weight:Q", tooltip=[alt.Tooltip("weight:Q", title="Current weight", format=".1%")]
+        )
+    )
+    layers.append(
+        now.mark_text(
+            align="left", dx=5, dy=8, fontSize=FONT_SIZE, color="#000000", baseline="top"
+        ).encode(x="weight:Q", y=alt.value(0), text="label:N")
+    )
+    return finish(
+        alt.layer(*layers),
+        datasets,
+        title=title or f"Scores as the weight of “{criterion}” changes",
+        height=420,
+    )
+
+
+def acceptability_chart(
+    acc: pd.DataFrame,
+    order: Sequence[str],
+    *,
+    title: str = "How often each option takes each rank",
+    width: int | None = None,
+) -> Chart:
+    """Rank acceptability as a heat map: the share of samples in which each option takes each
+    rank.
+
+    ``acc`` has ``option``, ``rank`` (1…N) and ``share`` (0–1)
+    (:func:`policybench.present.tables.acceptability_long`); ``order`` lists option labels top
+    to bottom. Shares of 5 % or more are printed in the cells when there are at most
+    :data:`ACCEPTABILITY_TEXT_MAX` options (the tooltip gives every share).
+    """
+    base = alt.Chart(alt.NamedData(name="acceptability")).encode(
+        x=alt.X(
+            "rank:O",
+            title="Rank (1 = best)",
+            axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=True),
+        ),
+        y=alt.Y("option:N", sort=by_order(), title=None, axis=option_axis()),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "share:Q",
+            scale=alt.Scale(scheme="blues", domain=[0, 1], type="sqrt"),
+            legend=alt.Legend(
+                title="Share of samples", format="%", orient="right", values=[0, 0.05, 0.25, 0.5, 1]
+            ),
+        ),
+        tooltip=[
+            alt.Tooltip("option:N", title="Option"),
+            alt.Tooltip("rank:O", title="Rank"),
+            alt.Tooltip("share:Q", title="Share", format=".1%"),
+        ],
+    )
+    layers: list[alt.Chart] = [cells]
+    if len(order) <= ACCEPTABILITY_TEXT_MAX:
+        layers.append(
+            base.mark_text(fontSize=FONT_SIZE - 1)
+            .encode(
+                text=alt.Text("share:Q", format=".0%"),
+                color=alt.condition(
+                    "datum.share > 0.3", alt.value("#FFFFFF"), alt.value("#000000")
+                ),
+            )
+            .transform_filter("datum.share >= 0.05")
+        )
+    sizes = {"width": width} if width is not None else {}
+    return finish(
+        alt.layer(*layers),
+        {"acceptability": ordered(acc[["option", "rank", "share"]], order)},
+        title=title,
+        height=row_height(),
+        **sizes,
+    )
+
+
+def first_rank_chart(first: pd.DataFrame, *, title: str = "Chance of being ranked first") -> Chart:
+    """Bars of each option's share of samples ranked first (``option``, ``share``), largest
+    first; options never first are left out."""
+    data = first[first["share"] > 0].sort_values("share", ascending=False, kind="stable")[
+        ["option", "share"]
+    ]
+    data = ordered(data, list(data["option"]))
+    base = alt.Chart(alt.NamedData(name="first"))
+    y = alt.Y("option:N", sort=by_order(), title=None, axis=option_axis())
+    bars = base.mark_bar(color=OKABE_ITO[0]).encode(
+        y=y,
+        x=alt.X(
+            "share:Q", title="Share of samples in which it ranks first", axis=alt.Axis(format="%")
+        ),
+        tooltip=[
+            alt.Tooltip("option:N", title="Option"),
+            alt.Tooltip("share:Q", title="Ranked first", format=".1%"),
+        ],
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(
+        y=y, x="share:Q", text=alt.Text("share:Q", format=".1%")
+    )
+    return finish(alt.layer(bars, text), {"first": data}, title=title, height=row_height())

@@ -1,0 +1,115 @@
+"""Every escaper, by where the text goes: catalog text, participants' names and reasons, and
+link parameters come from people, so each output shows them as text, never as markup,
+formulas or links that run.
+
+=====================  =================================================================
+output                 escaper
+=====================  =================================================================
+Streamlit Markdown     :func:`streamlit_markdown`: every ASCII punctuation character
+                       backslash-escaped (CommonMark allows it for each), which also
+                       disarms Streamlit's own syntax (``:red[…]`` directives, ``:emoji:``
+                       codes, ``$`` maths) and breaks bare addresses
+Streamlit labels       :func:`widget_label`: only what can start Markdown in a one-line
+                       label, because the label is also the widget's accessible name and
+                       every backslash would be read out
+Markdown files         :func:`markdown`: what CommonMark and GitHub interpret (emphasis,
+                       code, links, images, HTML, entities, tables, headings, list starts,
+                       bare ``://`` and ``www.`` addresses), leaving ordinary punctuation
+                       alone so that the file reads well as plain text in a brief
+HTML                   :func:`html`: entity-escaped, ``/`` too, for content and attributes
+CSV and XLSX cells     :func:`cell`: a leading ``'`` before a formula-like start (``=``,
+                       ``+``, ``-``, ``@``, tab, carriage return, line feed; OWASP's advice)
+=====================  =================================================================
+
+Each also folds runs of whitespace to one space where a line break would change the markup
+(every Markdown escaper). ``tests/present/test_text.py`` runs one table of hostile strings
+through every escaper.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+import string
+from typing import Any
+
+#: Longest text shown in a table cell before it is cut with "…".
+PREVIEW = 80
+
+
+def fold(text: object) -> str:
+    """``text`` on one line (runs of whitespace, newlines included, become one space)."""
+    return " ".join(str(text).split())
+
+
+def truncate(text: object, limit: int = PREVIEW) -> str:
+    """``text`` on one line, cut to ``limit`` characters with "…" when longer."""
+    folded = fold(text)
+    return folded if len(folded) <= limit else folded[: max(1, limit - 1)].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- Streamlit
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]<>~$:&@#|])")
+
+
+def streamlit_markdown(text: object) -> str:
+    """``text`` made inert for ``st.markdown`` (and ``st.error`` and the like): whitespace
+    folded, every ASCII punctuation character escaped.
+
+    ``streamlit_markdown("[x](javascript:alert(1))")`` gives
+    ``\\[x\\]\\(javascript\\:alert\\(1\\)\\)``, which Markdown shows as the original characters.
+    """
+    return _PUNCTUATION.sub(r"\\\1", fold(text))
+
+
+def widget_label(text: object) -> str:
+    """``text`` made inert for a widget label, escaping only what can start Markdown there.
+
+    Ordinary punctuation such as parentheses, dashes and full stops is left alone: Streamlit
+    uses the label as the widget's accessible name too, so every backslash added here is read
+    out by screen readers.
+    """
+    out = _LABEL_SPECIAL.sub(r"\\\1", fold(text))
+    out = re.sub(r"(?i)\b(www)\.", r"\1\\.", out)  # www.example.org autolinks
+    out = re.sub(r"^([-+])", r"\\\1", out)  # a list item
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", out)  # an ordered list item
+
+
+# --------------------------------------------------------------------------- Markdown files
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$@])")
+
+
+def markdown(text: object) -> str:
+    """Text as inert Markdown for a file: whitespace folded, every character that could start
+    emphasis, code, a link, an image, HTML, an entity or a table cell backslash-escaped,
+    ``://`` and ``www.`` broken so that no bare address is auto-linked, and a leading ``-``,
+    ``=`` or ``1.`` escaped so that no text becomes a list item or a heading."""
+    s = _MARKDOWN_SPECIAL.sub(r"\\\1", fold(text))
+    s = s.replace("://", "\\:\\/\\/")
+    s = re.sub(r"(?i)\bwww\.", lambda m: m.group(0)[:-1] + "\\.", s)
+    s = re.sub(r"^(-|=)", r"\\\1", s)
+    return re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", s)
+
+
+# --------------------------------------------------------------------------- HTML
+def html(text: object) -> str:
+    """Entity-escape text for HTML element content and attribute values (``/`` too)."""
+    return _html.escape(str(text), quote=True).replace("/", "&#x2F;")
+
+
+# --------------------------------------------------------------------------- cells
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def is_formula_like(text: str) -> bool:
+    """Would a spreadsheet read this text cell as a formula (or the start of one)?"""
+    return text.startswith(_FORMULA_START)
+
+
+def cell(value: Any) -> Any:
+    """A value made safe for a CSV cell: a leading ``'`` before a formula-like start. Numbers
+    and booleans are returned unchanged (a negative number is a number, not a formula)."""
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    return value

@@ -1,0 +1,106 @@
+"""policybench.analysis.workshop: a workshop's group result, computed once, checked against
+policybench.group and policybench.mcda."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from policybench import catalog, group, mcda
+from policybench.analysis.workshop import group_result, rules_for
+from policybench.errors import InputError, WeightsError
+from policybench.robustness import kendall_tau_b
+
+CRITERIA = ["feasibility", "deterrence", "backlash"]
+OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
+ANA = {"feasibility": 10.0, "deterrence": 1.0, "backlash": 2.0}
+BOB = {"feasibility": 1.0, "deterrence": 10.0, "backlash": 5.0}
+CY = {"feasibility": 3.0, "deterrence": 3.0, "backlash": 3.0}
+
+
+def shares(weights: list[dict[str, float]]) -> np.ndarray:
+    w = np.array([[row[c] for c in CRITERIA] for row in weights], dtype=float)
+    return w / w.sum(axis=1, keepdims=True)
+
+
+def individual_ranks(cat: catalog.Catalog, weights: list[dict[str, float]]) -> np.ndarray:
+    p = catalog.to_problem(cat, None, options=OPTIONS, criteria=CRITERIA)
+    return mcda.rank(mcda.score(p.matrix, shares(weights), p.types, "wsm", "scale"))
+
+
+@pytest.mark.parametrize("rule", ["mean", "median", "geometric"])
+def test_the_group_ranking_by_combined_weights_is_policybench_group(cat, rule: str) -> None:
+    res = group_result(cat, OPTIONS, CRITERIA, [ANA, BOB, CY], combination=rule)
+    combined = group.combine_weights(shares([ANA, BOB, CY]), rule)
+    p = catalog.to_problem(
+        cat, dict(zip(CRITERIA, combined, strict=True)), options=OPTIONS, criteria=CRITERIA
+    )
+    scores = mcda.score(p.matrix, p.weights, p.types, "wsm", "scale")
+    np.testing.assert_allclose(res.group_weights, combined)
+    np.testing.assert_allclose(res.group_values, scores, atol=1e-12)
+    np.testing.assert_array_equal(res.group_ranking, mcda.rank(scores))
+    assert res.by_weights and res.weight_rule == rule and res.ranking_rule == "borda"
+    assert [int(res.group_ranking[i]) for i in res.order()] == sorted(res.group_ranking)
+
+
+@pytest.mark.parametrize("rule", ["borda", "copeland"])
+def test_the_group_ranking_by_combined_rankings_is_policybench_group(cat, rule: str) -> None:
+    res = group_result(cat, OPTIONS, CRITERIA, [ANA, BOB, CY], combination=rule)
+    combined = group.combine_rankings(individual_ranks(cat, [ANA, BOB, CY]), rule)
+    np.testing.assert_array_equal(res.group_ranking, combined.ranks)
+    np.testing.assert_allclose(res.group_values, combined.points)
+    assert not res.by_weights and res.weight_rule == "mean"
+
+
+def test_agreement_spread_drivers_and_each_participant(cat) -> None:
+    weights = [ANA, BOB, CY]
+    res = group_result(cat, OPTIONS, CRITERIA, weights)
+    ranks = individual_ranks(cat, weights)
+    np.testing.assert_array_equal(res.ranks, ranks)
+    np.testing.assert_allclose(res.shares, shares(weights))
+    assert res.concordance == group.kendall_w(ranks)
+    assert [s.criterion for s in res.spread] == [
+        s.criterion for s in group.weight_spread(shares(weights))
+    ]
+    p = catalog.to_problem(cat, None, options=OPTIONS, criteria=CRITERIA)
+    drivers = group.disagreement_drivers(
+        p.matrix, shares(weights), p.types, "wsm", "scale", bounds=p.bounds
+    )
+    assert [d.criterion for d in res.drivers] == [d.criterion for d in drivers]
+    np.testing.assert_allclose(res.tau, kendall_tau_b(ranks, res.group_ranking[None, :]))
+    assert list(res.first_for) == list((ranks == 1).sum(axis=0))
+    firsts = np.flatnonzero(res.group_ranking == 1)
+    assert list(res.group_first_at) == [int(row[firsts].min()) for row in ranks]
+    assert res.participants == 3 and res.smaa is None
+
+
+def test_smaa_samples_within_the_rooms_range_of_weights(cat) -> None:
+    res = group_result(cat, OPTIONS, CRITERIA, [ANA, BOB], smaa_samples=2_000)
+    assert res.smaa is not None and res.smaa.result.weight_model == "bounded"
+    np.testing.assert_allclose(res.smaa.rank_acceptability[:, 0].sum(), 1.0)
+    same = group_result(cat, OPTIONS, CRITERIA, [ANA, ANA], smaa_samples=500)
+    assert same.smaa is not None and same.smaa.result.weight_model == "fixed"
+
+
+def test_one_submission_has_no_agreement_yet(cat) -> None:
+    res = group_result(cat, OPTIONS, CRITERIA, [ANA])
+    assert res.concordance is None and res.drivers == ()
+
+
+def test_what_cannot_be_computed_is_refused(cat) -> None:
+    with pytest.raises(InputError, match="no submissions"):
+        group_result(cat, OPTIONS, CRITERIA, [])
+    with pytest.raises(InputError, match="unknown combination"):
+        group_result(cat, OPTIONS, CRITERIA, [ANA], combination="vote")
+    with pytest.raises(InputError, match="must be one of the two rules"):
+        group_result(cat, OPTIONS, CRITERIA, [ANA], combination="mean", weight_rule="median")
+    zeros = [
+        {"feasibility": 0.0, "deterrence": 1.0, "backlash": 1.0},
+        {"feasibility": 1.0, "deterrence": 0.0, "backlash": 0.0},
+    ]
+    with pytest.raises(WeightsError, match="geometric"):
+        group_result(cat, OPTIONS, CRITERIA, zeros, combination="geometric")
+    assert rules_for("copeland") == ("mean", "copeland") and rules_for("median") == (
+        "median",
+        "borda",
+    )
