@@ -225,6 +225,28 @@ def test_smaa_runs_on_request_with_a_progress_bar(make_app) -> None:
     assert len(at.get("vega_lite_chart")) == before + 2
 
 
+def test_smaa_samples_around_the_current_weights_unless_asked_for_every_weighting(
+    make_app, tiny_options
+) -> None:
+    from policybench.analysis.rank import smaa_catalog
+
+    at = make_app(params={"preset": "hawk"}).run()
+    at.switch_page("screens/robustness.py").run()
+    assert at.select_slider(key="pb.robust.spread").value == 0.1
+    at.select_slider(key="pb.robust.samples").set_value(1_000).run()
+    next(b for b in at.button if b.label == "Run").click().run()
+    said = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "1,000 samples of weights within ±0.1 of the current ones" in said
+    cat = catalog.load(tiny_options)
+    around = smaa_catalog(cat, cat.presets_by_id["hawk"].weights, samples=1_000, delta=0.1)
+    whole = smaa_catalog(cat, cat.presets_by_id["hawk"].weights, samples=1_000)
+    assert not np.allclose(around.result.rank_acceptability, whole.result.rank_acceptability)
+    at.select_slider(key="pb.robust.spread").set_value("whole").run()
+    next(b for b in at.button if b.label == "Run").click().run()
+    said = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "1,000 samples of every possible weighting" in said
+
+
 def test_slow_methods_compute_on_request(make_app) -> None:
     at = make_app(params={"method": "topsis"}).run()
     at.switch_page("screens/robustness.py").run()
@@ -296,4 +318,6 @@ def test_scores_on_screen_match_the_engine_for_the_shipped_catalog(make_app) -> 
     np.testing.assert_allclose(
         table["score"].to_numpy(dtype=float), [scores[o] for o in table["option"]], atol=1e-12
     )
-    assert len(table) == len(cat.options)
+    from policybench.analysis.screen import select
+
+    assert set(table["option"]) == set(select(cat).options)  # the default set, screened

@@ -277,3 +277,50 @@ def test_controls_the_server_changes_are_drawn_afresh_so_a_stale_value_cannot_ch
     assert (controls.preset_picker(at).key, controls.method_picker(at).key) != keys
     assert controls.method_picker(at).value == "wsm"
     assert not at.exception
+
+
+def _packaged_and_screened(copy_catalog, tiny_options):  # type: ignore[no-untyped-def]
+    """The tiny catalog with two-plus-two a component of summits and a default screen
+    feasibility>=5, which liaison (4) fails."""
+    root = copy_catalog(tiny_options)
+    path = root / "policies" / "two-plus-two.yaml"
+    path.write_text(path.read_text().replace("group: ", "part_of: summits\ngroup: ", 1))
+    crit = root / "criteria.yaml"
+    crit.write_text(
+        crit.read_text()
+        + "default_screen:\n  - criterion: feasibility\n    at_least: 5\n"
+        + "    reason: No government could adopt it.\n"
+    )
+    return root
+
+
+def test_the_default_set_is_ranked_and_what_the_screen_set_aside_is_shown(
+    make_app, copy_catalog, tiny_options
+) -> None:
+    root = _packaged_and_screened(copy_catalog, tiny_options)
+    at = make_app(root)
+    at.run()
+    assert not at.exception
+    assert set(ranking(at)["option"]) == {"status-quo", "summits"}
+    said = " ".join(m.value for m in at.markdown).replace("\\", "")  # shown escaped
+    assert "Set aside by the screen (feasibility>=5)" in said
+    assert "liaison" in said and "feasibility 4 < 5" in said
+    at.toggle(key="pb.all_toggle").set_value(True).run()
+    assert set(ranking(at)["option"]) == {"status-quo", "summits", "two-plus-two"}
+    assert at.query_params["all"] in ("1", ["1"])
+    at.toggle(key="pb.screen_toggle").set_value(False).run()
+    assert set(ranking(at)["option"]) == {"status-quo", "summits", "two-plus-two", "liaison"}
+    assert at.query_params["screen"] in ("off", ["off"])
+    assert "Set aside by the screen" not in " ".join(m.value for m in at.markdown).replace("\\", "")
+
+
+def test_the_option_set_and_screen_come_back_from_a_link(
+    make_app, copy_catalog, tiny_options
+) -> None:
+    root = _packaged_and_screened(copy_catalog, tiny_options)
+    at = make_app(root, params={"all": "1", "screen": "off"})
+    at.run()
+    assert not at.exception
+    assert len(ranking(at)) == 4
+    assert at.toggle(key="pb.all_toggle").value is True
+    assert at.toggle(key="pb.screen_toggle").value is False

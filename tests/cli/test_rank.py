@@ -240,7 +240,8 @@ def test_rank_ranks_the_default_set_screened_and_says_what_it_set_aside(
         {"option": "liaison", "title": "Liaison officers", "failed": ["feasibility 4 < 5"]}
     ]
     text = runner.invoke(app, ["rank", "--options", str(root)]).stdout
-    assert "Screened out (feasibility>=5):" in text and "[liaison]: feasibility 4 < 5" in text
+    assert "Set aside by the screen (feasibility>=5), whatever the weights:" in text
+    assert "[liaison]: feasibility 4 < 5" in text and "Why feasibility>=5: Test." in text
     every = _json(
         runner.invoke(
             app,

@@ -152,3 +152,14 @@ def test_a_chart_renders_to_png_offline(built) -> None:
     vlc = pytest.importorskip("vl_convert")
     png = vlc.vegalite_to_png(built["contribution"].to_dict())
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
+
+
+@pytest.mark.parametrize(
+    ("largest", "top"), [(0.17, 0.2), (0.2, 0.2), (0.01, 0.05), (0.97, 1.0), (1.0, 1.0)]
+)
+def test_the_heat_map_scale_is_fitted_to_the_shares_shown(largest: float, top: float) -> None:
+    import pandas as pd
+
+    from policybench.present.charts.robustness import heat_top
+
+    assert heat_top(pd.Series([0.0, largest / 2, largest])) == pytest.approx(top)

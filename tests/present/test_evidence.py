@@ -31,3 +31,35 @@ def test_quote_markdown_has_stance_and_citation(cat) -> None:
     assert citation == cat.sources_by_id[q.source].citation
     neutral = cat.options_by_id["summits"].quotes[0]
     assert quote_markdown(cat, neutral).startswith("“")
+
+
+def test_a_card_says_how_the_source_puts_the_option_and_where_it_sits(
+    copy_catalog, tiny_options
+) -> None:  # type: ignore[no-untyped-def]
+    from policybench import catalog
+    from policybench.present.evidence import component_rows, provenance_line
+
+    root = copy_catalog(tiny_options)
+    path = root / "policies" / "two-plus-two.yaml"
+    text = path.read_text().replace("group: ", "part_of: summits\ngroup: ", 1)
+    path.write_text(text.replace("recommendation: explicit", "recommendation: described"))
+    cat = catalog.load(root)
+    line = provenance_line(cat, cat.options_by_id["two-plus-two"])
+    assert line is not None and line.startswith("Described or forecast by its source")
+    assert "Part of the package “Regular summits”" in line
+    assert provenance_line(cat, cat.options_by_id["status-quo"]) is None
+    rows = component_rows(cat, cat.options_by_id["summits"])
+    assert list(rows["option"]) == ["the package", "A 2+2 meeting"]
+    assert list(rows.iloc[0, 1:]) == [7, 4, 3]
+
+
+def test_a_weakest_link_score_names_each_government_lowest_first() -> None:
+    from pathlib import Path
+
+    from policybench import catalog
+    from policybench.present.evidence import actors_line
+
+    cat = catalog.load(Path(__file__).resolve().parents[2] / "options")
+    line = actors_line(cat.options_by_id["grand-bargain"], "achievability")
+    assert line is not None and line.startswith("Each government that must act: Tokyo 0")
+    assert actors_line(cat.options_by_id["grand-bargain"], "deterrence") is None

@@ -10,7 +10,7 @@ beside the ranking itself (:attr:`policybench.analysis.rank.Ranking.notes`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,9 +58,11 @@ def sensitivity(
     *,
     top: int = 6,
     points: int = 101,
+    options: Sequence[str] | None = None,
 ) -> Sensitivity:
-    """Sweep ``criterion_id``'s weight from 0 to 1 (:func:`policybench.robustness.sweep`)."""
-    problem = to_problem(catalog, weights)
+    """Sweep ``criterion_id``'s weight from 0 to 1 (:func:`policybench.robustness.sweep`),
+    among ``options`` (default: all)."""
+    problem = to_problem(catalog, weights, options=options)
     norm = resolve_normalization(method, None)
     params = method_params(problem, norm, {})
     args = (problem.matrix, problem.weights, problem.types, criterion_id, method, norm)
@@ -105,9 +107,16 @@ class Stability:
     intervals: tuple[robustness.Stability, ...]
 
 
-def stability(catalog: Catalog, weights: Mapping[str, float], method: str) -> Stability:
-    """Stability intervals of every criterion's weight (:func:`policybench.robustness.stability_intervals`)."""
-    problem = to_problem(catalog, weights)
+def stability(
+    catalog: Catalog,
+    weights: Mapping[str, float],
+    method: str,
+    *,
+    options: Sequence[str] | None = None,
+) -> Stability:
+    """Stability intervals of every criterion's weight among ``options`` (default: all)
+    (:func:`policybench.robustness.stability_intervals`)."""
+    problem = to_problem(catalog, weights, options=options)
     norm = resolve_normalization(method, None)
     with recorded_caveats():
         result = robustness.stability_intervals(
@@ -156,11 +165,13 @@ def nearest_first(
     *,
     maximum: float,
     step: float,
+    options: Sequence[str] | None = None,
 ) -> NearestWeights:
     """The smallest change of the weights (sum of absolute changes of the shares) that puts
-    ``option_id`` first (:func:`policybench.robustness.what_it_takes`), as slider points on
-    ``0…maximum`` in ``step`` whose total stays that of the current sliders."""
-    problem = to_problem(catalog, weights)
+    ``option_id`` first among ``options`` (default: all) (:func:`policybench.robustness.
+    what_it_takes`), as slider points on ``0…maximum`` in ``step`` whose total stays that of
+    the current sliders."""
+    problem = to_problem(catalog, weights, options=options)
     norm = resolve_normalization(method, None)
     params = method_params(problem, norm, {})
     ids = problem.criterion_ids

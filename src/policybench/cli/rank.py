@@ -45,23 +45,6 @@ def _selection(
     return select(cat, requirements, everything=everything, default_screen=not no_default_screen)
 
 
-def _screened_records(selection: Any, cat: Any) -> list[dict[str, Any]]:
-    return [
-        {"option": s.option, "title": cat.options_by_id[s.option].title, "failed": list(s.failed)}
-        for s in selection.screened_out
-    ]
-
-
-def _screened_lines(selection: Any, cat: Any) -> list[str]:
-    """What the screen set aside, for the text formats (after the table)."""
-    if not selection.screened_out:
-        return []
-    lines = [f"Screened out ({', '.join(selection.expressions)}):"]
-    for s in selection.screened_out:
-        lines.append(f"  {cat.options_by_id[s.option].title} [{s.option}]: {'; '.join(s.failed)}")
-    return lines
-
-
 @exits_on_error
 def rank(
     profile: opt.Profile = None,
@@ -89,7 +72,12 @@ def rank(
     from policybench.analysis.rank import rank_catalog
     from policybench.catalog import load
     from policybench.cli.weights import choose_weights
-    from policybench.present.tables import ranking_metadata, ranking_table
+    from policybench.present.tables import (
+        ranking_metadata,
+        ranking_table,
+        screened_lines,
+        screened_records,
+    )
 
     cat = load(options)
     choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db)
@@ -107,14 +95,14 @@ def rank(
     _notes(ranking.notes)
     table = ranking_table(ranking, cat)
     meta = ranking_metadata(ranking, __version__)
-    screened = _screened_lines(selection, cat)
+    screened = screened_lines(selection, cat)
     if fmt == "json":
         payload = {
             **meta,
             "all": selection.everything,
             "screen": list(selection.expressions),
             "ranking": table.to_dict(orient="records"),
-            "screened_out": _screened_records(selection, cat),
+            "screened_out": screened_records(selection, cat),
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -136,7 +124,9 @@ def rank(
         shown = table.drop(columns=["baseline"])
         typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
         if screened:
-            typer.echo("\n" + "\n".join(screened))
+            typer.echo(
+                "\n" + "\n".join(f"  {line}" if i else line for i, line in enumerate(screened))
+            )
 
 
 @exits_on_error
@@ -192,7 +182,7 @@ def smaa(
     from policybench.analysis.rank import smaa_catalog
     from policybench.catalog import load
     from policybench.cli.weights import choose_weights
-    from policybench.present.tables import smaa_table
+    from policybench.present.tables import screened_lines, screened_records, smaa_table
 
     cat = load(options)
     named = any(x is not None for x in (profile, preset, weights))
@@ -235,7 +225,7 @@ def smaa(
             "catalog_fingerprint": cat.short_fingerprint,
             "policybench_version": __version__,
             "options": table.to_dict(orient="records"),
-            "screened_out": _screened_records(selection, cat),
+            "screened_out": screened_records(selection, cat),
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=float))
     elif fmt == "csv":
@@ -252,9 +242,11 @@ def smaa(
         typer.echo(_sampled(choice.label, delta))
         shown = table[columns[:SMAA_TEXT_COLUMNS]]
         typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-        screened = _screened_lines(selection, cat)
+        screened = screened_lines(selection, cat)
         if screened:
-            typer.echo("\n" + "\n".join(screened))
+            typer.echo(
+                "\n" + "\n".join(f"  {line}" if i else line for i, line in enumerate(screened))
+            )
 
 
 def _sampled(label: str, delta: float | None) -> str:

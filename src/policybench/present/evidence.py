@@ -97,3 +97,56 @@ def quote_markdown(catalog: Catalog, quote: Quote) -> str:
     citation = source.citation if source is not None else quote.source
     lead = f"{badge} " if badge else ""
     return f"{lead}“{streamlit_markdown(quote.text)}”  \n— *{streamlit_markdown(citation)}*"
+
+
+#: How a source puts an option, in words for the card.
+RECOMMENDATION_WORDS = {
+    "explicit": "Recommended by its source in so many words.",
+    "implicit": "Argued for by its source, without a recommending sentence.",
+    "described": (
+        "Described or forecast by its source, not recommended: kept as evidence, and ranked "
+        "only when every option is."
+    ),
+}
+
+
+def provenance_line(catalog: Catalog, option: Option) -> str | None:
+    """How the source puts the option and where it sits among packages, as plain words
+    (escape before showing): ``None`` for the baseline."""
+    if option.baseline or option.recommendation is None:
+        return None
+    words = RECOMMENDATION_WORDS[option.recommendation]
+    if option.part_of is not None:
+        package = catalog.options_by_id[option.part_of].title
+        words += f" Part of the package “{package}”, and compared within it."
+    return words
+
+
+def components_of(catalog: Catalog, option: Option) -> list[Option]:
+    """The components of a package (``part_of`` this option), in catalog order."""
+    return [o for o in catalog.options if o.part_of == option.id]
+
+
+def component_rows(catalog: Catalog, package: Option) -> pd.DataFrame:
+    """A package beside its components, one row each, one column per criterion: how the
+    orchestrated whole compares with each step taken alone."""
+    rows = [package, *components_of(catalog, package)]
+    data = {
+        "option": [("the package" if o.id == package.id else o.title) for o in rows],
+        **{
+            criterion_label(catalog, c.id): [o.scores[c.id].value for o in rows]
+            for c in catalog.criteria
+        },
+    }
+    return pd.DataFrame(data)
+
+
+def actors_line(option: Option, criterion_id: str) -> str | None:
+    """The governments a weakest-link score names, lowest first (``Tokyo 0, Seoul 2``)."""
+    actors = option.scores[criterion_id].actors
+    if not actors:
+        return None
+    ordered = sorted(actors.items(), key=lambda kv: (kv[1], kv[0]))
+    return "Each government that must act: " + ", ".join(
+        f"{name.capitalize()} {value:g}" for name, value in ordered
+    )

@@ -98,3 +98,40 @@ def nearest_weights_table(catalog: Catalog, res: NearestWeights) -> pd.DataFrame
         ],
         columns=columns,
     )
+
+
+def no_weights_sentence(catalog: Catalog, res: NearestWeights) -> str:
+    """Why no weights put the option first, in plain words (escape before showing). Only an
+    exact method (the weighted sum, the weighted product, PROMETHEE II) may say that none
+    can; for the others the search found none, which proves nothing."""
+    blocked = [option_label(catalog.options_by_id[o]) for o in res.blocked_by]
+    beaten = (
+        (
+            "on every criterion it is beaten by this option: "
+            if len(blocked) == 1
+            else "on every criterion it is beaten by a mix of these options: "
+        )
+        + "; ".join(blocked)
+        if blocked
+        else ""
+    )
+    if res.exact:
+        return "No weights can put this option first: " + (
+            beaten or "another option is always ahead."
+        )
+    sentence = (
+        "None found by search: no weights the search tried put this option first. This method "
+        "has no exact answer, so some weights may still do it"
+    )
+    return sentence + (f"; {beaten}." if beaten else ".")
+
+
+def sampled_sentence(delta: float | None, samples: int, uncertain: bool) -> str:
+    """What an SMAA run sampled, in a sentence for people (the page and the exports)."""
+    weights = (
+        "every possible weighting"
+        if delta is None
+        else f"weights within ±{delta:g} of the current ones (each share, renormalised)"
+    )
+    scores = ", and every score within its range" if uncertain else ""
+    return f"{samples:,} samples of {weights}{scores}."

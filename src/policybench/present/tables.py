@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from policybench.analysis.rank import Ranking
+from policybench.analysis.screen import Selection
 from policybench.catalog import Catalog, Quote
 from policybench.present.labels import cluster_label, movement, option_label
 
@@ -141,6 +142,35 @@ def headline(table: pd.DataFrame) -> str:
             verb = "scores" if better == 1 else "score"
             tail = f" The status quo ranks {r} of {n}: {better} option{'s' if better != 1 else ''} {verb} better."
     return lead + "." + tail
+
+
+def screened_records(selection: Selection, catalog: Catalog) -> list[dict[str, Any]]:
+    """What the screen set aside, as the command line's JSON gives it: ``option``, ``title``
+    and every requirement it ``failed`` (``"achievability 0 < 1"``)."""
+    return [
+        {
+            "option": s.option,
+            "title": catalog.options_by_id[s.option].title,
+            "failed": list(s.failed),
+        }
+        for s in selection.screened_out
+    ]
+
+
+def screened_lines(selection: Selection, catalog: Catalog) -> list[str]:
+    """What the screen set aside, for people: a heading naming the screen, then one line per
+    option with what it fails (and, for the catalog's own screen, why the screen exists)."""
+    if not selection.screened_out:
+        return []
+    reasons = {r.expression: r.reason for r in catalog.default_screen if r.reason}
+    heading = f"Set aside by the screen ({', '.join(selection.expressions)}), whatever the weights:"
+    lines = [heading]
+    for s in selection.screened_out:
+        lines.append(f"{catalog.options_by_id[s.option].title} [{s.option}]: {'; '.join(s.failed)}")
+    lines.extend(
+        f"Why {expr}: {reason}" for expr, reason in reasons.items() if expr in selection.expressions
+    )
+    return lines
 
 
 def plain_params(params: Mapping[str, Any]) -> dict[str, Any]:

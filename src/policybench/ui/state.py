@@ -9,7 +9,9 @@
 - **View state**: the weights, method and preset live in ``st.session_state`` under the
   ``pb.`` keys below, and are mirrored in ``st.query_params`` as plain text
   (``?preset=tokyo&method=wsm`` or ``?weights=deterrence:6,feasibility:1,...``), so a copied
-  URL reopens the same view. A link's parameters are checked against the catalog when a
+  URL reopens the same view. So do the options in play (``all=1``: every option, components
+  and described ones too; ``screen=off``: the catalog's default screen switched off), which
+  every page's ranking uses (:func:`selection`). A link's parameters are checked against the catalog when a
   session starts; what cannot be used is ignored and listed in a note, never raised.
 
 Nothing is computed here at import time, and no module-level mutable state is kept.
@@ -29,8 +31,9 @@ import streamlit as st
 
 from policybench import mcda
 from policybench.analysis.rank import DEFAULT_METHOD, Ranking, rank_catalog
+from policybench.analysis.screen import Selection, select
 from policybench.catalog import Catalog, default_options_dir, load
-from policybench.errors import CatalogError
+from policybench.errors import CatalogError, InputError
 
 # Session-state keys (the canonical view state).
 WEIGHTS = "pb.weights"
@@ -39,6 +42,8 @@ PRESET = "pb.preset"
 LINK_NOTES = "pb.link_notes"
 READY = "pb.ready"
 HISTORY = "pb.history"
+EVERYTHING = "pb.all"
+SCREEN = "pb.screen"
 # Widget keys: each is the base of a versioned key, see widget_key().
 SLIDER = "pb.w."
 METHOD_PICKER = "pb.method_picker"
@@ -212,6 +217,10 @@ def url_params(catalog: Catalog) -> dict[str, str]:
         out["preset"] = preset
     else:
         out["weights"] = encode_weights(catalog, weights)
+    if st.session_state.get(EVERYTHING, False):
+        out["all"] = "1"
+    if not st.session_state.get(SCREEN, True):
+        out["screen"] = "off"
     return out
 
 
@@ -219,7 +228,7 @@ def sync_url(catalog: Catalog) -> None:
     """Write the view state into ``st.query_params`` (only what differs)."""
     want = url_params(catalog)
     qp = st.query_params
-    for key in ("preset", "weights", "method"):
+    for key in ("preset", "weights", "method", "all", "screen"):
         if key in want:
             if qp.get(key) != want[key]:
                 qp[key] = want[key]
@@ -259,6 +268,14 @@ def init(catalog: Catalog) -> None:
     if raw_weights:
         weights, more = decode_weights(catalog, raw_weights, weights)
         notes.extend(more)
+    everything = qp.get("all")
+    if everything not in (None, "", "0", "1"):
+        notes.append(f"all: unknown “{everything}”; use all=1 to rank every option")
+    screen = qp.get("screen")
+    if screen not in (None, "", "on", "off"):
+        notes.append(f"screen: unknown “{screen}”; use screen=off to switch the screen off")
+    st.session_state[EVERYTHING] = everything == "1"
+    st.session_state[SCREEN] = screen != "off"
     _bump("sliders", "preset", "method")  # the controls are drawn afresh from what follows
     st.session_state[WEIGHTS] = weights
     st.session_state[METHOD] = method
@@ -365,15 +382,38 @@ def previous_ranks(view_key: Any, ranks: Mapping[str, int]) -> dict[str, int] | 
 
 
 # ------------------------------------------------------------------------------ results
+def selection(catalog: Catalog) -> Selection:
+    """The options in play on every page: the default set (packages and stand-alone
+    recommendations) or every option, with the catalog's default screen unless switched off.
+    A screen that would leave fewer than two options is not applied (the page says so)."""
+    everything = bool(st.session_state.get(EVERYTHING, False))
+    try:
+        return _selected(
+            catalog, catalog.fingerprint, everything, bool(st.session_state.get(SCREEN, True))
+        )
+    except InputError:
+        return _selected(catalog, catalog.fingerprint, everything, False)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _selected(_catalog: Catalog, fingerprint: str, everything: bool, screen: bool) -> Selection:
+    return select(_catalog, everything=everything, default_screen=screen)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def ranked(
-    _catalog: Catalog, fingerprint: str, weights: tuple[tuple[str, float], ...], method: str
+    _catalog: Catalog,
+    fingerprint: str,
+    weights: tuple[tuple[str, float], ...],
+    method: str,
+    options: tuple[str, ...] | None = None,
 ) -> Ranking:
     """:func:`policybench.analysis.rank.rank_catalog`, cached on the catalog fingerprint and
     the inputs."""
-    return rank_catalog(_catalog, dict(weights), method=method)
+    return rank_catalog(_catalog, dict(weights), method=method, options=options)
 
 
 def rank(catalog: Catalog, weights: Mapping[str, float], method: str) -> Ranking:
-    """The cached ranking of ``catalog`` under ``weights`` and ``method``."""
-    return ranked(catalog, catalog.fingerprint, key_of(weights), method)
+    """The cached ranking of the options in play (:func:`selection`) under ``weights`` and
+    ``method``."""
+    return ranked(catalog, catalog.fingerprint, key_of(weights), method, selection(catalog).options)

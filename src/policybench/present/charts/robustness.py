@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from policybench.present.charts import (
@@ -102,6 +103,13 @@ def sensitivity_chart(
     )
 
 
+def heat_top(shares: pd.Series) -> float:
+    """The top of the heat map's colour scale: the largest share shown, rounded up to the next
+    5 % (at least 5 %, at most 100 %)."""
+    largest = float(shares.max()) if len(shares) else 0.0
+    return float(min(1.0, max(0.05, np.ceil(largest * 20 - 1e-9) / 20)))
+
+
 def acceptability_chart(
     acc: pd.DataFrame,
     order: Sequence[str],
@@ -125,12 +133,18 @@ def acceptability_chart(
         ),
         y=alt.Y("option:N", sort=by_order(), title=None, axis=option_axis()),
     )
+    # The scale runs to the largest share shown, not to 100 %: when no option takes a rank in
+    # more than a fifth of the samples, a 0–100 % scale leaves the whole map pale.
+    top = heat_top(acc["share"])
     cells = base.mark_rect().encode(
         color=alt.Color(
             "share:Q",
-            scale=alt.Scale(scheme="blues", domain=[0, 1], type="sqrt"),
+            scale=alt.Scale(scheme="blues", domain=[0, top], type="sqrt", clamp=True),
             legend=alt.Legend(
-                title="Share of samples", format="%", orient="right", values=[0, 0.05, 0.25, 0.5, 1]
+                title="Share of samples",
+                format="%",
+                orient="right",
+                values=[round(top * f, 4) for f in (0, 0.25, 0.5, 1)],
             ),
         ),
         tooltip=[

@@ -9,7 +9,13 @@ from collections.abc import Collection
 import streamlit as st
 
 from policybench.catalog import Catalog, Option
-from policybench.present.evidence import score_rows
+from policybench.present.evidence import (
+    actors_line,
+    component_rows,
+    components_of,
+    provenance_line,
+    score_rows,
+)
 from policybench.present.labels import criterion_label, option_label
 from policybench.present.text import streamlit_markdown
 from policybench.ui.components.text import show_quote
@@ -24,6 +30,11 @@ def card_label(catalog: Catalog, option: Option) -> str:
 def show_body(catalog: Catalog, option: Option, *, matched: Collection[str] = ()) -> None:
     """Draw the inside of an option's card. ``matched`` criteria are flagged as search hits."""
     st.markdown(streamlit_markdown(option.summary))
+    provenance = provenance_line(catalog, option)
+    if provenance:
+        st.markdown(streamlit_markdown(provenance))
+    if option.recommendation_quote is not None:
+        show_quote(catalog, option.recommendation_quote)
     proposers = [
         catalog.sources_by_id[s].citation for s in option.sources if s in catalog.sources_by_id
     ]
@@ -44,14 +55,25 @@ def show_body(catalog: Catalog, option: Option, *, matched: Collection[str] = ()
         },
         width="content",
     )
+    if components_of(catalog, option):
+        st.markdown("**The package beside each of its steps taken alone**")
+        st.dataframe(component_rows(catalog, option), hide_index=True, width="content")
     for crit in catalog.criteria:
         score = option.scores[crit.id]
         with st.container(border=True):
             hit = " · :violet-badge[matches the search]" if crit.id in matched else ""
+            judged = (
+                " · :gray-badge[judgement: the texts are silent]"
+                if score.evidence == "judgement"
+                else ""
+            )
             st.markdown(
                 f"**{streamlit_markdown(criterion_label(catalog, crit.id))}: {score.value:g}** "
-                f"(range {score.low:g}–{score.high:g}){hit}"
+                f"(range {score.low:g}–{score.high:g}){judged}{hit}"
             )
+            actors = actors_line(option, crit.id)
+            if actors:
+                st.markdown(streamlit_markdown(actors))
             st.markdown(streamlit_markdown(score.rationale))
             for quote in score.quotes:
                 show_quote(catalog, quote)

@@ -106,6 +106,7 @@ def show(
             help=streamlit_markdown(crit.description) + cost,
         )
         right.markdown(f"**{share_label(None if share is None else share[crit.id])}**")
+    _scope(catalog, box)
     box.button(
         "Reset to equal weights",
         key=RESET_KEY,
@@ -116,6 +117,39 @@ def show(
     )
     state.sync_url(catalog)
     return state.current_weights(), state.current_method()
+
+
+EVERYTHING_KEY = "pb.all_toggle"
+SCREEN_KEY = "pb.screen_toggle"
+
+
+def _on_scope(key: str, target: str) -> None:
+    st.session_state[target] = bool(st.session_state.get(key))
+
+
+def _scope(catalog: Catalog, box: st.delta_generator.DeltaGenerator) -> None:
+    """Which options every page ranks: the default set or all of them, and the screen."""
+    st.session_state[EVERYTHING_KEY] = bool(st.session_state.get(state.EVERYTHING, False))
+    box.toggle(
+        "Rank every option",
+        key=EVERYTHING_KEY,
+        on_change=_on_scope,
+        args=(EVERYTHING_KEY, state.EVERYTHING),
+        help="Off: the packages and the stand-alone recommendations (a package's components "
+        "are compared within it, on Evidence). On: also each component of a package and the "
+        "options their source only describes.",
+    )
+    if catalog.default_screen:
+        st.session_state[SCREEN_KEY] = bool(st.session_state.get(state.SCREEN, True))
+        rules = "; ".join(widget_label(r.reason or r.expression) for r in catalog.default_screen)
+        box.toggle(
+            "Set aside what no government could adopt",
+            key=SCREEN_KEY,
+            on_change=_on_scope,
+            args=(SCREEN_KEY, state.SCREEN),
+            help=f"The catalog's screen ({', '.join(r.expression for r in catalog.default_screen)}), "
+            f"applied before any weighting: {rules}",
+        )
 
 
 def ranked_view() -> tuple[Catalog, dict[str, float], str, Ranking] | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from policybench.present.tables import headline, only_groups, screen_table
+from policybench.catalog import Catalog
+from policybench.present.tables import headline, only_groups, screen_table, screened_lines
 from policybench.present.text import streamlit_markdown, widget_label
 from policybench.ui import state
 from policybench.ui.components import chart, downloads, ranking_table, weight_controls
@@ -66,7 +67,25 @@ def body() -> None:
         return
     chart.show_ranking(catalog, ranking, list(table["option"]))
     ranking_table.show(table, method)
+    _set_aside(catalog)
     downloads.show(catalog, weights, method, key="pb.rank.downloads")
+
+
+def _set_aside(catalog: Catalog) -> None:
+    """The options the screen set aside, each with the requirement it fails: shown, never
+    silently dropped."""
+    chosen = state.selection(catalog)
+    if (
+        st.session_state.get(state.SCREEN, True)
+        and catalog.default_screen
+        and not chosen.requirements
+    ):
+        st.info("The screen would leave fewer than two options, so it is not applied.")
+    lines = screened_lines(chosen, catalog)
+    if lines:
+        st.markdown(streamlit_markdown(lines[0]))
+        for line in lines[1:]:
+            st.markdown(f"- {streamlit_markdown(line)}")
 
 
 def main() -> None:

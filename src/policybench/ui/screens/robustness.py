@@ -37,6 +37,7 @@ from policybench.present.charts.robustness import (
     sensitivity_chart,
 )
 from policybench.present.labels import method_label, option_label, share_label
+from policybench.present.robustness import sampled_sentence
 from policybench.present.tables import acceptability_long, smaa_summary, smaa_table
 from policybench.present.text import streamlit_markdown
 from policybench.ui import state
@@ -50,21 +51,36 @@ SAMPLES_KEY = "pb.robust.samples"
 UNCERTAIN_KEY = "pb.robust.uncertain"
 REQUESTED = "pb.robust.requested"
 SMAA_RESULTS = "pb.robust.smaa"
+SPREAD_KEY = "pb.robust.spread"
 KEEP_RESULTS = 4
+#: How far SMAA's drawn weight shares may stray from the current ones, and the whole space.
+DELTAS = (0.05, 0.1, 0.2, 0.3)
+WHOLE = "whole"
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _sensitivity(
-    _catalog: Catalog, fp: str, weights: tuple[tuple[str, float], ...], method: str, criterion: str
+    _catalog: Catalog,
+    fp: str,
+    weights: tuple[tuple[str, float], ...],
+    method: str,
+    criterion: str,
+    options: tuple[str, ...],
 ) -> Sensitivity:
-    return sensitivity(_catalog, dict(weights), method, criterion)
+    return sensitivity(_catalog, dict(weights), method, criterion, options=options)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _stability(
-    _catalog: Catalog, fp: str, weights: tuple[tuple[str, float], ...], method: str
+    _catalog: Catalog,
+    fp: str,
+    weights: tuple[tuple[str, float], ...],
+    method: str,
+    options: tuple[str, ...],
 ) -> pd.DataFrame:
-    return present.stability_table(_catalog, stability(_catalog, dict(weights), method))
+    return present.stability_table(
+        _catalog, stability(_catalog, dict(weights), method, options=options)
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -76,8 +92,11 @@ def _what_it_takes(
     option: str,
     top: float,
     step: float,
+    options: tuple[str, ...],
 ) -> NearestWeights:
-    return nearest_first(_catalog, dict(weights), method, option, maximum=top, step=step)
+    return nearest_first(
+        _catalog, dict(weights), method, option, maximum=top, step=step, options=options
+    )
 
 
 def _on_demand(label: str, key: tuple[Any, ...], method: str, compute: Callable[[], Any]) -> Any:
@@ -98,7 +117,14 @@ def _sensitivity_section(catalog: Catalog, weights: dict[str, float], method: st
     criterion = st.selectbox(
         "Criterion", list(names), key=CRITERION_KEY, format_func=names.__getitem__
     )
-    sens = _sensitivity(catalog, catalog.fingerprint, state.key_of(weights), method, criterion)
+    sens = _sensitivity(
+        catalog,
+        catalog.fingerprint,
+        state.key_of(weights),
+        method,
+        criterion,
+        state.selection(catalog).options,
+    )
     name = catalog.criteria_by_id[criterion].name
     changes = present.first_place_changes(catalog, sens)
     chart.show(
@@ -136,7 +162,13 @@ def _stability_section(catalog: Catalog, weights: dict[str, float], method: str)
         "Compute stability intervals",
         ("stability", catalog.fingerprint, state.key_of(weights)),
         method,
-        lambda: _stability(catalog, catalog.fingerprint, state.key_of(weights), method),
+        lambda: _stability(
+            catalog,
+            catalog.fingerprint,
+            state.key_of(weights),
+            method,
+            state.selection(catalog).options,
+        ),
     )
     if table is None:
         return
@@ -183,19 +215,20 @@ def _what_it_takes_section(
         ("what", catalog.fingerprint, state.key_of(weights), option),
         method,
         lambda: _what_it_takes(
-            catalog, catalog.fingerprint, state.key_of(weights), method, option, top, step
+            catalog,
+            catalog.fingerprint,
+            state.key_of(weights),
+            method,
+            option,
+            top,
+            step,
+            state.selection(catalog).options,
         ),
     )
     if res is None:
         return
     if not res.feasible:
-        blocked = [option_label(catalog.options_by_id[o]) for o in res.blocked_by]
-        blockers = "; ".join(streamlit_markdown(b) for b in blocked) or "(the search found none)"
-        st.warning(
-            "No weights put this option first: on every criterion it is beaten by "
-            + ("this option: " if len(res.blocked_by) == 1 else "a mix of these options: ")
-            + blockers
-        )
+        st.warning(streamlit_markdown(present.no_weights_sentence(catalog, res)))
         return
     if res.already_first:
         st.success("This option is already first under the current weights.")
@@ -234,9 +267,22 @@ def _smaa_section(catalog: Catalog, weights: dict[str, float], method: str) -> N
     section, not the sweeps and stability intervals above it."""
     st.header("Many weights at once (SMAA)", anchor=False)
     note(
-        "Draws weight profiles uniformly from every possible weighting (and, if asked, each score "
-        "anywhere within its range) and counts how often each option takes each rank."
+        "Draws many weight profiles (and, if asked, each score anywhere within its range) and "
+        "counts how often each option takes each rank: around the current weights, to see how "
+        "firm this perspective's ranking is, or over every possible weighting."
     )
+    st.session_state.setdefault(SPREAD_KEY, DELTAS[1])
+    spread = st.select_slider(
+        "Weights drawn",
+        options=[*DELTAS, WHOLE],
+        key=SPREAD_KEY,
+        format_func=lambda d: (
+            "every possible weighting" if d == WHOLE else f"±{d:g} around the current weights"
+        ),
+        help="How far each drawn weight share may stray from the current one; the last step "
+        "draws from every possible weighting, whatever the current weights.",
+    )
+    delta = None if spread == WHOLE else float(spread)
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     st.session_state.setdefault(SAMPLES_KEY, 10_000)
     samples = c1.select_slider(
@@ -248,7 +294,16 @@ def _smaa_section(catalog: Catalog, weights: dict[str, float], method: str) -> N
         help="Draw each score within its low–high range too (much slower).",
     )
     run = c3.button("Run", type="primary", key="pb.robust.run", width="stretch")
-    key = (catalog.fingerprint, method, int(samples), bool(uncertain))
+    options = state.selection(catalog).options
+    key = (
+        catalog.fingerprint,
+        method,
+        int(samples),
+        bool(uncertain),
+        delta,
+        state.key_of(weights) if delta is not None else None,
+        options,
+    )
     results: dict[tuple[Any, ...], Any] = st.session_state.setdefault(SMAA_RESULTS, {})
     if run:
         bar = st.progress(0.0, text="Sampling…")
@@ -262,6 +317,8 @@ def _smaa_section(catalog: Catalog, weights: dict[str, float], method: str) -> N
             method=method,
             samples=int(samples),
             uncertain_scores=bool(uncertain),
+            delta=delta,
+            options=options,
             progress=progress,
         )
         bar.empty()
@@ -272,6 +329,7 @@ def _smaa_section(catalog: Catalog, weights: dict[str, float], method: str) -> N
         st.info("Choose the number of samples and press Run.")
         return
     table = results[key]
+    st.markdown(streamlit_markdown(sampled_sentence(delta, int(samples), bool(uncertain))))
     summary = smaa_summary(table, catalog)  # by expected rank, with the options' labels
     by_expected = table.set_index("option").loc[summary["option"]].reset_index()
     labels = list(summary["label"])
