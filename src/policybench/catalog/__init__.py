@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from policybench.catalog.loader import (
-    Catalog,
     default_options_dir,
     fingerprint,
-    fold,
     iter_quotes,
     load,
 )
 from policybench.catalog.models import (
+    Catalog,
     Criterion,
     Group,
     Option,
@@ -32,6 +31,7 @@ from policybench.catalog.problem import (
     to_problem,
 )
 from policybench.catalog.serialize import catalog_dict
+from policybench.catalog.verbatim import fold
 
 __all__ = [
     "Catalog",

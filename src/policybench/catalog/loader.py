@@ -22,29 +22,23 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from policybench.catalog.models import (
+    Catalog,
     CriteriaFile,
-    Criterion,
-    Group,
     GroupsFile,
     Option,
-    Preset,
     PresetsFile,
     Quote,
-    Requirement,
     Source,
     SourcesFile,
 )
+from policybench.catalog.verbatim import SourceTexts
 from policybench.catalog.yamlfile import PathKey, YamlDoc, YamlProblem, read
 from policybench.errors import CatalogError
 
@@ -56,54 +50,6 @@ OPTIONS_SUBDIR = "policies"
 MAX_OPTION_FILES = 500
 
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """A validated catalog. Immutable; look-ups by id are dictionaries built once."""
-
-    root: Path
-    criteria: tuple[Criterion, ...]
-    sources: tuple[Source, ...]
-    groups: tuple[Group, ...]
-    options: tuple[Option, ...]
-    presets: tuple[Preset, ...]
-    fingerprint: str
-    files: tuple[str, ...] = field(default=())
-    default_screen: tuple[Requirement, ...] = field(default=())
-
-    @cached_property
-    def criteria_by_id(self) -> dict[str, Criterion]:
-        return {c.id: c for c in self.criteria}
-
-    @cached_property
-    def sources_by_id(self) -> dict[str, Source]:
-        return {s.id: s for s in self.sources}
-
-    @cached_property
-    def groups_by_id(self) -> dict[str, Group]:
-        return {g.id: g for g in self.groups}
-
-    @cached_property
-    def options_by_id(self) -> dict[str, Option]:
-        return {o.id: o for o in self.options}
-
-    @cached_property
-    def presets_by_id(self) -> dict[str, Preset]:
-        return {p.id: p for p in self.presets}
-
-    @property
-    def criterion_ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.criteria)
-
-    @property
-    def option_ids(self) -> tuple[str, ...]:
-        return tuple(o.id for o in self.options)
-
-    @property
-    def short_fingerprint(self) -> str:
-        """The first 12 hex digits of :attr:`fingerprint`, as shown in the app and exports."""
-        return self.fingerprint[:12]
 
 
 def default_options_dir() -> Path:
@@ -214,7 +160,51 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
     problems = _Problems()
     if not root.is_dir():
         raise CatalogError([f"{_display(root)}:0: catalog directory not found; pass --options DIR"])
+    docs, option_docs = _read_all(root, problems)
+    crit_doc, src_doc, grp_doc, pre_doc = (
+        docs[n] for n in (CRITERIA_FILE, SOURCES_FILE, GROUPS_FILE, PRESETS_FILE)
+    )
+    criteria_file = _validate(crit_doc, CriteriaFile, problems) if crit_doc else None
+    sources_file = _validate(src_doc, SourcesFile, problems) if src_doc else None
+    groups_file = _validate(grp_doc, GroupsFile, problems) if grp_doc else None
+    presets_file = _validate(pre_doc, PresetsFile, problems) if pre_doc else None
+    options = [(doc, _validate(doc, Option, problems)) for doc in option_docs]
+    sources = sources_file.sources if sources_file else []
+    # Cross-file checks read the raw data, so that they run even where a file's own schema
+    # check failed: one pass reports everything.
+    checker = _Checker(
+        problems,
+        criteria_ids=_raw_ids(crit_doc, "criteria"),
+        source_ids=_raw_ids(src_doc, "sources"),
+        group_ids=_raw_ids(grp_doc, "groups"),
+        criterion_actors=_raw_actors(crit_doc),
+        quote_index=_source_texts(Path(sources_dir), sources, src_doc, problems)
+        if sources_dir and sources_file and src_doc
+        else None,
+    )
+    _cross_check(checker, docs, option_docs, root)
+    if problems.items:
+        raise CatalogError(problems.items)
+    digest, files = fingerprint(root)
+    ordered = sorted(
+        (o for _, o in options if o is not None), key=lambda o: (not o.baseline, o.group, o.id)
+    )
+    return Catalog(
+        root=root,
+        criteria=tuple(criteria_file.criteria if criteria_file else ()),
+        sources=tuple(sources),
+        groups=tuple(groups_file.groups if groups_file else ()),
+        options=tuple(ordered),
+        presets=tuple(presets_file.presets if presets_file else ()),
+        fingerprint=digest,
+        files=files,
+        default_screen=tuple(criteria_file.default_screen) if criteria_file else (),
+    )
 
+
+def _read_all(root: Path, problems: _Problems) -> tuple[dict[str, YamlDoc | None], list[YamlDoc]]:
+    """Every file of the catalog parsed (or its problem recorded): the fixed files by name,
+    and the option files in name order."""
     docs: dict[str, YamlDoc | None] = {}
     for name in (CRITERIA_FILE, SOURCES_FILE, GROUPS_FILE):
         path = root / name
@@ -225,55 +215,35 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
             docs[name] = _read(path, problems)
     presets_path = root / PRESETS_FILE
     docs[PRESETS_FILE] = _read(presets_path, problems) if presets_path.is_file() else None
-
-    option_paths = (
-        sorted((root / OPTIONS_SUBDIR).glob("*.yaml")) if (root / OPTIONS_SUBDIR).is_dir() else []
-    )
+    folder = root / OPTIONS_SUBDIR
+    option_paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not option_paths:
-        problems.add(
-            root / OPTIONS_SUBDIR, 0, f"no options found: add {OPTIONS_SUBDIR}/<id>.yaml files"
-        )
+        problems.add(folder, 0, f"no options found: add {OPTIONS_SUBDIR}/<id>.yaml files")
     if len(option_paths) > MAX_OPTION_FILES:
         problems.add(
-            root / OPTIONS_SUBDIR,
-            0,
-            f"{len(option_paths)} option files; the limit is {MAX_OPTION_FILES}",
+            folder, 0, f"{len(option_paths)} option files; the limit is {MAX_OPTION_FILES}"
         )
         option_paths = option_paths[:MAX_OPTION_FILES]
-    option_docs = [d for d in (_read(p, problems) for p in option_paths) if d is not None]
+    return docs, [d for d in (_read(p, problems) for p in option_paths) if d is not None]
 
-    crit_doc, src_doc, grp_doc, pre_doc = (
-        docs[n] for n in (CRITERIA_FILE, SOURCES_FILE, GROUPS_FILE, PRESETS_FILE)
-    )
-    criteria_file = _validate(crit_doc, CriteriaFile, problems) if crit_doc else None
-    sources_file = _validate(src_doc, SourcesFile, problems) if src_doc else None
-    groups_file = _validate(grp_doc, GroupsFile, problems) if grp_doc else None
-    presets_file = _validate(pre_doc, PresetsFile, problems) if pre_doc else None
-    options = [(doc, _validate(doc, Option, problems)) for doc in option_docs]
 
-    criteria = criteria_file.criteria if criteria_file else []
-    sources = sources_file.sources if sources_file else []
-    groups = groups_file.groups if groups_file else []
-    presets = presets_file.presets if presets_file else []
-
-    # Cross-file checks read the raw data, so that they run even where a file's own schema
-    # check failed: one pass reports everything.
-    checker = _Checker(
-        problems,
-        criteria_ids=_raw_ids(crit_doc, "criteria"),
-        source_ids=_raw_ids(src_doc, "sources"),
-        group_ids=_raw_ids(grp_doc, "groups"),
-        criterion_actors=_raw_actors(crit_doc),
-        quote_index=_QuoteIndex(Path(sources_dir), sources, src_doc, problems)
-        if sources_dir and sources_file and src_doc
-        else None,
-    )
-    for doc, key, what in (
-        (crit_doc, "criteria", "criterion"),
-        (src_doc, "sources", "source"),
-        (grp_doc, "groups", "group"),
-        (pre_doc, "presets", "preset"),
+def _cross_check(
+    checker: _Checker,
+    docs: Mapping[str, YamlDoc | None],
+    option_docs: Sequence[YamlDoc],
+    root: Path,
+) -> None:
+    """What no single file can check: unique ids, references between files, quotes against
+    their sources, one baseline, packages one level deep."""
+    problems = checker.problems
+    crit_doc, pre_doc = docs[CRITERIA_FILE], docs[PRESETS_FILE]
+    for name, key, what in (
+        (CRITERIA_FILE, "criteria", "criterion"),
+        (SOURCES_FILE, "sources", "source"),
+        (GROUPS_FILE, "groups", "group"),
+        (PRESETS_FILE, "presets", "preset"),
     ):
+        doc = docs[name]
         if doc is not None:
             checker.unique(doc, key, what)
     if crit_doc is not None:
@@ -285,7 +255,8 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
                 problems.at(
                     crit_doc,
                     ("default_screen", i, "criterion"),
-                    f"the default screen names unknown criterion {req['criterion']!r}; known criteria: {', '.join(sorted(known))}",
+                    f"the default screen names unknown criterion {req['criterion']!r}; "
+                    f"known criteria: {', '.join(sorted(known))}",
                 )
     if pre_doc is not None:
         for i, p in _raw_items(pre_doc, "presets"):
@@ -314,23 +285,32 @@ def load(options_dir: Path | str | None = None, sources_dir: Path | str | None =
         )
     _check_packages(option_docs, problems)
 
-    if problems.items:
-        raise CatalogError(problems.items)
-    digest, files = fingerprint(root)
-    ordered = sorted(
-        (o for _, o in options if o is not None), key=lambda o: (not o.baseline, o.group, o.id)
-    )
-    return Catalog(
-        root=root,
-        criteria=tuple(criteria),
-        sources=tuple(sources),
-        groups=tuple(groups),
-        options=tuple(ordered),
-        presets=tuple(presets),
-        fingerprint=digest,
-        files=files,
-        default_screen=tuple(criteria_file.default_screen) if criteria_file else (),
-    )
+
+def _source_texts(
+    sources_dir: Path, sources: Sequence[Source], doc: YamlDoc, problems: _Problems
+) -> SourceTexts:
+    """The source texts the quotes are checked against, read from ``sources_dir`` (a file
+    that cannot be read is a problem of sources.yaml, at the source's line)."""
+    texts: dict[str, tuple[str, str]] = {}
+    if not sources_dir.is_dir():
+        problems.add(sources_dir, 0, "source texts folder not found (--sources DIR)")
+        return SourceTexts(texts)
+    for i, s in enumerate(sources):
+        path = sources_dir / s.file
+        if os.path.basename(s.file) != s.file:
+            problems.at(
+                doc,
+                ("sources", i, "file"),
+                f"file {s.file!r} must be a plain file name in the sources folder",
+            )
+            continue
+        try:
+            texts[s.id] = (s.file, path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.at(
+                doc, ("sources", i, "file"), f"cannot read source text {_display(path)}: {exc}"
+            )
+    return SourceTexts(texts)
 
 
 def _raw_items(doc: YamlDoc | None, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -410,7 +390,7 @@ class _Checker:
         source_ids: set[str] | None,
         group_ids: set[str] | None,
         criterion_actors: Mapping[str, frozenset[str] | None] | None = None,
-        quote_index: _QuoteIndex | None,
+        quote_index: SourceTexts | None,
     ) -> None:
         self.problems = problems
         self.criterion_actors = dict(criterion_actors or {})
@@ -548,79 +528,6 @@ class _Checker:
                 ("scores", cid, "actors"),
                 f"unknown actor {', '.join(map(repr, unknown))}; the actors are: {', '.join(sorted(allowed))}",
             )
-
-
-_WS = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """Fold every run of whitespace to one space and strip the ends (nothing else changes)."""
-    return _WS.sub(" ", text).strip()
-
-
-_LOOSE = str.maketrans(
-    {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-", "\u00a0": " "}
-)
-
-
-def _loose(text: str) -> str:
-    """A looser form used only to suggest a fix, never to accept a quote."""
-    text = unicodedata.normalize("NFKC", text).translate(_LOOSE).lower()
-    text = re.sub(r"<sup>.*?</sup>", "", text)
-    text = re.sub(r"(\w)- (\w)", r"\1\2", text)
-    return fold(text)
-
-
-class _QuoteIndex:
-    """The folded text of each source file, for the verbatim-quote check."""
-
-    def __init__(
-        self, sources_dir: Path, sources: Sequence[Source], doc: YamlDoc, problems: _Problems
-    ) -> None:
-        self.texts: dict[str, str] = {}
-        self.loose: dict[str, str] = {}
-        self.files: dict[str, str] = {}
-        if not sources_dir.is_dir():
-            problems.add(sources_dir, 0, "source texts folder not found (--sources DIR)")
-            return
-        for i, s in enumerate(sources):
-            path = sources_dir / s.file
-            if os.path.basename(s.file) != s.file:
-                problems.at(
-                    doc,
-                    ("sources", i, "file"),
-                    f"file {s.file!r} must be a plain file name in the sources folder",
-                )
-                continue
-            try:
-                self.texts[s.id] = fold(path.read_text(encoding="utf-8"))
-                self.files[s.id] = s.file
-            except (OSError, UnicodeDecodeError) as exc:
-                problems.at(
-                    doc, ("sources", i, "file"), f"cannot read source text {_display(path)}: {exc}"
-                )
-
-    def check(self, source: str, quote: str) -> str | None:
-        """``None`` if ``quote`` stands verbatim in ``source``, else a message saying what to do."""
-        text = self.texts.get(source)
-        if text is None:
-            return None  # the source's own problem is reported already
-        folded = fold(quote)
-        if folded in text:
-            return None
-        snippet = folded if len(folded) <= 80 else folded[:77] + "..."
-        message = (
-            f"quote not found verbatim in {self.files[source]} (whitespace folded): {snippet!r}"
-        )
-        if source not in self.loose:
-            self.loose[source] = _loose(text)
-        if _loose(folded) in self.loose[source]:
-            message += "; a looser match exists: copy the passage again, keeping its quotes, dashes, hyphens and footnote marks as they stand"
-        else:
-            elsewhere = [sid for sid, t in self.texts.items() if folded in t]
-            if elsewhere:
-                message += f"; it is in {', '.join(elsewhere)}: fix the quote's source"
-        return message
 
 
 def iter_quotes(catalog: Catalog) -> Iterator[tuple[str, Quote]]:

@@ -8,6 +8,9 @@ checked by :mod:`policybench.catalog.loader`. Nothing here reads files or knows 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -297,3 +300,51 @@ class GroupsFile(_Model):
 
 class PresetsFile(_Model):
     presets: list[Preset]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A validated catalog. Immutable; look-ups by id are dictionaries built once."""
+
+    root: Path
+    criteria: tuple[Criterion, ...]
+    sources: tuple[Source, ...]
+    groups: tuple[Group, ...]
+    options: tuple[Option, ...]
+    presets: tuple[Preset, ...]
+    fingerprint: str
+    files: tuple[str, ...] = field(default=())
+    default_screen: tuple[Requirement, ...] = field(default=())
+
+    @cached_property
+    def criteria_by_id(self) -> dict[str, Criterion]:
+        return {c.id: c for c in self.criteria}
+
+    @cached_property
+    def sources_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    @cached_property
+    def groups_by_id(self) -> dict[str, Group]:
+        return {g.id: g for g in self.groups}
+
+    @cached_property
+    def options_by_id(self) -> dict[str, Option]:
+        return {o.id: o for o in self.options}
+
+    @cached_property
+    def presets_by_id(self) -> dict[str, Preset]:
+        return {p.id: p for p in self.presets}
+
+    @property
+    def criterion_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.criteria)
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+    @property
+    def short_fingerprint(self) -> str:
+        """The first 12 hex digits of :attr:`fingerprint`, as shown in the app and exports."""
+        return self.fingerprint[:12]

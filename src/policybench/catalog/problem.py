@@ -16,8 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from policybench.catalog.loader import Catalog
-from policybench.catalog.models import SCALE_MAX, SCALE_MIN, Requirement
+from policybench.catalog.models import SCALE_MAX, SCALE_MIN, Catalog, Requirement
 from policybench.errors import WeightsError
 
 FloatArray = npt.NDArray[np.float64]

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policybench.catalog.loader import Catalog
-from policybench.catalog.models import Quote
+from policybench.catalog.models import Catalog, Quote
 
 
 def quote_dict(q: Quote) -> dict[str, Any]:

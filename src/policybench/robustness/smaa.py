@@ -111,6 +111,25 @@ class SMAAResult:
     confidence_samples: int
 
 
+def _check_seed(seed: object) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(
+            f"seed must be a whole number, 0 or more (got {seed!r}), so that a "
+            "result can be reproduced"
+        )
+
+
+def _central_weights(counter: RankCounter, samples: int) -> FloatArray:
+    """Each option's mean weights over the samples that put it first; NaN rows for an
+    option never first."""
+    first = counter.acceptability()[:, 0]
+    n, m = counter.weight_sums.shape
+    central = np.full((n, m), np.nan)
+    seen = first > 0
+    central[seen] = counter.weight_sums[seen] / (first[seen, None] * samples)
+    return central
+
+
 def smaa(
     matrix: ArrayLike,
     types: ArrayLike,
@@ -173,11 +192,7 @@ def smaa(
     """
     samples = _count(samples, "samples")
     chunk = _count(chunk, "chunk")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(
-            f"seed must be a whole number, 0 or more (got {seed!r}), so that a "
-            "result can be reproduced"
-        )
+    _check_seed(seed)
     f = mcda.scorer(matrix, types, method, normalization, criteria=criteria, **params)
     x = np.asarray(matrix, dtype=np.float64)
     n, m = x.shape
@@ -212,10 +227,8 @@ def smaa(
         done += size
         _report(progress, done / total_work)
 
-    first = counter.acceptability()[:, 0]
-    central = np.full((n, m), np.nan)
-    seen = first > 0
-    central[seen] = counter.weight_sums[seen] / (first[seen, None] * samples)
+    central = _central_weights(counter, samples)
+    seen = ~np.isnan(central[:, 0])
     confidence = np.full(n, np.nan)
     if ranges is None:
         confidence[seen] = _first_share(f(central[seen]), np.flatnonzero(seen))
