@@ -111,6 +111,21 @@ class SMAAResult:
     confidence_samples: int
 
 
+def _plan(
+    samples: int, chunk: int, n: int, m: int, scores_sampled: bool, confidence: int | None
+) -> tuple[list[int], int]:
+    """The chunk sizes (bounded so that a chunk's score matrices stay within
+    :data:`MATRIX_ELEMENTS`) and the score matrices of the confidence pass."""
+    if not scores_sampled:
+        return list(_chunks(samples, min(chunk, max(1, (MATRIX_ELEMENTS * 2) // n)))), 0
+    n_conf = (
+        min(samples, CONFIDENCE_SAMPLES)
+        if confidence is None
+        else _count(confidence, "confidence_samples")
+    )
+    return list(_chunks(samples, min(chunk, max(1, MATRIX_ELEMENTS // (n * m))))), n_conf
+
+
 def _check_seed(seed: object) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise InputError(
@@ -206,16 +221,7 @@ def smaa(
     def paired(mats: FloatArray, w: FloatArray) -> FloatArray:
         return mcda.score_paired(mats, w, types, method, normalization, criteria=criteria, **params)
 
-    if ranges is None:
-        n_conf = 0
-        sizes = list(_chunks(samples, min(chunk, max(1, (MATRIX_ELEMENTS * 2) // n))))
-    else:
-        n_conf = (
-            min(samples, CONFIDENCE_SAMPLES)
-            if confidence_samples is None
-            else _count(confidence_samples, "confidence_samples")
-        )
-        sizes = list(_chunks(samples, min(chunk, max(1, MATRIX_ELEMENTS // (n * m)))))
+    sizes, n_conf = _plan(samples, chunk, n, m, ranges is not None, confidence_samples)
     total_work = samples + n_conf * n
     done = 0
     for size in sizes:
