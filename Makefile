@@ -7,6 +7,7 @@
 #   make screenshots  refresh docs/*.png from the running app
 #   make lint         ruff check, ruff format --check and mypy
 #   make test-random  the property tests with fresh seeds and more examples (not in CI)
+#   make mutation     mutation testing of the modules where a silent bug misleads (not in CI: hours)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -15,7 +16,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 HOST   ?= 127.0.0.1
 PORT   ?= 8501
 
-.PHONY: run test test-random bench bench-load screenshots lint system-deps clean
+.PHONY: run test test-random mutation mutation-report bench bench-load screenshots lint system-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,24 @@ test: $(VENV)/.installed-dev system-deps
 
 test-random: $(VENV)/.installed-dev
 	HYPOTHESIS_PROFILE=random $(PY) -m pytest -q -m "not browser and not postgres" -p no:cacheprovider $(PYTEST_ARGS)
+
+# Mutation testing (docs/TESTING.md: the modules, the scores, each survivor and how long it
+# takes). mutmut is installed here, not as a dependency of `make test`. It copies the tree into
+# mutants/ and runs the tests there, so the tests are told where ../shared/seeds is. A fresh
+# run starts from an empty mutants/; MUTANTS='policybench.mcda.ranking.*' (mutmut's name
+# globs, space-separated) runs part of it, and `make mutation-report` prints the score per
+# module of what has run so far. MUTMUT_KEEP=1 keeps the earlier results (mutmut re-runs what
+# changed).
+MUTANTS ?=
+MUTMUT  := $(VENV)/bin/mutmut
+mutation: $(VENV)/.installed-dev
+	$(PIP) install "mutmut>=3.8,<4" 2>&1 | grep -v "is ignored" || true
+	$(if $(MUTMUT_KEEP),,rm -rf mutants)
+	POLICYBENCH_TEST_SEEDS="$(abspath ../shared/seeds)" $(MUTMUT) run $(MUTANTS)
+	$(PY) tests/support/mutation_report.py
+
+mutation-report: $(VENV)/.installed-dev
+	$(PY) tests/support/mutation_report.py
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m benchmarks.engine

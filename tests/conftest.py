@@ -19,7 +19,9 @@ from support.ci import require
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_OPTIONS = ROOT / "options"
 TINY_OPTIONS = Path(__file__).resolve().parent / "fixtures" / "catalog"
-SEEDS = ROOT.parent / "shared" / "seeds"
+# POLICYBENCH_TEST_SEEDS: where `make mutation` says the texts are, since mutmut runs the tests
+# from a copy of the tree (mutants/) that has no ../shared beside it.
+SEEDS = Path(os.environ.get("POLICYBENCH_TEST_SEEDS") or ROOT.parent / "shared" / "seeds")
 # Hypothesis' default 200 ms deadline is a timed assertion on a shared machine: bound the
 # work by sizes instead. `make test` and CI run the derandomised profile, so a property test
 # is either green or red for a given commit, never red one run in twenty; no example database
@@ -56,3 +58,18 @@ def copy_catalog(tmp_path: Path) -> Callable[..., Path]:
         return dst
 
     return copy
+
+
+@pytest.fixture
+def packaged_catalog(copy_catalog: Callable[..., Path], tiny_options: Path) -> Path:
+    """The tiny catalog with a package and a screen: two-plus-two a component of summits, and
+    a default screen feasibility>=5 (which liaison, at 4, fails; reason "Test.")."""
+    root = copy_catalog(tiny_options)
+    path = root / "policies" / "two-plus-two.yaml"
+    path.write_text(path.read_text().replace("group: ", "part_of: summits\ngroup: ", 1))
+    crit = root / "criteria.yaml"
+    crit.write_text(
+        crit.read_text()
+        + "default_screen:\n  - criterion: feasibility\n    at_least: 5\n    reason: Test.\n"
+    )
+    return root

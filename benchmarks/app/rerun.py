@@ -6,7 +6,8 @@ building every element and serialising its data. AppTest always reruns the whole
 whereas in the served app a slider change reruns only the page body (a fragment), so the
 figure is an upper bound. Every change sets a new weight vector, so the ranking cache misses
 each time, as it would for a participant exploring weights. The AppTest round trip (which adds
-the test harness's own polling) is reported beside it.
+the test harness's own polling) is reported beside it. The Rank page is timed with its likely
+ranks (10,000 draws of the scores each rerun) and without, and the Map page on its own.
 """
 
 from __future__ import annotations
@@ -33,8 +34,16 @@ finally:
 WARM_UP = 5
 
 
-def rerun_times(options: Path, changes: int) -> dict[str, list[float]]:
-    """Server script time and AppTest round trip of ``changes`` slider changes (ms)."""
+#: The Rank page's toggle of the likely ranks (policybench.ui.screens.rank.BANDS_KEY).
+BANDS_KEY = "pb.rank.bands"
+
+
+def rerun_times(
+    options: Path, changes: int, *, page: str | None = None, bands: bool = True
+) -> dict[str, list[float]]:
+    """Server script time and AppTest round trip of ``changes`` slider changes (ms), on the
+    Rank page (with its likely ranks, unless ``bands`` is False) or on ``page`` (the page
+    file's absolute path: the timed script is not beside the app's)."""
     os.environ["POLICYBENCH_OPTIONS"] = str(options)
     # The app's modules declare Streamlit caches when imported, which outside a running app
     # logs a warning: imported when measuring, not when the benchmarks are merely loaded.
@@ -48,6 +57,10 @@ def rerun_times(options: Path, changes: int) -> dict[str, list[float]]:
         script.write_text(WRAPPER.format(log=str(log)))
         at = AppTest.from_file(str(script), default_timeout=120)
         at.run()
+        if page is not None:
+            at.switch_page(page).run()
+        if not bands:
+            at.toggle(key=BANDS_KEY).set_value(False).run()
         for k in range(WARM_UP):
             controls.slider(at, ids[k % len(ids)]).set_value(float(3 + k)).run()
         log.write_text("")

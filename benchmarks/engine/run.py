@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import system
+from benchmarks.engine.bands import bench_bands
 from benchmarks.engine.memory import bench_promethee, bench_smaa_memory
 from benchmarks.engine.ranking import bench_ranking
 from benchmarks.engine.smaa import bench_rank_counting, bench_smaa, bench_smaa_ranges
@@ -49,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_promethee(5_000 // scale, 20, full),
         bench_smaa_memory([1_000_000 // scale, 10_000_000 // scale], full),
         bench_rank_counting(200_000 // scale),
+        bench_bands(10_000, full),
     ]
     elapsed = time.perf_counter() - started
     load = f"load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after"

@@ -6,6 +6,10 @@ weight slider to a new value and waits for the re-ranked page, and (every ``subm
 changes) presses the submit button and waits for "Saved (revision N)"; every ``check_every``
 changes the ranking it was shown is compared with policybench's own. A facilitator signs in
 and keeps its monitor refreshing, recording how many submissions it shows.
+
+In the one-address scenario every client says, in ``X-Forwarded-For``, that it comes from the
+same address (a room behind one proxy or NAT), and a mistyper first opens the workshop with
+wrong join codes and wrong personal links until refused (:func:`run_mistyper`).
 """
 
 from __future__ import annotations
@@ -57,7 +61,9 @@ class Participant:
 
 @dataclass(frozen=True)
 class Session:
-    """Where the participants go and what they need to check what they are shown."""
+    """Where the participants go and what they need to check what they are shown;
+    ``headers``: what every client adds to its requests (the one-address scenario's
+    ``X-Forwarded-For``)."""
 
     base: str
     code: str
@@ -65,6 +71,19 @@ class Session:
     catalog: Any
     args: argparse.Namespace
     ssl_context: ssl.SSLContext | None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Client(StreamlitClient):
+    """A Streamlit client that sends ``headers`` with its page request and its websocket, as
+    a browser behind a proxy arrives with the proxy's ``X-Forwarded-For``."""
+
+    def __init__(self, *args: Any, headers: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra_headers = dict(headers or {})
+
+    def _cookie_header(self) -> dict[str, str]:
+        return {**super()._cookie_header(), **self.extra_headers}
 
 
 async def run_participant(
@@ -74,9 +93,9 @@ async def run_participant(
     args = session.args
     rng = random.Random(args.seed * 1000 + i)
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
-    client = StreamlitClient(
+    client = Client(
         session.base, page="workshop", query=f"code={session.code}", name=me.name,
-        ssl_context=session.ssl_context, timeout=args.timeout,
+        ssl_context=session.ssl_context, timeout=args.timeout, headers=session.headers,
     )  # fmt: skip
     me.client = client
     try:
@@ -197,11 +216,53 @@ async def _submit(client: StreamlitClient, stats: Stats, me: Participant) -> Non
     me.submits += 1
 
 
-def facilitator(label: str, url: str, code: str, timeout: float) -> StreamlitClient:
+def facilitator(
+    label: str, url: str, code: str, timeout: float, headers: dict[str, str] | None = None
+) -> StreamlitClient:
     """A facilitator page's client (not yet connected: :func:`run_facilitator` does that)."""
-    return StreamlitClient(
-        url, page="facilitate", query=f"code={code}", name=label, timeout=timeout
+    return Client(
+        url, page="facilitate", query=f"code={code}", name=label, timeout=timeout, headers=headers
     )
+
+
+#: How many times the mistyper tries a wrong join code, then a wrong personal link.
+MISTAKES = 20
+
+
+async def run_mistyper(session: Session, stats: Stats) -> dict[str, Any]:
+    """One person in the room mistypes: :data:`MISTAKES` wrong join codes, then as many wrong
+    personal links, each in a fresh page as a browser opens a typed address. Returns how
+    many of each were refused as "too many" and at which attempt the refusals began; an
+    attempt that shows neither the plain refusal nor "too many" is an error."""
+    out: dict[str, Any] = {"attempts": MISTAKES}
+    for kind in ("codes", "links"):
+        refused: list[bool] = []
+        for k in range(MISTAKES):
+            query = (
+                f"code=ZZZZZZZZZZZ{k:02d}"
+                if kind == "codes"
+                else f"code={session.code}&p=not-a-token-{k:02d}"
+            )
+            client = Client(
+                session.base, page="workshop", query=query, name=f"mistyper {kind} {k + 1}",
+                ssl_context=session.ssl_context, timeout=session.args.timeout,
+                headers=session.headers,
+            )  # fmt: skip
+            try:
+                await client.connect()
+                errors = client.alerts("error")
+            except ProtocolError as exc:
+                stats.errors.append(f"mistyper: {exc}")
+                errors = []
+            finally:
+                await client.close()
+            limited = any("too many" in e for e in errors)
+            if not limited and not any("does not open a workshop" in e for e in errors):
+                stats.errors.append(f"mistyper, wrong {kind} {k + 1}: shown {errors}")
+            refused.append(limited)
+        out[f"{kind}_refused"] = sum(refused)
+        out[f"{kind}_refused_from"] = refused.index(True) + 1 if any(refused) else None
+    return out
 
 
 async def run_facilitator(

@@ -159,6 +159,24 @@ http {{
             return exc.code == 301 and exc.headers.get("Location", "").startswith("https://")
         return False
 
+    def hardening(self) -> dict[str, Any]:
+        """What deploy/nginx.conf adds in front of the app, as a browser receives it: the
+        security headers on a page (each sent once), and Streamlit's metrics refused."""
+        with urllib.request.urlopen(f"{self.url}/workshop", timeout=10, context=self.ssl) as r:
+            page = r.headers
+        try:
+            urllib.request.urlopen(f"{self.url}/_stcore/metrics", timeout=10, context=self.ssl)
+            metrics = 200
+        except urllib.error.HTTPError as exc:
+            metrics = exc.code
+        names = ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
+        policies = page.get_all("Content-Security-Policy") or []
+        return {
+            "security_headers": {n: page.get_all(n) or [] for n in names},
+            "frame_ancestors_none": any("frame-ancestors 'none'" in v for v in policies),
+            "metrics_status": metrics,
+        }
+
     def access_log(self) -> str:
         """What nginx logged of the requests (the site's access log), or ''."""
         log = self.dir / "access.log"

@@ -57,6 +57,8 @@ def _label(r: dict[str, Any]) -> str:
     )
     env = "; " + ", ".join(f"`{e}`" for e in st["env"]) if st["env"] else ""
     front = "nginx + TLS" if r["servers"] > 1 else "direct"
+    if "one_address" in r:
+        front += ", the room from one address"
     return f"{r['servers']} ({front}); {cadence}{env}"
 
 
@@ -147,6 +149,27 @@ def _facilitator_lines(runs: list[dict[str, Any]]) -> list[str]:
         for f in r["facilitators"]
     ]
     for r in runs:
+        if "one_address" in r:
+            a = r["one_address"]
+            lines.append(
+                f"- {_label(r)}: every client arrived as one address (X-Forwarded-For, the "
+                "server told to believe the load generator as the room's proxy). Before the "
+                f"room joined, one person mistyped the join code {a['attempts']} times "
+                f"(refused as too many from attempt {a['codes_refused_from']}) and a personal "
+                f"link {a['attempts']} times (from attempt {a['links_refused_from']}); after "
+                f"that, everyone else was refused {a['others_refused']} times (joins, changes, "
+                "submits, the pages' refreshes and the facilitator's sign-in)."
+            )
+        if r["servers"] > 1 and "security_headers" in r:
+            sent = r["security_headers"]
+            once = all(len(v) == 1 for v in sent.values())
+            lines.append(
+                f"- {_label(r)}: through nginx a page carries "
+                + ", ".join(f"{k}: {'/'.join(v) or 'MISSING'}" for k, v in sent.items())
+                + f" ({'each once' if once else 'NOT each once'}), a Content-Security-Policy "
+                f"{'with' if r.get('frame_ancestors_none') else 'WITHOUT'} frame-ancestors "
+                f"'none'; /_stcore/metrics answers {r.get('metrics_status')}."
+            )
         if r["servers"] > 1:
             logged = (
                 "HOLDS join codes or tokens."

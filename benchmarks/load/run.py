@@ -4,7 +4,12 @@ Usage::
 
     python -m benchmarks.load [--duration 120] [--participants 30] [--servers 1,2]
         [--interval 1,2] [--submit-every 1] [--ramp 10] [--env KEY=VALUE ...]
-        [--append] [--no-write] [--render]
+        [--one-address | --no-one-address] [--append] [--no-write] [--render]
+
+``--one-address`` (the default) adds a run on one server in which the whole room arrives from
+one address, as behind a conference NAT or one proxy, and one participant mistypes the join
+code and a personal link 20 times each before the others join: nobody else may be refused
+(``--servers ""`` runs it alone).
 
 ``--env`` passes settings to the app servers (e.g. ``STREAMLIT_RUNNER_POST_SCRIPT_GC=false``);
 ``--append`` adds this invocation's runs to the last ones in the section (to compare loads or
@@ -61,6 +66,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--env", action="append", default=[], metavar="KEY=VALUE",
         help="extra environment for the app servers (e.g. a STREAMLIT_* option)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--one-address", action=argparse.BooleanOptionalAction, default=True,
+        help="also run the room from one address, with one person mistyping (default: yes)",
     )  # fmt: skip
     parser.add_argument(
         "--no-write", action="store_true", help="do not touch benchmarks/RESULTS.md"
@@ -127,15 +136,20 @@ def _run_all(args: argparse.Namespace, info: dict[str, Any]) -> list[dict[str, A
         return runs
     try:
         info["postgres"] = str(pg.admin("SHOW server_version")[0][0]).split()[0]
-        for count in args.servers:
+        plan = [(count, False) for count in args.servers]
+        if args.one_address:
+            plan.append((1, True))
+        for count, one_address in plan:
             if count > 1 and nginx_bin is None:
                 continue
             print(
                 f"load: {count} app server(s), {args.participants} participants, "
-                f"{args.duration:g} s ...",
+                f"{args.duration:g} s{', the room from one address' if one_address else ''} ...",
                 flush=True,
             )
-            result = asyncio.run(scenario(count, pg, cat, args, workdir, nginx_bin))
+            result = asyncio.run(
+                scenario(count, pg, cat, args, workdir, nginx_bin, one_address=one_address)
+            )
             runs.append(result)
             shown = {k: v for k, v in result.items() if k not in {"errors", "lost"}}
             print(json.dumps(shown, indent=1), flush=True)

@@ -27,6 +27,7 @@ from benchmarks.load.clients import (
     facilitator,
     group_table,
     run_facilitator,
+    run_mistyper,
     run_participant,
     submissions_shown,
 )
@@ -42,6 +43,9 @@ SETTLE_S = 3.0
 #: Seconds the facilitator pages keep refreshing after the window closes (twice, at 3 s each),
 #: so that what they show at the end includes every submission.
 LAST_LOOK_S = 7.0
+#: The one-address scenario's room: everyone reaches the server through one proxy, which says
+#: so in X-Forwarded-For (an address from RFC 5737's documentation range).
+ROOM_ADDRESS = "198.51.100.7"
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,18 @@ async def scenario(
     args: argparse.Namespace,
     workdir: Path,
     nginx_bin: str | None,
+    *,
+    one_address: bool = False,
 ) -> dict[str, Any]:
-    """Run the test with ``servers`` app servers; the figures and checks, as one JSON-ready dict."""
+    """Run the test with ``servers`` app servers; the figures and checks, as one JSON-ready dict.
+
+    ``one_address``: one server, told to believe the load generator as the room's proxy
+    (``--forwarded-allow-ips 127.0.0.1``), and every client arriving from
+    :data:`ROOM_ADDRESS`; before the room joins, one person mistypes the join code and a
+    personal link 20 times each (refused after ten, as the limits say), and then nobody else
+    may be refused: every join, change, submit and the facilitator's sign-in must succeed."""
+    if one_address and servers != 1:
+        raise ValueError("the one-address scenario runs one app server")
     db_url = pg.url(pg.create_database(f"load_{servers}_{int(time.time())}"))
     store = open_store(db_url)
     fac = store.workshops.create(
@@ -94,6 +108,8 @@ async def scenario(
     )
     shop = store.workshops.get(fac.code)
     extra_env = dict(kv.split("=", 1) for kv in args.env)
+    if one_address or servers > 1:  # a proxy forwards the room: the load generator, or nginx
+        extra_env.setdefault("POLICYBENCH_FORWARDED_ALLOW_IPS", "127.0.0.1")
     apps = [
         AppServer(
             OPTIONS, workdir / f"app{servers}-{k}.log", db_url=db_url, env=extra_env, via="serve"
@@ -106,6 +122,7 @@ async def scenario(
         "participants": args.participants,
         "settings": _settings(args),
     }
+    headers = {"X-Forwarded-For": ROOM_ADDRESS} if one_address else {}
     try:
         for app in apps:  # all launched first: they start side by side
             app.launch()
@@ -117,12 +134,26 @@ async def scenario(
             session = Session(nginx.url, fac.code, shop, catalog, args, nginx.ssl)
             result["front"] = "nginx (TLS, sticky cookie) in front of the app servers"
             result["http_redirects_to_https"] = nginx.redirects
+            result.update(nginx.hardening())
         else:
-            session = Session(apps[0].url, fac.code, shop, catalog, args, None)
-            result["front"] = "the app server directly"
+            session = Session(apps[0].url, fac.code, shop, catalog, args, None, headers)
+            result["front"] = (
+                f"the app server directly, every client from {ROOM_ADDRESS} (X-Forwarded-For)"
+                if one_address
+                else "the app server directly"
+            )
         await _warm_up(apps, fac.code, args.timeout)
         pg_pid = int((pg.data / "postmaster.pid").read_text().split()[0])
+        mistakes = Stats()
+        if one_address:
+            result["one_address"] = await run_mistyper(session, mistakes)
         result.update(await _measure(apps, session, pg_pid, nginx, store, fac))
+        if nginx is not None:
+            result["errors"] += _hardening_problems(result)
+        if one_address:
+            result["errors"] = mistakes.errors + result["errors"]
+            result["one_address"]["others_refused"] = sum("too many" in e for e in result["errors"])
+            result["errors"] += _one_address_problems(result["one_address"])
         return result
     finally:
         if nginx is not None:
@@ -133,6 +164,34 @@ async def scenario(
         for app in apps:
             app.stop()
         store.close()
+
+
+def _hardening_problems(result: dict[str, Any]) -> list[str]:
+    """What deploy/nginx.conf must add in front of the app: each security header once, a
+    Content-Security-Policy forbidding framing, and the metrics endpoint closed."""
+    problems = [
+        f"nginx: {name} sent {len(values)} times: {values}"
+        for name, values in result["security_headers"].items()
+        if len(values) != 1
+    ]
+    if not result["frame_ancestors_none"]:
+        problems.append("nginx: no Content-Security-Policy with frame-ancestors 'none'")
+    if result["metrics_status"] != 404:
+        problems.append(f"nginx: /_stcore/metrics answered {result['metrics_status']}, not 404")
+    return problems
+
+
+def _one_address_problems(found: dict[str, Any]) -> list[str]:
+    """What the one-address scenario must show: the mistyper refused from the eleventh wrong
+    code and the eleventh wrong link (ten of each allowed per client), nobody else refused."""
+    problems = []
+    for kind in ("codes", "links"):
+        if found[f"{kind}_refused_from"] != 11:
+            problems.append(
+                f"mistyper: wrong {kind} refused from attempt {found[f'{kind}_refused_from']}, "
+                "not the 11th"
+            )
+    return problems
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -170,7 +229,9 @@ async def _measure(
     people = [Participant(f"Participant {i + 1:02d}") for i in range(args.participants)]
     stop = asyncio.Event()
     pages = [
-        facilitator(f"facilitator on server {k + 1}", app.url, session.code, args.timeout)
+        facilitator(
+            f"facilitator on server {k + 1}", app.url, session.code, args.timeout, session.headers
+        )
         for k, app in enumerate(apps)
     ]
     watching = [asyncio.create_task(run_facilitator(c, session.code, stats, stop)) for c in pages]

@@ -14,30 +14,18 @@ from policybench.errors import InputError
 #               backlash (a cost) status-quo 2, summits 3, two-plus-two 5, liaison 6
 
 
-def _with_component_and_screen(copy_catalog, tiny_options: Path) -> Path:  # type: ignore[no-untyped-def]
-    root = copy_catalog(tiny_options)
-    path = root / "policies" / "two-plus-two.yaml"
-    path.write_text(path.read_text().replace("group: ", "part_of: summits\ngroup: ", 1))
-    crit = root / "criteria.yaml"
-    crit.write_text(
-        crit.read_text()
-        + "default_screen:\n  - criterion: feasibility\n    at_least: 5\n    reason: Test.\n"
-    )
-    return root
-
-
 def test_the_default_set_leaves_out_components_and_all_brings_them_in(
-    copy_catalog, tiny_options: Path
-) -> None:  # type: ignore[no-untyped-def]
-    cat = load(_with_component_and_screen(copy_catalog, tiny_options))
+    packaged_catalog: Path,
+) -> None:
+    cat = load(packaged_catalog)
     assert candidates(cat) == ("status-quo", "liaison", "summits")
     assert set(candidates(cat, everything=True)) == set(cat.option_ids)
 
 
 def test_the_default_screen_sets_options_aside_with_the_reason(
-    copy_catalog, tiny_options: Path
-) -> None:  # type: ignore[no-untyped-def]
-    cat = load(_with_component_and_screen(copy_catalog, tiny_options))
+    packaged_catalog: Path,
+) -> None:
+    cat = load(packaged_catalog)
     chosen = select(cat)
     assert chosen.options == ("status-quo", "summits")
     assert [(s.option, s.failed) for s in chosen.screened_out] == [

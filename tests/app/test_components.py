@@ -55,13 +55,17 @@ def _controls_app(options: str) -> None:
 def test_weight_controls_alone(tiny_options) -> None:
     at = AppTest.from_function(_controls_app, args=(str(tiny_options),), default_timeout=30).run()
     assert not at.exception
-    assert [s.label for s in at.slider] == ["Feasibility", "Deterrence", "Chinese backlash"]
+    assert [s.label for s in controls.weight_sliders(at)] == [
+        "Feasibility",
+        "Deterrence",
+        "Chinese backlash",
+    ]
     controls.slider(at, "feasibility").set_value(0.0).run()
     controls.slider(at, "deterrence").set_value(0.0).run()
     controls.slider(at, "backlash").set_value(0.0).run()
     assert at.warning and "All weights are zero" in at.warning[0].value
     controls.preset_picker(at).set_value("equal").run()
-    assert [s.value for s in at.slider] == [1.0, 1.0, 1.0]
+    assert [s.value for s in controls.weight_sliders(at)] == [1.0, 1.0, 1.0]
     assert at.text[0].value == "[('backlash', 1.0), ('deterrence', 1.0), ('feasibility', 1.0)] wsm"
 
 

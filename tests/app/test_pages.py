@@ -16,6 +16,7 @@ from policybench.present.labels import method_title, option_label
 from policybench.ui import state
 from policybench.ui.app import PAGES
 from policybench.ui.components import errors
+from support import controls
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLES = {
@@ -24,6 +25,7 @@ TITLES = {
     "screens/compare.py": "Compare",
     "screens/robustness.py": "How robust is the ranking?",
     "screens/criteria.py": "The criteria",
+    "screens/glossary.py": "Glossary",
 }
 #: The pages of issue 4 (the workshop pages are tested in test_workshop.py, with their store).
 SCREENS = list(TITLES)
@@ -35,8 +37,14 @@ INERT = re.compile(r"(?:\\[!-/:-@\[-`{-~]|[^!-/:-@\[-`{-~\\])*")
 
 
 def unescape(markdown: str) -> str:
-    """Undo policybench's backslash escapes (for comparing shown text with the catalog)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Undo policybench's backslash escapes and drop its invisible word joiners (for
+    comparing shown text with the catalog)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def unmarked(markdown: str) -> str:
+    """Shown text with the search's marks taken off, unescaped."""
+    return unescape(re.sub(r":violet\[\*\*(.*?)\*\*\]", r"\1", markdown))
 
 
 @pytest.mark.parametrize("page", SCREENS)
@@ -125,17 +133,90 @@ def test_evidence_search_and_filters(make_app, tiny_options) -> None:
     at = make_app().run()
     at.switch_page("screens/evidence.py").run()
     at.text_input(key="pb.evidence.search").input("rationale for SUMMITS   on deterrence").run()
-    labels = [unescape(e.label) for e in cards(at)]
-    assert labels == ["Regular summits · Dialogue"], labels  # found in one rationale
+    labels = [unmarked(e.label) for e in cards(at)]
+    assert labels == ["Regular summits · Dialogue"], labels  # only it holds every word
+    assert ":violet[**summits**]" in cards(at)[0].label, "the match is marked in the title"
     at.session_state["pb.evidence.card.summits"] = True
     at.run()
     assert any("matches the search" in m.value for m in at.markdown)
+    marked = [m.value for m in at.markdown if "Test rationale" in unmarked(m.value)]
+    assert ":violet[**deterrence**]" in " ".join(marked)
     at.text_input(key="pb.evidence.search").input("").run()
     at.multiselect(key="pb.evidence.groups").set_value(["status-quo"]).run()
     assert [unescape(e.label) for e in cards(at)] == ["Status quo (baseline) · Status quo"]
     at.text_input(key="pb.evidence.search").input("nothing like this anywhere").run()
     assert not cards(at)
     assert any("No option matches" in i.value for i in at.info)
+
+
+def test_evidence_comes_most_relevant_first(make_app) -> None:
+    """ "liaison" is liaison's title and in all three of its rationales, and only in one quote
+    of each other option: liaison first, the others after it in catalog order."""
+    at = make_app().run()
+    at.switch_page("screens/evidence.py").run()
+    at.text_input(key="pb.evidence.search").input("LIAISON").run()
+    labels = [unmarked(e.label).split(" · ")[0] for e in cards(at)]
+    assert labels == [
+        "Liaison officers",
+        "Status quo (baseline)",
+        "Regular summits",
+        "A 2+2 meeting",
+    ]
+    assert any("most relevant first" in m.value for m in at.markdown)
+
+
+def test_the_evidence_view_lives_in_the_address(make_app) -> None:
+    at = make_app().run()
+    at.switch_page("screens/evidence.py").run()
+    at.text_input(key="pb.evidence.search").input("liaison").run()
+    at.multiselect(key="pb.evidence.groups").set_value(["dialogue"]).run()
+    at.session_state["pb.evidence.card.summits"] = True
+    at.run()
+    params = {k: str(v) for k, v in at.query_params.items() if k in state.EVIDENCE_PARAMS}
+    assert params == {"q": "liaison", "group": "dialogue", "option": "summits"}
+    # the address reopens the same view in a new session
+    again = make_app(params={"page": "evidence", **params}).run()
+    assert not again.exception
+    assert again.text_input(key="pb.evidence.search").value == "liaison"
+    assert again.multiselect(key="pb.evidence.groups").value == ["dialogue"]
+    assert unmarked(cards(again)[0].label).startswith("Regular summits"), "the linked card first"
+    assert any("Test rationale for summits" in unmarked(m.value) for m in again.markdown)
+    # closing the card takes it out of the address
+    again.session_state["pb.evidence.card.summits"] = False
+    again.run()
+    assert "option" not in again.query_params
+
+
+def test_a_link_opens_an_options_card(make_app) -> None:
+    at = make_app(params={"page": "evidence", "option": "two-plus-two"}).run()
+    assert not at.exception
+    assert at.title[0].value == "Evidence behind every score"
+    assert unescape(cards(at)[0].label) == "A 2+2 meeting · Dialogue"
+    assert any("Test rationale for two-plus-two" in unescape(m.value) for m in at.markdown)
+    assert at.query_params["option"] == "two-plus-two"
+    # a link naming no option says so, and lists every option
+    bad = make_app(params={"page": "evidence", "option": "<b>nope</b>", "group": "zzz"}).run()
+    assert not bad.exception
+    said = " ".join(unescape(w.value) for w in bad.warning)
+    assert "option: unknown “<b>nope</b>”" in said and "group: unknown “zzz”" in said
+    assert len(cards(bad)) == 4
+
+
+def test_search_marks_stay_text(make_app, hostile_catalog) -> None:
+    """Marking a match escapes the catalog's text first: the hostile quote, searched for a
+    word inside its markup, still shows as its own characters, nothing in it live."""
+    at = make_app(options=hostile_catalog).run()
+    at.switch_page("screens/evidence.py").run()
+    at.text_input(key="pb.evidence.search").input("alert").run()
+    at.session_state["pb.evidence.card.summits"] = True
+    at.run()
+    quote = [m.value for m in at.markdown if "script" in m.value]
+    assert len(quote) == 1
+    body = quote[0].split("“", 1)[1].split("”", 1)[0]
+    assert body.count(":violet[**alert**]") == 3
+    plain = re.sub(r":violet\[\*\*(.*?)\*\*\]", r"\1", body)
+    assert INERT.fullmatch(plain), plain
+    assert unescape(plain) == HOSTILE
 
 
 # ------------------------------------------------------------------------------ Criteria
@@ -151,6 +232,30 @@ def test_criteria_page_shows_definitions_levels_and_quotes(make_app, tiny_option
         for quote in crit.quotes:
             assert " ".join(quote.text.split()) in text
     assert "Cost: a higher score is worse" in text
+
+
+def test_the_criteria_page_explains_cost_scale_and_weakest_link(make_app) -> None:
+    from policybench.present.glossary import define
+
+    at = make_app(options=ROOT / "options").run()
+    at.switch_page("screens/criteria.py").run()
+    helped = {m.value: m.help for m in at.markdown if m.help}
+    weakest = [v for k, v in helped.items() if k.startswith("**A weakest link:**")]
+    assert weakest == [define("weakest-link")], "once, on the criterion scored by actors"
+    assert define("scale") in helped.values() and define("cost") in helped.values()
+
+
+# ------------------------------------------------------------------------------ Glossary
+def test_the_glossary_lists_every_term_with_an_anchor(make_app) -> None:
+    from policybench.present.glossary import TERMS
+
+    at = make_app().run()
+    at.switch_page("screens/glossary.py").run()
+    assert not at.exception
+    assert [h.value for h in at.subheader] == [t.name for t in TERMS]
+    assert [h.proto.anchor for h in at.subheader] == [t.id for t in TERMS]
+    shown = {m.value for m in at.markdown}
+    assert all(t.definition in shown for t in TERMS)
 
 
 # ------------------------------------------------------------------------------ Compare
@@ -189,6 +294,24 @@ def test_compare_needs_two_profiles_and_two_options(make_app) -> None:
 
 
 # ------------------------------------------------------------------------------ Robustness
+def test_robustness_opens_with_the_verdict_and_shows_its_shift(make_app, tiny_options) -> None:
+    """Equal weights: the verdict's smallest shift (1/24 of the weight, to 2+2) is the very
+    one "What would it take?" shows first."""
+    at = make_app().run()
+    at.switch_page("screens/robustness.py").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Verdict: :orange-background[Fragile]"
+    assert at.subheader[0].proto.anchor == "results"
+    lines = next(m.value for m in at.markdown if m.value.startswith("- ") and "See " in m.value)
+    assert "[See What would it take?](#what-would-it-take)" in lines
+    assert "[See SMAA](#smaa)" in lines and "(rank?" in lines
+    assert at.selectbox(key="pb.robust.option").value == "two-plus-two"
+    said = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Moving 4.2 % of the total weight between criteria puts A 2+2 meeting first" in said
+    anchors = {h.proto.anchor for h in at.header}
+    assert {"one-criterion", "stability", "what-would-it-take", "smaa"} <= anchors
+
+
 def test_what_it_takes_applies_weights_that_put_the_option_first(make_app, tiny_options) -> None:
     at = make_app().run()
     at.switch_page("screens/robustness.py").run()
@@ -197,7 +320,7 @@ def test_what_it_takes_applies_weights_that_put_the_option_first(make_app, tiny_
     apply = next(b for b in at.button if b.label == "Apply these weights to the sliders")
     apply.click().run()
     assert not at.exception
-    weights = {s.key.removeprefix(state.SLIDER).partition("~")[0]: s.value for s in at.slider}
+    weights = controls.weights(at)
     assert weights != {"feasibility": 10.0, "deterrence": 10.0, "backlash": 10.0}
     cat = catalog.load(tiny_options)
     p = catalog.to_problem(cat, weights)

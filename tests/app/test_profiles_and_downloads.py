@@ -85,10 +85,10 @@ def test_store_location_is_shown(make_app) -> None:
 def test_page_export_csv_is_the_ranking_shown(tiny_options) -> None:
     cat = catalog.load(tiny_options)
     weights = {"feasibility": 1.0, "deterrence": 6.0, "backlash": 1.0}
-    table = pd.read_csv(io.BytesIO(page_export(cat, weights, "wsm", "csv")))
+    table = pd.read_csv(io.BytesIO(page_export(cat, weights, "wsm", "csv")), encoding="utf-8-sig")
     expected = rank_catalog(cat, weights)
-    assert list(table["option"]) == [expected.option_ids[i] for i in expected.order()]
-    assert table["option"].iloc[0] == "liaison"
+    assert list(table["Option id"]) == [expected.option_ids[i] for i in expected.order()]
+    assert table["Option id"].iloc[0] == "liaison"
 
 
 def test_page_export_html_is_self_contained(tiny_options) -> None:

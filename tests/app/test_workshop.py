@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,18 @@ def set_sliders(at: AppTest, values: dict[str, float]) -> None:
     ]
 
 
+def lock(fac: AppTest, *, says: str = "") -> None:
+    """Lock the round as a facilitator does: the button, the warning (which ``says`` what is
+    given), then "Lock now"."""
+    fac.button(key="pb.fac.lock").click().run()
+    assert not fac.exception, fac.exception
+    warning = re.sub(r"\\(.)", r"\1", " ".join(w.value for w in fac.warning))
+    assert "Locking freezes every submission" in warning and "not saved" in warning, warning
+    assert says in warning, warning
+    fac.button(key="pb.fac.lock_now").click().run()
+    assert not fac.exception, fac.exception
+
+
 def submit(at: AppTest) -> None:
     at.button(key="pb.ws.submit").click().run()
     assert not at.exception, at.exception
@@ -196,8 +209,8 @@ def test_facilitator_and_two_participants_end_to_end(open_page, store: Store, ti
     got = dict(zip(ranking["option"], map(int, ranking["rank"]), strict=True))
     assert got == group_borda_ranks(tiny_options, [ANA, BOB])
 
-    # lock: revision stops
-    fac.button(key="pb.fac.lock").click().run()
+    # lock, after a warning that says what it discards: revision stops
+    lock(fac)
     assert any("frozen" in s.value for s in fac.success)
     ana.run()
     assert not ana.slider and not any(b.label.startswith(("Submit", "Save")) for b in ana.button)
@@ -566,6 +579,9 @@ def test_the_facilitators_page_and_its_export_show_the_same_numbers(
         if combination == "mean"
         else ("borda rank", "borda points")
     )
+    # the workbook names its columns for people ("Option id", "Borda rank"); the table, by id
+    people = {"Option id": "option", rank.capitalize(): rank, value.capitalize(): value}
+    exported = exported.rename(columns=people)
     assert list(exported["option"]) == list(shown["option"])  # the same order
     assert list(exported[rank]) == list(shown["rank"])
     np.testing.assert_allclose(exported[value], shown["value"], rtol=1e-12)
@@ -574,3 +590,366 @@ def test_the_facilitators_page_and_its_export_show_the_same_numbers(
     cli = workshop_report(cat, store.workshops.get(f.code), subs)  # the command's defaults
     table = dict(cli.section("group").tables)["Group ranking"].set_index("option")
     np.testing.assert_allclose(table.loc[list(shown["option"]), value], shown["value"], rtol=1e-12)
+
+
+# ------------------------------------------------------------------------------ devices
+LAPTOP = "laptop-device-id-" + "L" * 30
+PHONE = "phone-device-id-" + "P" * 30
+
+
+@pytest.fixture
+def on_device(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """``on_device(id)``: the next sessions come from a browser with that ``pb_device`` cookie
+    ("" for none). AppTest cannot send cookies; the app's one reader of it is patched."""
+
+    def use(device: str) -> None:
+        monkeypatch.setattr(workshop_common, "device", lambda: device)
+
+    return use
+
+
+def headers(at: AppTest) -> list[str]:
+    return [h.value for h in at.header]
+
+
+def sidebar_text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.sidebar.markdown)
+
+
+def test_a_facilitator_who_reloads_stays_in_their_workshop_on_that_browser(
+    open_page, store: Store, on_device
+) -> None:
+    on_device(LAPTOP)
+    fac, code = create_in_app(open_page)
+    assert "You stay signed in on this browser for 12 hours" in sidebar_text(fac)
+
+    again = open_page("facilitate", code=code)  # a reload: a new session, the same browser
+    assert "Run the round" in headers(again) and not errors(again)
+    assert any("still signed in on this browser" in s.value for s in again.success)
+    bare = open_page("facilitate")  # the page opened without the code: the last workshop
+    assert "Run the round" in headers(bare) and bare.query_params["code"] == code
+
+    on_device(PHONE)  # another browser: the passphrase, as before
+    other = open_page("facilitate", code=code)
+    assert "Run the round" not in headers(other)
+    assert any(t.label == "Passphrase" for t in other.text_input)
+
+    on_device(LAPTOP)  # signing out forgets the browser
+    again.sidebar.button(key="pb.fac.sign_out").click().run()
+    assert "Run the round" not in headers(again)
+    after = open_page("facilitate", code=code)
+    assert "Run the round" not in headers(after)
+
+
+def test_without_a_device_cookie_a_reload_asks_for_the_passphrase_and_says_so(
+    open_page, store: Store, on_device
+) -> None:
+    on_device("")  # served by `streamlit run app.py`: no HTTP layer, no cookie
+    fac, code = create_in_app(open_page)
+    assert "A reload signs you out" in sidebar_text(fac)
+    again = open_page("facilitate", code=code)
+    assert "Run the round" not in headers(again)
+
+
+def test_someone_elses_wrong_passphrases_do_not_lock_the_facilitator_out(
+    open_page, store: Store, monkeypatch
+) -> None:
+    """Everyone in the room comes from one address here (AppTest is one client, "local"):
+    wrong passphrases count per browser session (Streamlit's session id, which AppTest gives
+    every session alike, so it is set here), so the facilitator's own session signs in."""
+    f = store.workshops.create("Seminar", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    monkeypatch.setattr(workshop_common, "session_id", lambda: "someone else's tab")
+    other = open_page("facilitate", code=f.code)
+    for _ in range(6):
+        [t for t in other.text_input if t.label == "Passphrase"][-1].input("not the passphrase")
+        next(b for b in other.button if b.label == "Sign in").click().run()
+    assert errors(other)[0].startswith("too many wrong passphrases")
+    monkeypatch.setattr(workshop_common, "session_id", lambda: "the facilitator's tab")
+    mine = open_page("facilitate", code=f.code)
+    [t for t in mine.text_input if t.label == "Passphrase"][-1].input(PASS)
+    next(b for b in mine.button if b.label == "Sign in").click().run()
+    assert not errors(mine), errors(mine)
+    assert "Run the round" in headers(mine)
+
+
+def test_round_buttons_say_why_they_are_disabled_and_lock_can_wait(open_page, store: Store) -> None:
+    fac, code = create_in_app(open_page)
+    ana = store.workshops.join(code, "ana")
+    store.workshops.join(code, "bob")
+    store.workshops.submit(code, ana.token, ANA)
+    fac.run()
+
+    def hint(key: str) -> str | None:
+        return fac.button(key=key).help
+
+    assert fac.button(key="pb.fac.reveal").disabled
+    assert (
+        hint("pb.fac.reveal")
+        == "Lock the round first: the result is revealed from frozen submissions."
+    )
+    assert "Lock the round first" in texts(fac), "said under the button, not only on hover"
+    assert (
+        fac.button(key="pb.fac.reopen").disabled and hint("pb.fac.reopen") == "The round is open."
+    )
+    assert fac.button(key="pb.fac.close").disabled and "Close for good" in (
+        hint("pb.fac.close") or ""
+    )
+    assert not fac.button(key="pb.fac.lock").disabled and not hint("pb.fac.lock")
+
+    fac.button(key="pb.fac.lock").click().run()
+    said = re.sub(r"\\(.)", r"\1", " ".join(w.value for w in fac.warning))
+    assert "1 of the 2 who joined has submitted; the 1 who has not is left out" in said, said
+    fac.button(key="pb.fac.lock_cancel").click().run()
+    assert store.workshops.get(code).state == "open", "nothing is locked until confirmed"
+    assert not fac.button(key="pb.fac.lock").disabled
+
+    lock(fac, says="1 of the 2 who joined has submitted")
+    assert store.workshops.get(code).state == "locked"
+    assert fac.button(key="pb.fac.lock").disabled and hint("pb.fac.lock") == "Already locked."
+    assert not fac.button(key="pb.fac.reveal").disabled
+    fac.button(key="pb.fac.reveal").click().run()
+    assert hint("pb.fac.reopen") == "Not after the reveal: participants have seen the result."
+    fac.checkbox(key="pb.fac.confirm_close").check().run()
+    assert not fac.button(key="pb.fac.close").disabled
+
+
+def test_the_join_link_opened_again_leads_back_to_the_same_participant(
+    open_page, store: Store, on_device
+) -> None:
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    on_device(LAPTOP)
+    ana = join(open_page, f.code, "ana")
+    set_sliders(ana, ANA)
+    submit(ana)
+    token = ana.query_params["p"]
+
+    tab = open_page("workshop", code=f.code)  # another tab, or after a restart
+    assert tab.query_params["p"] == token
+    assert not any(b.label == "Join the workshop" for b in tab.button)
+    assert "Welcome back, ana" in texts(tab)
+    assert {s.key.rsplit(".", 1)[1]: s.value for s in tab.slider} == ANA
+
+    # "Not you?" on a shared laptop: the join form, and the new person from then on
+    tab.button(key="pb.ws.not_me").click().run()
+    assert "p" not in tab.query_params
+    tab.text_input[0].input("bob")
+    next(b for b in tab.button if b.label == "Join the workshop").click().run()
+    bob_token = tab.query_params["p"]
+    assert bob_token != token
+    assert open_page("workshop", code=f.code).query_params["p"] == bob_token
+
+    on_device(PHONE)  # another browser that never joined: the join form
+    phone = open_page("workshop", code=f.code)
+    assert "p" not in phone.query_params
+    assert any(b.label == "Join the workshop" for b in phone.button)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from workshop_participants").scalar() == 2
+
+
+def test_a_taken_name_says_how_to_get_back_in(open_page, store: Store, on_device) -> None:
+    on_device("")
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    join(open_page, f.code, "Ana")
+    again = open_page("workshop", code=f.code)
+    again.text_input[0].input("ANA ")
+    next(b for b in again.button if b.label == "Join the workshop").click().run()
+    assert any("already taken" in e for e in errors(again))
+    assert workshop_screen.TAKEN_HINT in texts(again)
+
+
+def test_rank_mode_starts_unranked_and_names_what_is_unplaced(open_page, store: Store) -> None:
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    ana = store.workshops.join(f.code, "ana")
+    at = open_page("workshop", code=f.code, p=ana.token)
+    at.radio(key="pb.ws.mode").set_value("rank").run()
+    assert [at.selectbox(key=f"pb.ws.r.{c}").value for c in CRITERIA] == [None, None, None]
+    assert "none is placed yet" in " ".join(w.value for w in at.warning)
+    at.selectbox(key="pb.ws.r.feasibility").set_value(1).run()
+    warning = re.sub(r"\\(.)", r"\1", " ".join(w.value for w in at.warning))
+    assert "Still to place (2 of 3)" in warning
+    assert "Deterrence" in warning and "Feasibility" not in warning
+    submit(at)
+    assert "Still to place" in " ".join(w.value for w in at.warning)
+    assert store.workshops.my_submission(f.code, ana.token) is None, "nothing half-ranked saved"
+    at.selectbox(key="pb.ws.r.deterrence").set_value(2)
+    at.selectbox(key="pb.ws.r.backlash").set_value(2).run()
+    submit(at)
+    stored = store.workshops.my_submission(f.code, ana.token)
+    assert stored is not None
+    np.testing.assert_allclose(
+        [stored.weights[c] for c in CRITERIA], mcda.rank_order_centroid([1, 2, 2])
+    )
+
+
+def test_participants_weigh_on_the_rank_pages_scale(open_page, store: Store) -> None:
+    from policybench.ui import state
+
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    ana = store.workshops.join(f.code, "ana")
+    at = open_page("workshop", code=f.code, p=ana.token)
+    cat = catalog.load(Path(__file__).resolve().parents[1] / "fixtures" / "catalog")
+    assert {s.max for s in at.slider} == {state.slider_max(cat)}
+    assert {s.step for s in at.slider} == {state.slider_step(cat)}
+    assert {s.value for s in at.slider} == {state.default_weights(cat)["feasibility"]}
+
+
+def test_unsaved_changes_are_said_and_a_lock_says_what_it_discarded(
+    open_page, store: Store
+) -> None:
+    fac, code = create_in_app(open_page)
+    ana = join(open_page, code, "ana")
+    set_sliders(ana, ANA)
+    assert any("not saved yet" in w.value for w in ana.warning), "before the first save"
+    submit(ana)
+    assert not any("not saved yet" in w.value for w in ana.warning)
+    ana.slider(key="pb.ws.w.backlash").set_value(9.0).run()
+    assert any("not saved yet" in w.value for w in ana.warning)
+    ana.text_input(key="pb.ws.why.deterrence").input("because").run()
+    assert "Your reasons have changes that are not saved yet" in texts(ana)
+
+    lock(fac, says="Everyone who joined (1) has submitted")
+    ana.run()
+    said = " ".join(w.value for w in ana.warning)
+    assert "locked the round before you saved your latest weights and reasons" in said, said
+    assert "your last saved weights count" in said
+    sub = store.workshops.my_submission(code, ana.query_params["p"])
+    assert sub is not None and sub.weights == ANA and sub.revision == 1
+    ana.run()
+    assert not any("before you saved" in w.value for w in ana.warning), "said once"
+
+
+def test_the_facilitator_is_told_when_the_link_is_this_computers_only(
+    open_page, store: Store, monkeypatch
+) -> None:
+    monkeypatch.setattr(workshop_common, "listens_to_the_room", lambda: False)
+    fac, _ = create_in_app(open_page)
+    assert fac.code[0].value.startswith("http://127.0.0.1:")
+    warning = " ".join(w.value for w in fac.warning)
+    assert "nobody else in the room can open it" in warning
+    assert "policybench serve --host 0.0.0.0" in warning
+
+    monkeypatch.setattr(workshop_common, "listens_to_the_room", lambda: True)
+    monkeypatch.setattr(workshop_common, "room_addresses", lambda: ["192.168.1.20"])
+    fac.run()
+    use = next(b for b in fac.button if b.label.startswith("Use http://192.168.1.20:"))
+    use.click().run()
+    assert fac.code[0].value.startswith("http://192.168.1.20:")
+    assert not any("127.0.0.1" in w.value for w in fac.warning)
+
+
+def test_a_valid_link_is_never_refused_after_bad_ones_from_the_same_address(
+    open_page, store: Store
+) -> None:
+    """One person behind the room's shared address mistypes links and codes until refused;
+    everyone else's valid personal link, their page's refreshes and the valid join code still
+    work (AppTest sessions all come from one client here)."""
+    f = store.workshops.create("A", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    ana = store.workshops.join(f.code, "ana")
+    page = open_page("workshop", code=f.code, p=ana.token)
+    for k in range(11):
+        bad = open_page("workshop", code=f.code, p=f"guess-{k}")
+    assert "too many" in errors(bad)[0]
+    for k in range(11):
+        wrong = open_page("workshop", code=f"ZZZZ-ZZZZ-ZZZ{k:02d}")
+    assert "too many" in " ".join(errors(wrong))
+    mine = open_page("workshop", code=f.code, p=ana.token)
+    assert not errors(mine) and len(mine.slider) == 3
+    page.run()  # the open page's own refresh
+    assert not errors(page) and len(page.slider) == 3
+    newcomer = open_page("workshop", code=f.code)
+    assert not errors(newcomer) and any(b.label == "Join the workshop" for b in newcomer.button)
+
+
+# ------------------------------------------------------------------------------ plain text
+EVIL = (
+    "see https://evil.example/x and www.evil.example, [a](b) \u202eevil\u202c Ai\u200bko \ufeffend"
+)
+STRIPPED = "see https://evil.example/x and www.evil.example, [a](b) evil Aiko end"
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hrefs += [v or "" for k, v in attrs if k in {"href", "src"}]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_reasons_with_addresses_and_invisible_characters_stay_plain_text(
+    open_page, store: Store
+) -> None:
+    """A reason with bare addresses, a Markdown link, a right-to-left override and invisible
+    characters: stored without the invisible ones, shown on the facilitator's page as text (no
+    link can form: escaped, with a word joiner before each address), and written into the
+    Markdown, HTML, Excel and JSON exports as the same plain text, with no link."""
+    import io
+    import json
+
+    import openpyxl
+    from markdown_it import MarkdownIt
+
+    from policybench.export import render_bytes
+    from policybench.export.report import workshop_report
+    from policybench.present.text import WORD_JOINER
+
+    f = store.workshops.create("Seminar", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
+    for name, weights in (("ana", ANA), ("bob", BOB)):
+        p = store.workshops.join(f.code, name)
+        store.workshops.submit(f.code, p.token, weights, {"deterrence": EVIL})
+    subs = store.workshops.submissions(f)
+    assert {s.reasons["deterrence"] for s in subs} == {STRIPPED}
+
+    fac = open_page("facilitate", code=f.code)
+    [t for t in fac.text_input if t.label == "Passphrase"][-1].input(PASS)
+    next(b for b in fac.button if b.label == "Sign in").click().run()
+    fac.checkbox(key="pb.fac.names").check().run()
+    shown = [m.value for m in fac.markdown if "evil" in m.value]
+    assert shown, "the reasons are listed in full"
+    for source in shown:
+        assert f"{WORD_JOINER}https\\:\\/\\/evil" in source
+        assert f"{WORD_JOINER}www\\.evil" in source and "\\[a\\]\\(b\\)" in source
+        assert "\u202e" not in source and "\u200b" not in source
+    spread = frame(fac, "spread")
+    assert STRIPPED[:40] in spread.loc[spread["criterion"] == "Deterrence", "reasons"].iloc[0]
+
+    fac.button(key="pb.fac.prepare").click().run()
+    assert not fac.exception and not errors(fac), errors(fac)
+    _, _, files = fac.session_state["pb.fac.export"]
+
+    markdown = files["markdown"].decode("utf-8")
+    rendered = _Links()
+    rendered.feed(MarkdownIt("gfm-like").render(markdown))  # GitHub-like, bare domains linked
+    assert not [h for h in rendered.hrefs if "evil" in h or h == "b"], rendered.hrefs
+    assert STRIPPED in " ".join("".join(rendered.text).split())
+
+    page = _Links()
+    page.feed(files["html"].decode("utf-8"))
+    assert not [h for h in page.hrefs if "evil" in h or h == "b"], page.hrefs
+    assert STRIPPED in " ".join("".join(page.text).split())
+
+    book = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value]
+    reasons = [c for c in cells if isinstance(c.value, str) and "evil.example/x" in c.value]
+    assert reasons and all(c.value == STRIPPED and c.hyperlink is None for c in reasons)
+    assert all(c.data_type == "s" for c in reasons)
+
+    cat = catalog.load(Path(__file__).resolve().parents[1] / "fixtures" / "catalog")
+    report = workshop_report(cat, store.workshops.get(f.code), subs, names=True)
+    exported = _strings(json.loads(render_bytes("json", report)))
+    assert STRIPPED in exported
+    assert not [s for s in exported if "\u202e" in s or "\u200b" in s or "\ufeff" in s]

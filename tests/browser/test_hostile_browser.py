@@ -4,15 +4,16 @@ A copy of the tiny catalog has ``<script>``, ``<img src=x onerror=...>``, a Mark
 ``javascript:``, Markdown emphasis and very long strings (10,000 characters, with and without
 spaces) in every text field a page shows: option titles and summaries, rationales, quotes,
 criterion names, descriptions and level anchors, group and preset names, source titles. A
-workshop on it has the same in its title, a participant's display name and their reasons.
+workshop on it has the same in its title, a participant's display name and their reasons
+(a reason also with bare ``https://`` and ``www.`` addresses and an e-mail address).
 Every page (Rank, Evidence, Compare, Robustness, Criteria, the participant's Workshop page and
 the signed-in facilitator's page with names shown) is opened in Chromium, and each must:
 
 - fire no dialog (``page.on("dialog")``), and leave ``window.__pwned`` unset (every payload
   sets it before it would alert);
 - contain no element the payloads would inject: no ``<script>`` in the app's part of the page,
-  no ``img[src="x"]``, no ``a[href^="javascript:"]``, no ``<b>``/``<strong>`` around our marker
-  text from ``**...**``;
+  no ``img[src="x"]``, no ``a[href^="javascript:"]``, no link to the bare addresses, no
+  ``<b>``/``<strong>`` around our marker text from ``**...**``;
 - hold its layout: the document is no wider than the window, no element of the main area or
   the sidebar reaches past its right edge, and no text is cut off without an ellipsis (long
   strings wrap; dataframes, charts and code blocks scroll inside themselves).
@@ -48,6 +49,8 @@ IMG = "<img src=x onerror=\"window.__pwned='img';alert('img')\">"
 LINK = "[click me](javascript:window.__pwned='link';alert('link'))"
 BOLD = "**HOSTILEBOLD**"
 PAYLOAD = f"{SCRIPT} {IMG} {LINK} {BOLD}"
+#: Bare addresses, which Streamlit's Markdown renderer would link after parsing, escapes or not.
+ADDRESSES = "see https://evil.example/x, www.evil.example or mail a@evil.example"
 LONG_WORD = "W" * 10_000  # one unbreakable 10,000-character token
 LONG_TEXT = ("hostile " * 1250).strip()  # 10,000 characters with spaces
 
@@ -126,6 +129,7 @@ INJECTED = """() => {
     scripts: app.querySelectorAll('script').length,
     imgs: document.querySelectorAll('img[src="x"], img[onerror]').length,
     links: document.querySelectorAll('a[href^="javascript:" i]').length,
+    addresses: document.querySelectorAll('a[href*="evil.example" i]').length,
     handlers: [...app.querySelectorAll('*')].filter(e =>
         [...e.attributes].some(a => a.name.startsWith('on'))).length,
     frames: app.querySelectorAll('iframe, object, embed').length,
@@ -168,7 +172,8 @@ def check(page: Page, what: str, dialogs: list[str], *, allow_known: bool = Fals
     found = page.evaluate(INJECTED)
     assert dialogs == [], f"{what}: a dialog fired: {dialogs}"
     assert found == {
-        "pwned": None, "scripts": 0, "imgs": 0, "links": 0, "handlers": 0, "frames": 0,
+        "pwned": None, "scripts": 0, "imgs": 0, "links": 0, "addresses": 0, "handlers": 0,
+        "frames": 0,
     }, f"{what}: {found}"  # fmt: skip
     emphasis = page.evaluate(EMPHASIS)
     if allow_known:
@@ -231,7 +236,7 @@ def test_workshop_pages_show_hostile_names_inertly(
     cat = catalog_mod.load(hostile_server.catalog_root)
     title = f"{PAYLOAD} {'X' * 120}"[:200]
     name = f"{IMG}{'N' * 60}"[:60]
-    reason = f"{SCRIPT} {LINK}"[:280]
+    reason = f"{SCRIPT} {LINK} {ADDRESSES}"[:280]
     with open_store(hostile_server.db_url) as store:
         fac = store.workshops.create(
             title,
@@ -273,3 +278,99 @@ def test_workshop_pages_show_hostile_names_inertly(
     time.sleep(4)  # one refresh of the monitor
     settle(page)
     check(page, "facilitate (names shown)", dialogs)
+
+
+# ------------------------------------------------------------------------------ shown literally
+#: Every character the UI escapers (streamlit_markdown, widget_label) handle, in the forms that
+#: would act if one were missed: a link, an image, emphasis, code, strikethrough, maths, a
+#: Streamlit colour directive, HTML, a heading, a table cell, an entity, a brace, a backslash,
+#: and the bare addresses Streamlit's renderer links after parsing (where escapes do not help).
+LITERAL = (
+    r"[a](https://x.example/) ![i](x.png) *b* _c_ `d` ~~e~~ $f$ :red[g] <u>h</u> #i |j| &amp;"
+    r" {k} \l +m www.x.example mail@x.example http://x.example/p"
+)
+
+#: The text a person sees (innerText, which leaves out the app's invisible word joiners) in the
+#: main area and the sidebar, and any element a missed escape would have made.
+SHOWN = """() => {
+  const parts = ['[data-testid="stMain"]', '[data-testid="stSidebarContent"]']
+    .map(s => document.querySelector(s)?.innerText || '');
+  const app = document.querySelector('[data-testid="stApp"]');
+  return {
+    text: parts.join('\\n').replaceAll('\\u2060', ''),
+    made: [...app.querySelectorAll('a[href*="x.example"], img[src*="x.png"], u, del, s, .katex')]
+      .map(e => e.tagName + ' ' + e.textContent.slice(0, 40)),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def literal_server(
+    start_server: Callable[[Path], Any], tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    """The tiny catalog with :data:`LITERAL` in every criterion's name and option's title."""
+    dst = tmp_path_factory.mktemp("literal") / "catalog"
+    shutil.copytree(TINY, dst)
+
+    def edit(path: Path, fn: Callable[[Any], None]) -> None:
+        doc = yaml.safe_load(path.read_text())
+        fn(doc)
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=10**9))
+
+    def criteria(doc: Any) -> None:
+        for i, c in enumerate(doc["criteria"]):
+            c["name"] = f"Crit{i} {LITERAL}"
+
+    edit(dst / "criteria.yaml", criteria)
+    for k, path in enumerate(sorted((dst / "policies").glob("*.yaml"))):
+        edit(path, lambda doc, k=k: doc.update(title=f"Opt{k} {LITERAL}"))
+    cat = catalog_mod.load(dst)
+    db = tmp_path_factory.mktemp("literal-store") / "store.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("POLICYBENCH_DATABASE_URL", f"sqlite:///{db}")
+        server = start_server(dst)
+    server.catalog = cat
+    return server
+
+
+@pytest.mark.parametrize(
+    ("slug", "viewport"),
+    [
+        ("", {"width": 1400, "height": 900}),  # the sliders' labels, the ranking
+        ("", {"width": 390, "height": 844}),
+        ("criteria", {"width": 1024, "height": 768}),  # each criterion's heading
+        ("evidence", {"width": 1024, "height": 768}),  # each option's title
+    ],
+)
+def test_names_with_every_escaped_character_are_shown_as_typed(
+    page: Page,
+    literal_server: Any,
+    dialogs: list[str],
+    shots_dir: Path,
+    slug: str,
+    viewport: dict[str, int],
+) -> None:
+    page.set_viewport_size(viewport)
+    page.goto(f"{literal_server.url}/{slug}")
+    settle(page)
+    expect(page.get_by_text("Catalog problems")).to_have_count(0)
+    if slug == "":  # the sidebar holds the sliders; on a phone it starts closed
+        expand = page.get_by_test_id("stExpandSidebarButton")
+        if expand.count() and expand.is_visible():
+            expand.click()
+            settle(page)
+    open_expanders(page)
+    shown = page.evaluate(SHOWN)
+    cat = literal_server.catalog
+    expected = (
+        [c.name for c in cat.criteria]
+        if slug in {"", "criteria"}
+        else [o.title for o in cat.options]
+    )
+    missing = [name for name in expected if name not in shown["text"]]
+    assert missing == [], f"{slug or 'rank'}: not shown as typed: {missing}"
+    assert shown["made"] == [], f"{slug or 'rank'}: markup made from a name: {shown['made']}"
+    assert dialogs == []
+    page.screenshot(
+        path=str(shots_dir / f"literal-{slug or 'rank'}-{viewport['width']}.png"), full_page=True
+    )

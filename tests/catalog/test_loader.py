@@ -160,6 +160,21 @@ def test_missing_directory_is_one_clear_problem(tmp_path: Path) -> None:
         load(tmp_path / "nowhere")
 
 
+def test_a_catalog_without_options_says_where_to_add_them(
+    copy_catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policybench.errors import CatalogError
+
+    root = copy_catalog()
+    for path in (root / "policies").glob("*.yaml"):
+        path.unlink()
+    monkeypatch.chdir(root)
+    with pytest.raises(CatalogError) as info:
+        load(".")
+    # the folder as a whole, not a line of a file in it
+    assert "policies:0: no options found: add policies/<id>.yaml files" in info.value.problems
+
+
 def _set_part_of(root: Path, option: str, package: str) -> None:
     path = root / "policies" / f"{option}.yaml"
     text = path.read_text(encoding="utf-8")

@@ -28,6 +28,7 @@ def test_the_commands_of_design_md_are_registered() -> None:
         "catalog",
         "rank",
         "smaa",
+        "frontier",
         "serve",
         "export",
         "profiles",
@@ -35,7 +36,9 @@ def test_the_commands_of_design_md_are_registered() -> None:
     }
 
 
-@pytest.mark.parametrize("command", ["validate", "catalog", "rank", "smaa", "serve", "export"])
+@pytest.mark.parametrize(
+    "command", ["validate", "catalog", "rank", "smaa", "frontier", "serve", "export"]
+)
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0

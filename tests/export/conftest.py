@@ -1,9 +1,10 @@
 """Export fixtures: reports of the tiny catalog (one with every part: two methods, a preset, a
 SMAA section and a workshop section), and a copy of the catalog full of hostile text.
 
-The hostile catalog puts formula starts (``=``, ``+``, ``-``, ``@``), HTML that would run,
-Markdown links and images with ``javascript:`` and outside addresses into titles, names,
-rationales, quotes and a source's title: every export must carry them as inert text.
+The hostile catalog puts formula starts (``=``, ``+``, ``-``, ``@``: an option title each, and
+``@`` at the start of a criterion's name too), HTML that would run, Markdown links and images
+with ``javascript:`` and outside addresses into titles, names, rationales, quotes and a source's
+title: every export must carry them as inert text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 
 from policybench import catalog
 from policybench.analysis.rank import rank_catalog
+from policybench.analysis.screen import select
 from policybench.analysis.workshop import group_result
 from policybench.catalog import Catalog
 from policybench.export.report import Report, build_report, group_section, smaa_section
@@ -29,6 +31,7 @@ HOSTILE = {
     "minus_title": "-2+3",
     "plus_title": "+cmd|' /C calc'!A0",
     "at_name": "@SUM(1+1) <b>bold</b>",
+    "at_title": "@SUM(1+1)*cmd|' /C calc'!A0",
     "group_name": "<script>alert('group')</script>",
     "rationale": "<img src=x onerror=alert(1)> [click](javascript:alert(1)) https://evil.example/track.png",
     "quote": "<script>alert(1)</script> ![x](https://evil.example/x.png) www.evil.example",
@@ -71,6 +74,7 @@ def hostile_options(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "policies/two-plus-two.yaml": [
             ("title: A 2+2 meeting", f"title: {_q(HOSTILE['plus_title'])}")
         ],
+        "policies/status-quo.yaml": [("title: Status quo", f"title: {_q(HOSTILE['at_title'])}")],
         "criteria.yaml": [("name: Chinese backlash", f"name: {_q(HOSTILE['at_name'])}")],
         "groups.yaml": [("name: Dialogue", f"name: {_q(HOSTILE['group_name'])}")],
         "sources.yaml": [
@@ -97,7 +101,8 @@ def hostile(hostile_options: Path) -> Catalog:
 
 @pytest.fixture(scope="module")
 def make_report() -> Callable[..., Report]:
-    """``make_report(cat, methods=("wsm", "topsis"), preset=None, **kw)``: a report at a fixed time."""
+    """``make_report(cat, methods=("wsm", "topsis"), preset=None, **kw)``: a report at a fixed
+    time, of the options in play (``selection``, default :func:`select` of the catalog)."""
 
     def make(
         cat: Catalog,
@@ -107,7 +112,11 @@ def make_report() -> Callable[..., Report]:
     ) -> Report:
         weights = dict(cat.presets_by_id[preset].weights) if preset else None
         label = f"preset {preset}" if preset else "equal weights"
-        rankings = [rank_catalog(cat, weights, method=m, label=label) for m in methods]
+        kw.setdefault("selection", select(cat))
+        options = kw["selection"].options if kw["selection"] is not None else None
+        rankings = [
+            rank_catalog(cat, weights, method=m, label=label, options=options) for m in methods
+        ]
         kw.setdefault("timestamp", FIXED_TIME)
         return build_report(cat, rankings, preset=preset, weights_given=weights, **kw)
 

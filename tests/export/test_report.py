@@ -13,18 +13,24 @@ import pytest
 
 from policybench import __version__
 from policybench.analysis.rank import rank_catalog
+from policybench.analysis.screen import select
 from policybench.analysis.workshop import group_result
-from policybench.catalog import Catalog
+from policybench.catalog import Catalog, parse_requirement
 from policybench.errors import InputError
 from policybench.export.report import (
     build_report,
     catalog_note,
+    compare_report,
+    describe_weights,
+    file_stem,
     group_section,
     missing_from_catalog,
+    perspective,
     smaa_section,
     utc_timestamp,
     workshop_report,
 )
+from policybench.present import tables
 
 from .conftest import FakeSMAA
 
@@ -37,7 +43,8 @@ BOB = {"feasibility": 1.0, "deterrence": 10.0, "backlash": 5.0}
 def test_report_gathers_every_part_with_its_stamp(tiny: Catalog, make_report) -> None:
     rep = make_report(tiny, ("wsm", "vikor"), preset="hawk")
     m = rep.metadata
-    assert m["profile"] == "preset hawk"
+    assert m["profile"] == "Deterrence first (preset)" and m["profile_key"] == "hawk"
+    assert (m["all"], m["screen"], m["screened_out"]) == (False, [], [])
     assert m["weights_given"] == {"feasibility": 1.0, "deterrence": 6.0, "backlash": 1.0}
     assert sum(m["weights"].values()) == pytest.approx(1.0)
     assert [x["method"] for x in m["methods"]] == ["wsm", "vikor"]
@@ -52,6 +59,8 @@ def test_report_gathers_every_part_with_its_stamp(tiny: Catalog, make_report) ->
     assert rep.charts[0].spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
     assert rep.section("smaa") is None
     assert len(rep.stamp_lines) == 3 and rep.stamp_lines[1].startswith("weights: feasibility 0.125")
+    assert rep.stamp_lines[0].startswith("Deterrence first (preset) · Weighted sum, wsm (scale)")
+    assert rep.stamp_lines[0].endswith("default set, no screen")
 
 
 def test_report_without_charts_builds_none(tiny: Catalog, make_report) -> None:
@@ -165,3 +174,88 @@ def test_workshop_report_refuses_empty_or_foreign_workshops(tiny: Catalog) -> No
     assert catalog_note(tiny, Shop()) is None
     note = catalog_note(tiny, Shop(catalog_fingerprint="f" * 64))
     assert note is not None and "ffffffffffff" in note
+
+
+def test_the_stamp_says_what_the_screen_set_aside(tiny: Catalog, make_report) -> None:
+    screen = select(tiny, [parse_requirement("backlash<=5", tiny)], everything=True)
+    rep = make_report(tiny, ("wsm",), selection=screen)
+    m = rep.metadata
+    assert m["all"] is True and m["screen"] == ["backlash<=5"]
+    assert m["screened_out"] == [
+        {"option": "liaison", "title": "Liaison officers", "failed": ["backlash 6 > 5"]}
+    ]
+    assert "liaison" not in m["options"] and "liaison" not in set(rep.comparison["option"])
+    assert "every option, screen backlash<=5 (1 set aside)" in rep.stamp_lines[0]
+    assert any(
+        c.startswith("Set aside before any weighting by the screen backlash<=5")
+        and "Liaison officers (backlash 6 > 5)" in c
+        for c in rep.caveats
+    )
+
+
+def test_a_report_opens_with_the_verdict_or_who_leads(tiny: Catalog, make_report) -> None:
+    rep = make_report(tiny, ("wsm",), preset="hawk")
+    word, _, why = rep.summary[0].partition(": ")
+    assert word in {"Solid", "Near-tie", "Fragile"} and "Liaison officers" in why
+    assert len(rep.summary) == 5  # the margin, the smallest shift, the methods, SMAA
+    # where the verdict would not be this ranking's (a method's own parameters), who leads
+    ranking = rank_catalog(tiny, method="promethee2", preference="linear", q=1.0, p=3.0)
+    plain = build_report(tiny, [ranking], timestamp="2025-01-01T00:00:00Z", charts=False)
+    assert plain.summary == (tables.headline(tables.ranking_table(ranking, tiny)),)
+
+
+def test_a_file_is_named_after_its_stamp(tiny: Catalog, make_report) -> None:
+    rep = make_report(tiny, ("wsm", "topsis"), preset="hawk")
+    fp = tiny.short_fingerprint
+    assert (
+        file_stem(rep) == f"policybench-hawk-wsm-topsis-default-set-unscreened-{fp}-20250131T0930Z"
+    )
+    custom = make_report(tiny, ("wsm",), selection=select(tiny, everything=True))
+    assert (
+        file_stem(custom)
+        == f"policybench-equal-weights-wsm-all-options-unscreened-{fp}-20250131T0930Z"
+    )
+    assert describe_weights(tiny, "profile Ana's view v3") == (
+        "profile Ana's view v3",
+        "profile-ana-s-view-v3",
+    )
+    assert describe_weights(tiny, "preset equal") == ("Equal weights (preset)", "equal")
+
+
+def test_compare_report_sets_two_perspectives_side_by_side(tiny: Catalog) -> None:
+    hawk = perspective(tiny, tiny.presets_by_id["hawk"].weights, "hawk")
+    equal = perspective(tiny, tiny.presets_by_id["equal"].weights, "equal")
+    rep = compare_report(
+        tiny,
+        [hawk, equal],
+        selection=select(tiny),
+        head_to_head=["liaison", "summits"],
+        methods_under=hawk,
+        timestamp="2025-01-31T09:30:00Z",
+    )
+    a, b = (rank_catalog(tiny, p.weights).rank_map for p in (hawk, equal))
+    table = rep.comparison.set_index("option")
+    assert list(rep.comparison.columns[-5:]) == [
+        "hawk:score",
+        "hawk:rank",
+        "equal:score",
+        "equal:rank",
+        "change",
+    ]
+    for oid in tiny.option_ids:
+        assert (table.loc[oid, "hawk:rank"], table.loc[oid, "equal:rank"]) == (a[oid], b[oid])
+        assert table.loc[oid, "change"] == a[oid] - b[oid]
+    m = rep.metadata
+    assert (
+        rep.kind == "compare"
+        and m["profile"] == "Deterrence first (preset) against Equal weights (preset)"
+    )
+    assert [p["key"] for p in m["perspectives"]] == ["hawk", "equal"]
+    assert file_stem(rep).startswith("policybench-compare-hawk-vs-equal-wsm-default-set-")
+    assert [s.key for s in rep.sections] == ["head-to-head", "methods"]
+    assert set(rep.quotes.loc[rep.quotes["where"] == "preset", "preset"]) == {"hawk", "equal"}
+    assert rep.summary[0].startswith(
+        "Under Deterrence first (preset), Liaison officers ranks first"
+    )
+    assert [c.name for c in rep.charts] == ["ranking"]
+    assert len(rep.stamp_lines) == 4  # a weights line per perspective

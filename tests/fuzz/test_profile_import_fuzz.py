@@ -5,13 +5,14 @@ or a ProfileFileError with a readable message; never another exception."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policybench.catalog import load
+from policybench.catalog import Reconciled, load
 from policybench.store.errors import ProfileFileError
 from policybench.store.profile_io import check_against_catalog, parse_document
 
@@ -64,13 +65,36 @@ trees = st.recursive(
 )
 
 
-def _outcome(data: bytes | str) -> None:
+METHODS = ["wsm", "wpm", "topsis", "vikor", "promethee2"]
+
+
+def _outcome(data: bytes | str) -> Reconciled | None:
+    """The weights imported, or None when refused; either way what the importer promises."""
     try:
         doc = parse_document(data)
-        check_against_catalog(doc, CATALOG, methods=["wsm", "wpm", "topsis", "vikor", "promethee2"])
+        got = check_against_catalog(doc, CATALOG, methods=METHODS)
     except ProfileFileError as exc:
         assert str(exc).strip()
         assert "Traceback" not in str(exc)
+        return None
+    # what was accepted is a profile this catalog can use, exactly as the file gave it
+    assert list(got.weights) == list(CATALOG.criterion_ids)
+    assert all(math.isfinite(w) and w >= 0 for w in got.weights.values())
+    assert any(w > 0 for w in got.weights.values())
+    assert got.weights == {c: float(doc.weights[c]) for c in CATALOG.criterion_ids}
+    assert got.gone == () and got.new == ()
+    assert isinstance(doc.name, str) and 1 <= len(doc.name) <= 200
+    assert doc.method in METHODS
+    return got
+
+
+def _is_weight(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
 
 
 @settings(max_examples=200)
@@ -87,11 +111,38 @@ def test_random_json_structures(tree: object) -> None:
     name=st.text(max_size=50),
 )
 def test_profile_shaped_documents(weights: dict, name: str) -> None:
-    _outcome(
+    got = _outcome(
         json.dumps(
             {"format": "policybench-profile", "format_version": 1, "name": name, "weights": weights}
         )
     )
+    # accepted exactly when the file names every criterion, and nothing else, with numbers
+    # 0 or more, at least one of them positive, under a name of 1 to 200 characters
+    valid = (
+        set(weights) == set(CATALOG.criterion_ids)
+        and all(_is_weight(v) for v in weights.values())
+        and any(v > 0 for v in weights.values())
+        and 1 <= len(name) <= 200
+    )
+    assert (got is not None) == valid, (weights, name)
+    if got is not None:
+        assert got.weights == {c: float(weights[c]) for c in CATALOG.criterion_ids}
+
+
+def test_the_fuzzed_shapes_do_reach_acceptance() -> None:
+    """The oracle above is not vacuous: a valid file is accepted, with its weights as given."""
+    got = _outcome(
+        json.dumps(
+            {
+                "format": "policybench-profile",
+                "format_version": 1,
+                "name": "Tokyo <b>",
+                "weights": {"feasibility": 0, "deterrence": 3, "backlash": 10**40},
+            }
+        )
+    )
+    assert got is not None
+    assert got.weights == {"feasibility": 0.0, "deterrence": 3.0, "backlash": 1e40}
 
 
 @settings(max_examples=100)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from policybench import mcda
-from policybench.errors import InputError, WeightsError
+from policybench.errors import InputError, PolicybenchError, WeightsError
 
 X = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]
 W = [1.0, 1.0, 1.0]
@@ -164,3 +164,35 @@ def test_per_criterion_preference_problems(params: dict[str, object], words: str
 def test_preference_matrix_takes_one_weight_set() -> None:
     with pytest.raises(InputError, match="one weight set"):
         mcda.preference_matrix(X, np.ones((2, 3)), T)
+
+
+def test_value_matrix_names_the_criterion_of_a_missing_value() -> None:
+    x = [[1.0, 2.0], [3.0, np.nan]]
+    with pytest.raises(InputError, match=r"option 2 on criterion 2 \('cost'\)"):
+        mcda.value_matrix(x, [1, -1], "scale", criteria=["reach", "cost"])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: mcda.scorer([[1.0, np.nan], [2.0, 3.0]], [1, 1], "wsm", criteria=["r", "cost"]),
+            r"option 1 on criterion 2 \('cost'\)",
+        ),
+        (
+            lambda: mcda.value_matrix([[1.0, 2.0], [2.0, 3.0]], [1, 2], criteria=["r", "cost"]),
+            r"^criterion 2 \('cost'\) has direction 2; use \+1 for a benefit",
+        ),
+        (
+            lambda: mcda.rank_order_centroid([0, 1]),
+            r"^ranks must be numbers from 1 \(most important\) upwards$",
+        ),
+        (
+            lambda: mcda.ahp([[1, 2, -1], [0.5, 1, 1], [-1, 1, 1]]),
+            r"^judgement \(1, 3\) is -1\.0; every comparison must be a positive number",
+        ),
+    ],
+)
+def test_each_front_door_names_what_is_wrong(call: object, message: str) -> None:
+    with pytest.raises(PolicybenchError, match=message):
+        call()  # type: ignore[operator]

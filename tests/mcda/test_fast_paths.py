@@ -4,6 +4,8 @@ give what the plain definition gives, and keep every error message."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -73,13 +75,12 @@ def test_wpm_under_sum_falls_back_when_a_column_total_overflows() -> None:
     x = np.array([[1e308, 1.0], [1e308, 2.0], [5e307, 4.0]])  # column 1's total is inf
     t = np.array([1.0, 1.0])
     assert nz.sum_logs(x, t) is None
-    with np.errstate(all="ignore"):
-        expected = methods.prepare_wpm(nz.sum_(x, t))
-    for w in ([0.0, 1.0], [0.5, 0.5]):
+    # the plain way: column 1's total is inf, so its shares are 0, and 0 ** 0 is 1
+    for w, expected in (([0.0, 1.0], [1 / 7, 2 / 7, 4 / 7]), ([0.5, 0.5], [0.0, 0.0, 0.0])):
         with np.errstate(over="ignore"):  # the plain way overflows the total, as it always did
             out = mcda.score(x, w, t, "wpm")
         assert np.isfinite(out).all()
-        assert_array_equal(out, expected(np.asarray(w)))
+        assert_allclose(out, expected, rtol=1e-15, atol=0)
 
 
 def test_wpm_under_sum_keeps_the_sum_error_message() -> None:
@@ -99,7 +100,9 @@ def test_finite_values_whose_total_overflows_are_accepted() -> None:
     """The finiteness check reads the total first; an overflowing total of finite values must
     fall through to the value-by-value check, not be taken for a missing value."""
     x = np.array([[1e308, 1e308], [1e308, 1.0], [2.0, 3.0]])
-    out = mcda.score(x, [1, 1], [1, 1], "wsm", "minmax")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the overflowing total is the check's own business
+        out = mcda.score(x, [1, 1], [1, 1], "wsm", "minmax")
     assert np.isfinite(out).all()
     with pytest.raises(InputError, match="option 3 on criterion 1"):
         mcda.score([[1e308, 1e308], [1e308, 1.0], [np.nan, 3.0]], [1, 1], [1, 1], "wsm", "minmax")
@@ -127,3 +130,14 @@ def test_wpm_zero_after_normalisation_still_counts_as_zero() -> None:
     expected = np.prod(norm[None, :, :] ** w[:, None, :], axis=-1)
     assert_allclose(f(w), expected, rtol=1e-12, atol=0)
     assert (f(w)[0, [0, 2]] == 0.0).all()
+
+
+def test_wpm_from_logs_applies_the_signs_and_the_offset_each_alone() -> None:
+    logs = np.log(np.array([[2.0, 4.0], [8.0, 1.0]]))
+    w = np.array([0.25, 0.75])
+    signs = np.array([1.0, -1.0])
+    offset = np.log(np.array([[[2.0, 2.0]]]))[0]  # (1, M)
+    plain = np.exp(logs @ w)
+    assert_allclose(methods.prepare_wpm_logs(logs)(w), plain, rtol=1e-12)
+    assert_allclose(methods.prepare_wpm_logs(logs, signs)(w), np.exp((logs * signs) @ w))
+    assert_allclose(methods.prepare_wpm_logs(logs, None, offset)(w), plain / 2.0, rtol=1e-12)

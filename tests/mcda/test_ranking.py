@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -44,13 +46,55 @@ def test_batch_rows_are_ranked_independently() -> None:
 
 
 def test_infinities_rank_at_the_ends() -> None:
-    assert_array_equal(mcda.rank([-np.inf, 1.0, np.inf, np.inf]), [4, 3, 1, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # inf - inf is no "invalid value" warning either
+        assert_array_equal(mcda.rank([-np.inf, 1.0, np.inf, np.inf]), [4, 3, 1, 1])
+        assert_array_equal(mcda.rank([[np.inf, np.inf], [-np.inf, -np.inf]]), [[1, 1], [1, 1]])
 
 
-@pytest.mark.parametrize("bad", [[1.0, np.nan], np.zeros((2, 2, 2))])
-def test_nan_and_wrong_shapes_are_rejected(bad: object) -> None:
-    with pytest.raises(InputError):
+def test_tie_tolerance_is_relative_for_large_negative_scores_too() -> None:
+    # VIKOR's -Q and sums of costs are negative: |b| is the larger magnitude there
+    assert_array_equal(mcda.rank([-1e9, -1e9 - 0.5, -2e9]), [1, 1, 3])
+    assert_array_equal(mcda.rank([-1e9, -1e9 - 5.0]), [1, 2])
+
+
+def test_a_gap_of_exactly_the_tolerance_ties() -> None:
+    # DESIGN: a and b tie when |a - b| <= 1e-9 * max(1, |a|, |b|); these gaps are exact floats
+    assert_array_equal(mcda.rank([0.0, -1e-9]), [1, 1])
+    assert_array_equal(mcda.rank([0.0, -2e-9]), [1, 2])
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ([1.0, np.nan], r"^scores contain NaN, so they cannot be ranked$"),
+        (
+            np.zeros((2, 2, 2)),
+            r"^scores must be \(options,\) or \(samples, options\); got shape \(2, 2, 2\)$",
+        ),
+        (7.0, r"got shape \(\)$"),
+    ],
+)
+def test_nan_and_wrong_shapes_are_rejected(bad: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
         mcda.rank(bad)
+
+
+def test_one_option_is_first_and_no_options_give_no_ranks() -> None:
+    assert_array_equal(mcda.rank([5.0]), [1])
+    assert_array_equal(mcda.rank([[5.0], [-1.0]]), [[1], [1]])
+    for empty in ([], np.empty((2, 0))):
+        out = mcda.rank(empty)
+        assert out.shape == np.shape(empty) and out.dtype == np.int64
+
+
+def test_scores_of_any_numeric_type_rank_as_numbers() -> None:
+    # unsigned integers would wrap when negated, and Python integers beyond int64 would be
+    # objects: both rank as the numbers they are
+    assert_array_equal(mcda.rank(np.array([0, 1, 255], dtype=np.uint8)), [3, 2, 1])
+    assert_array_equal(mcda.rank([10**20, 1, 10**20]), [1, 3, 1])
+    assert_array_equal(mcda.rank([True, False]), [1, 2])
+    assert mcda.rank(np.array([[2, 1]], dtype=np.int8)).dtype == np.int64
 
 
 def test_rank_agrees_with_a_slow_reference_on_random_ties() -> None:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from policybench.present.evidence import quote_markdown, score_rows, search_evidence
+from policybench.present.evidence import (
+    MARK,
+    highlight,
+    quote_markdown,
+    relevance,
+    score_rows,
+    search_evidence,
+    terms,
+)
+from policybench.present.text import streamlit_markdown
 
 
 def test_evidence_search(cat) -> None:
@@ -15,6 +24,59 @@ def test_evidence_search(cat) -> None:
     assert [m.option_id for m in search_evidence(cat, groups=["status-quo"])] == ["status-quo"]
     assert search_evidence(cat, sources=["nishino-2017"]) != []
     assert search_evidence(cat, "no such words at all") == []
+
+
+def test_search_terms_are_words_and_quoted_phrases() -> None:
+    assert terms('comfort  women "two-track   approach" COMFORT “grand bargain”') == (
+        "comfort",
+        "women",
+        "two-track approach",
+        "grand bargain",
+    )
+    assert terms("") == () and terms('  ""  ') == ()
+
+
+def test_every_word_must_occur_but_not_side_by_side(cat) -> None:
+    # "summits" is in the title, "backlash" in a rationale: both somewhere in the option
+    assert [m.option_id for m in search_evidence(cat, "backlash summits")] == ["summits"]
+    # as a phrase they occur nowhere
+    assert search_evidence(cat, '"backlash summits"') == []
+
+
+def test_results_come_most_relevant_first(cat) -> None:
+    """ "liaison": liaison's title (8) and its three rationales (1 each) against one quote on
+    deterrence in every option (1): liaison first, then the others in catalog order."""
+    hits = search_evidence(cat, "liaison")
+    assert [m.option_id for m in hits] == ["liaison", "status-quo", "summits", "two-plus-two"]
+    assert [m.relevance for m in hits] == [11.0, 1.0, 1.0, 1.0]
+    option = cat.options_by_id["liaison"]
+    assert relevance(option, terms("liaison")) == 8 + 3 * 1
+    # the whole query as one phrase in a part adds twice that part's weight
+    assert relevance(option, terms("liaison officers"), "liaison officers") == 8 + 8 + 2 * 8 + 3
+
+
+def test_highlight_escapes_first_then_marks() -> None:
+    text = "The <b>comfort</b> women [x](javascript:alert(1)) deterrence"
+    shown = highlight(text, terms("comfort DETER"))
+    assert shown.count(MARK.format("comfort")) == 1
+    assert MARK.format("deter") + "rence" in shown  # inside a word too
+    plain = re.sub(r":violet\[\*\*(.*?)\*\*\]", r"\1", shown)
+    assert plain == streamlit_markdown(text)  # the rest is escaped exactly as without marks
+    assert highlight(text) == streamlit_markdown(text)
+    # a match that is all punctuation is escaped inside its mark
+    assert MARK.format("\\(1\\)") in highlight("alert(1)", ["(1)"])
+    # a mark right after an escaped colon gets an invisible joiner, so that it opens
+    assert "\\:\u2060:violet[" in highlight("javascript:alert", ["alert"])
+    # a phrase wins over the words inside it
+    assert highlight("two-track approach", ["two-track approach", "track"]) == MARK.format(
+        "two\\-track approach"
+    )
+
+
+def test_quote_markdown_marks_the_search_terms(cat) -> None:
+    q = cat.options_by_id["summits"].scores["feasibility"].quotes[0]
+    word = q.text.split()[1]
+    assert MARK.format(streamlit_markdown(word)) in quote_markdown(cat, q, [word])
 
 
 def test_score_rows_follow_the_catalog(cat) -> None:

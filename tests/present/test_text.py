@@ -8,6 +8,7 @@ from __future__ import annotations
 import html as html_module
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from html.parser import HTMLParser
 
@@ -34,8 +35,14 @@ HOSTILE = [
     "\tstarts with a tab",
     "1) ordered",
     "Japan–ROK “2+2” talks (2018): fine.",
+    # what a participant may type as a reason: bare addresses, a link, invisible formatting
+    "see https://evil.example/x and www.evil.example, evil.com/x, a.b.co or mail@evil.com",
+    "(https://evil.example/x) HTTPS://EVIL.EXAMPLE WWW.EVIL.EXAMPLE https://www.evil.example",
+    "[a](b) [a]: b <https://evil.example> <mail@evil.example>",
+    "Ai\u200bko \u202eevil\u202c \u2066isolated\u2069 \ufeffbom",
 ]
 
+WJ = text.WORD_JOINER
 #: Text in which every ASCII punctuation character is backslash-escaped.
 INERT = re.compile(r"(?:\\[!-/:-@\[-`{-~]|[^!-/:-@\[-`{-~\\])*")
 URL = re.compile(r"https?://|(?<![\\\w])www\.", re.IGNORECASE)
@@ -54,10 +61,40 @@ class _Tags(HTMLParser):
         self.tags.append(tag)
 
 
+def autolinks(rendered_text: str) -> list[str]:
+    """The links remark-gfm's literal-autolink transform (what Streamlit's Markdown renderer
+    runs on the text after parsing, escapes resolved) would make in ``rendered_text``: an
+    ``http(s)://`` or ``www.`` address, or an e-mail address, preceded by the start,
+    whitespace, punctuation or a symbol (JavaScript's ``\\w`` is ASCII only)."""
+
+    def after_a_boundary(i: int) -> bool:
+        return (
+            i == 0
+            or rendered_text[i - 1].isspace()
+            or unicodedata.category(rendered_text[i - 1])[0] in "PS"
+        )
+
+    found = []
+    for pattern in (
+        re.compile(r"(?i)(https?://|www(?=\.))([-.A-Za-z0-9_]+)([^ \t\r\n]*)"),
+        re.compile(r"([-.+A-Za-z0-9_]+)@([-A-Za-z0-9_]+(?:\.[-A-Za-z0-9_]+)+)"),
+    ):
+        pos = 0
+        while (m := pattern.search(rendered_text, pos)) is not None:
+            if after_a_boundary(m.start()) and "." in m.group(0):
+                found.append(m.group(0))
+                pos = m.end()
+            else:
+                pos = m.start() + 1  # as the transform does when it declines a match
+    return found
+
+
 def _streamlit(raw: str) -> None:
     out = text.streamlit_markdown(raw)
     assert INERT.fullmatch(out), out
-    assert "\n" not in out and unescape(out) == text.fold(raw)
+    shown = unescape(out)
+    assert "\n" not in out and shown.replace(WJ, "") == text.fold(raw).replace(WJ, "")
+    assert not autolinks(shown), (autolinks(shown), out)
 
 
 def _label(raw: str) -> None:
@@ -66,16 +103,25 @@ def _label(raw: str) -> None:
     for token in ("<", "**", "`", "[", "]", ":", "$", "~", "@", "&", "#", "|", "www."):
         assert token not in live, (token, out)
     assert not re.match(r"^(\d+[.)]|[-+])", live)
-    assert "\n" not in out and unescape(out) == text.fold(raw)
+    shown = unescape(out)
+    assert "\n" not in out and shown.replace(WJ, "") == text.fold(raw).replace(WJ, "")
+    # a label is Markdown too, linked after parsing like st.markdown (checked in a browser by
+    # tests/browser/test_hostile_browser.py)
+    assert not autolinks(shown), (autolinks(shown), out)
 
 
 def _markdown_file(raw: str) -> None:
     markdown_it = pytest.importorskip("markdown_it")
+    pytest.importorskip("linkify_it")
     out = text.markdown(raw)
-    rendered = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(out)
-    parsed = _Tags()
-    parsed.feed(rendered)
-    assert set(parsed.tags) <= {"p"}, (parsed.tags, out)
+    # GitHub's flavour (tables, strikethrough) and a renderer that links bare domains too
+    for renderer in (
+        markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]),
+        markdown_it.MarkdownIt("gfm-like"),
+    ):
+        parsed = _Tags()
+        parsed.feed(renderer.render(out))
+        assert set(parsed.tags) <= {"p"}, (parsed.tags, out)
     assert not URL.search(out.replace("\\:\\/\\/", "")), out
     assert "\n" not in out and unescape(out) == text.fold(raw)
 
@@ -125,11 +171,96 @@ def test_streamlit_markdown_round_trips_any_text(raw: str) -> None:
         ("<b>x</b>", "\\<b\\>x\\</b\\>"),
         ("line\nbreak", "line break"),
         ("1.5 stays", "1.5 stays"),
-        ("see www.x.org", "see www\\.x.org"),
+        ("e.g. U.S. policy", "e.g. U.S. policy"),
+        ("see www.x.org", "see www\\.x\\.org"),
+        ("evil.com/x", "evil\\.com/x"),
     ],
 )
 def test_markdown_files_escape_only_what_markdown_reads(raw: str, escaped: str) -> None:
     assert text.markdown(raw) == escaped
+
+
+#: What :func:`text.markdown` escapes, and what :func:`text.widget_label` escapes: each
+#: character of each set must be escaped (a missed ``[`` lets ``[x](javascript:...)`` link).
+MARKDOWN_SET = "\\`*_{}[]<>()#+!|~&$@"
+LABEL_SET = "\\`*_[]<>~$:&@#|"
+
+
+@pytest.mark.parametrize("c", list(MARKDOWN_SET))
+def test_markdown_files_escape_each_character_of_their_set(c: str) -> None:
+    assert text.markdown(f"a {c} b{c}c") == f"a \\{c} b\\{c}c"
+
+
+@pytest.mark.parametrize("c", sorted(set(string.punctuation) - set(MARKDOWN_SET)))
+def test_markdown_files_leave_other_punctuation_alone_inside_a_line(c: str) -> None:
+    assert text.markdown(f"a {c} b") == f"a {c} b"
+
+
+@pytest.mark.parametrize("c", list(LABEL_SET))
+def test_labels_escape_each_character_of_their_set(c: str) -> None:
+    joiner = WJ if c == "@" else ""  # and an e-mail's @ gets the joiner, as in st.markdown
+    assert text.widget_label(f"a {c} b{c}c") == f"a {joiner}\\{c} b{joiner}\\{c}c"
+
+
+@pytest.mark.parametrize("c", sorted(set(string.punctuation) - set(LABEL_SET)))
+def test_labels_leave_other_punctuation_alone_inside_a_line(c: str) -> None:
+    assert text.widget_label(f"a {c} b") == f"a {c} b"
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("[x](javascript:alert(1))", "\\[x\\]\\(javascript:alert\\(1\\)\\)"),
+        (
+            "![i](https://evil.example/i.png)",
+            "\\!\\[i\\]\\(https\\:\\/\\/evil\\.example/i\\.png\\)",
+        ),
+        ("[ref]: x", "\\[ref\\]: x"),
+        ("= heading underline", "\\= heading underline"),
+        ("10) ordered", "10\\) ordered"),
+        ("2025. a year", "2025\\. a year"),
+        ("1234567890. too long to be a list", "1234567890. too long to be a list"),
+        ("3.5 is a number", "3.5 is a number"),
+        ("WWW.EVIL.EXAMPLE", "WWW\\.EVIL\\.EXAMPLE"),
+        ("mailto:a@b.co", "mailto:a\\@b\\.co"),
+    ],
+)
+def test_markdown_files_escape_links_lists_and_addresses_exactly(raw: str, escaped: str) -> None:
+    assert text.markdown(raw) == escaped
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("[x](javascript:alert(1))", "\\[x\\](javascript\\:alert(1))"),
+        (":red[colour]", "\\:red\\[colour\\]"),
+        ("+ plus", "\\+ plus"),
+        ("2+2 talks", "2+2 talks"),
+        ("10) ordered", "10\\) ordered"),
+        ("see www.evil.example", f"see {WJ}www\\.evil.example"),
+        ("https://evil.example/x", f"{WJ}https\\://evil.example/x"),
+        ("HTTP://EVIL.EXAMPLE", f"{WJ}HTTP\\://EVIL.EXAMPLE"),
+        ("mail@evil.example", f"mail{WJ}\\@evil.example"),
+        ("a\nb", "a b"),
+    ],
+)
+def test_labels_escape_links_directives_and_list_starts_exactly(raw: str, escaped: str) -> None:
+    assert text.widget_label(raw) == escaped
+
+
+def test_html_escapes_exactly_the_characters_markup_reads() -> None:
+    assert text.html("<a href='x' title=\"y\">&</a>") == (
+        "&lt;a href=&#x27;x&#x27; title=&quot;y&quot;&gt;&amp;&lt;&#x2F;a&gt;"
+    )
+    assert text.html("[x](y) *b* 2+2 – ok") == "[x](y) *b* 2+2 – ok"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\n"])
+def test_cells_prefix_each_formula_start_and_only_at_the_start(start: str) -> None:
+    assert text.is_formula_like(start + "x")
+    assert text.cell(start + "SUM(1)") == "'" + start + "SUM(1)"
+    assert text.cell("a" + start + "b") == "a" + start + "b"
+    assert not text.is_formula_like(" " + start)
 
 
 def test_labels_keep_ordinary_punctuation_for_screen_readers() -> None:
@@ -140,7 +271,21 @@ def test_labels_keep_ordinary_punctuation_for_screen_readers() -> None:
 
 def test_streamlit_markdown_escapes_every_ascii_punctuation_and_nothing_else() -> None:
     assert text.streamlit_markdown("Japan–ROK “2+2” talks") == "Japan–ROK “2\\+2” talks"
-    assert all(text.streamlit_markdown(c) == "\\" + c for c in string.punctuation)
+    assert all(
+        text.streamlit_markdown(c) == ("\\" + c if c != "@" else WJ + "\\@")
+        for c in string.punctuation
+    )
+
+
+def test_streamlit_markdown_keeps_bare_addresses_from_becoming_links() -> None:
+    """Escapes do not stop Streamlit's renderer, which links addresses in the text after
+    parsing; an invisible word joiner before them does (checked in a browser by
+    tests/browser/test_hostile_browser.py)."""
+    raw = "see https://evil.example/x or www.evil.example, mail a@evil.example"
+    assert autolinks(raw) == ["https://evil.example/x", "www.evil.example,", "a@evil.example"]
+    out = text.streamlit_markdown(raw)
+    assert out.count(WJ) == 3 and not autolinks(unescape(out))
+    assert unescape(out).replace(WJ, "") == raw, "what a person reads is unchanged"
 
 
 def test_cells_leave_numbers_alone() -> None:
@@ -151,3 +296,6 @@ def test_fold_and_truncate_keep_text_on_one_bounded_line() -> None:
     assert text.fold("a\n\n b\tc") == "a b c"
     assert text.truncate("x" * 100, 10) == "x" * 9 + "…"
     assert text.truncate("short", 10) == "short"
+    assert text.truncate("x" * 10, 10) == "x" * 10  # exactly the limit: kept whole
+    assert text.truncate("abc defgh", 5) == "abc…"  # no space left before the ellipsis
+    assert text.truncate("xyz", 1) == "x…"  # at least one character is kept

@@ -149,3 +149,44 @@ def test_export_tables_name_participants_only_when_given(cat) -> None:
     assert about["participants"] == 3 and 0 <= about["kendall_w"] <= 1
     one = group_result(cat, OPTIONS, CRITERIA, [ANA])
     assert "Disagreement drivers" not in dict(words.export_tables(cat, one, ["x"], [{}]))
+
+
+# ------------------------------------------------------------------------------ the round
+ACTIONS = ("lock", "reopen", "reveal")
+
+
+@pytest.mark.parametrize(
+    ("state", "usable"),
+    [("open", {"lock"}), ("locked", {"reopen", "reveal"}), ("revealed", set()), ("closed", set())],
+)
+def test_every_disabled_round_button_says_why(state: str, usable: set[str]) -> None:
+    """The buttons the page disables in a state (facilitate.ACTIONS) each have a reason, and
+    the ones it enables have none."""
+    for action in ACTIONS:
+        hint = words.action_hint(action, state)
+        assert (hint is None) == (action in usable), (action, state, hint)
+        assert hint is None or hint.endswith(".")
+    assert words.action_hint("reveal", "open") == (
+        "Lock the round first: the result is revealed from frozen submissions."
+    )
+    closing = words.action_hint("close", state, confirmed=False)
+    assert closing is not None and ("Close for good" in closing or state == "closed")
+    assert (words.action_hint("close", state, confirmed=True) is None) == (state != "closed")
+
+
+@pytest.mark.parametrize(
+    ("joined", "submitted", "says"),
+    [
+        (0, 0, "Nobody has joined yet."),
+        (3, 3, "Everyone who joined (3) has submitted."),
+        (2, 1, "1 of the 2 who joined has submitted; the 1 who has not is left out"),
+        (5, 2, "2 of the 5 who joined have submitted; the 3 who have not are left out"),
+    ],
+)
+def test_the_lock_warning_says_who_has_submitted_and_what_is_lost(
+    joined: int, submitted: int, says: str
+) -> None:
+    text = words.lock_warning(joined, submitted)
+    assert says in text
+    assert text.startswith("Locking freezes every submission.")
+    assert "not saved are discarded" in text

@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.stats import kendalltau
 
 from policybench import mcda
-from policybench.errors import InputError
+from policybench.errors import InputError, WeightsError
 from policybench.robustness import agreement, kendall_tau_b
 
 
@@ -68,8 +68,18 @@ def test_agreement_with_chosen_methods_and_normalisations() -> None:
     x = [[1.0, 9.0], [5.0, 5.0], [9.0, 2.0]]
     a = agreement(x, None, [1, 1], ["wsm", "topsis"], {"wsm": "scale", "topsis": None})
     assert a.methods == ("wsm", "topsis") and a.normalizations == ("scale", "minmax")
+    # each method's scores are under the normalisation named (wsm's own default is "sum")
+    assert_allclose(a.scores[0], mcda.score(x, [0.5, 0.5], [1, 1], "wsm", "scale"))
+    assert_allclose(a.scores[0], [0.5, 0.5, 0.55])
     a = agreement(x, None, [1, 1], ["wsm", "wpm"], "minmax")
     assert a.normalizations == ("minmax", "minmax")
+    assert_allclose(a.scores[0], mcda.score(x, [0.5, 0.5], [1, 1], "wsm", "minmax"))
+    assert_allclose(a.scores[1], mcda.score(x, [0.5, 0.5], [1, 1], "wpm", "minmax"))
+
+
+def test_bad_agreement_weights_name_the_criterion() -> None:
+    with pytest.raises(WeightsError, match=r"criterion 2 \('cost'\) is negative"):
+        agreement([[1.0, 2.0], [2.0, 1.0]], [1, -1], [1, 1], criteria=["reach", "cost"])
 
 
 @pytest.mark.parametrize(

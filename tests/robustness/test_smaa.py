@@ -142,6 +142,16 @@ def test_confidence_without_score_ranges_is_one_for_a_central_winner() -> None:
     )
 
 
+def test_confidence_with_score_ranges_takes_as_many_score_samples_as_it_may() -> None:
+    """Without ``confidence_samples``, the confidence pass draws as many score matrices as the
+    run has samples, up to CONFIDENCE_SAMPLES."""
+    x = np.array([[6.0, 6.0], [5.0, 5.0], [1.0, 9.0]])
+    res = smaa(x, [1, 1], samples=400, low=x - 0.5, high=x + 0.5, seed=1)
+    assert res.confidence_samples == 400
+    assert res.confidence[1] == 0.0 or np.isnan(res.confidence[1])  # never first: dominated
+    assert res.confidence[0] > 0.9  # first under its central weights in nearly every draw
+
+
 def test_fixed_weights_and_no_ranges_reproduce_the_ranking() -> None:
     x = [[3.0, 1.0], [1.0, 3.0], [2.0, 2.0], [2.0, 2.0]]
     res = smaa(x, [1, 1], weights=[2, 1], samples=10)
@@ -200,6 +210,8 @@ def test_weight_bounds_combine_with_delta_and_are_respected_by_smaa() -> None:
         ({"weight_high": [0.2, 0.2, 0.2]}, WeightsError, "add up to 0.6"),
         ({"weight_low": [0.5, 0, 0], "weight_high": [0.4, 1, 1]}, WeightsError, "empty"),
         ({"weight_low": 1.5}, WeightsError, "between 0 and 1"),
+        ({"weight_high": [0.5, 0.5]}, InputError, r"^weight_high must be .* per criterion \(3\)"),
+        ({"weight_low": [0.5, 0.5]}, InputError, r"^weight_low must be .* per criterion \(3\)"),
         ({"delta": 0.1}, InputError, "delta needs weights"),
         ({"weights": [1, 1, 1], "weight_low": 0.1}, InputError, "give delta"),
         ({"weights": [1, 1, 1], "delta": -0.1}, InputError, "negative"),
@@ -212,6 +224,12 @@ def test_weight_bounds_combine_with_delta_and_are_respected_by_smaa() -> None:
             "option 1 on criterion 1",
         ),
         ({"score_dist": "normal"}, InputError, "uniform, triangular"),
+        ({"low": [[0] * 3] * 2, "high": [[9] * 3]}, InputError, r"^high must have the matrix"),
+        (
+            {"low": [[0] * 3] * 2, "high": [[9, 9, 9], [9, 0.5, 9]]},
+            InputError,
+            r"option 2 on criterion 2 does not contain its score: high is below the score 2",
+        ),
         ({"samples": 0}, InputError, "samples"),
         ({"seed": None}, InputError, "reproduced"),
         ({"method": "electre"}, InputError, "wsm"),

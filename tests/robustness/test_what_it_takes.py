@@ -188,6 +188,6 @@ def test_only_an_exact_method_may_say_that_no_weights_can() -> None:
     exact = what_it_takes(x, [1, 1], [1, 1], 0, method="wsm")
     assert not exact.feasible and exact.exact and exact.proven_impossible
     searched = what_it_takes(x, [1, 1], [1, 1], 0, method="topsis")
-    assert not searched.feasible and not searched.exact
-    assert not searched.proven_impossible  # "none found by search", never "none exist"
+    assert searched.feasible is False and searched.exact is False  # booleans, as typed
+    assert searched.proven_impossible is False  # "none found by search", never "none exist"
     assert searched.blocked_by == (1,)

@@ -98,6 +98,33 @@ GOOD_AND_BAD: list[tuple[str, dict[str, Any], bool]] = [
     (
         "format 2",
         {"format": "policybench-profile", "format_version": 2, "name": "x", "weights": {"a": 1}},
+        True,
+    ),
+    (
+        "format 3",
+        {"format": "policybench-profile", "format_version": 3, "name": "x", "weights": {"a": 1}},
+        False,
+    ),
+    (
+        "thresholds",
+        {
+            "format": "policybench-profile",
+            "format_version": 2,
+            "name": "x",
+            "weights": {"a": 1},
+            "require": ["a>=3", "b<=5.5"],
+        },
+        True,
+    ),
+    (
+        "threshold not an expression",
+        {
+            "format": "policybench-profile",
+            "format_version": 2,
+            "name": "x",
+            "weights": {"a": 1},
+            "require": ["a > 3"],
+        },
         False,
     ),
     ("no name", {"format": "policybench-profile", "format_version": 1, "weights": {"a": 1}}, False),

@@ -133,6 +133,15 @@ def test_delete_hides_and_undelete_restores_everything(store: Store) -> None:
         store.profiles.undelete("a")
 
 
+def test_undeleting_a_misspelt_name_suggests_the_deleted_profiles(store: Store) -> None:
+    store.profiles.save("tokyo view", W1)
+    store.profiles.delete("tokyo view")
+    store.profiles.save("tokyo views", W1)  # a live one: not what undelete can bring back
+    with pytest.raises(ProfileNotFound) as info:
+        store.profiles.undelete("tokyo veiw")
+    assert info.value.close == ["tokyo view"]
+
+
 def test_restore_adds_a_version_equal_to_the_old_one(store: Store) -> None:
     store.profiles.save(
         "p",
@@ -254,6 +263,10 @@ def test_refused_names_say_why_and_write_nothing(store: Store, name: str, messag
         ({"author": "a\nb"}, "control"),
         ({"method": ""}, "empty"),
         ({"expect_version": -1}, "expect-version"),
+        ({"catalog_fingerprint": ""}, "lowercase hex"),
+        ({"catalog_fingerprint": 123456}, "lowercase hex"),
+        ({"catalog_fingerprint": "ABC123"}, "lowercase hex"),
+        ({"catalog_fingerprint": "a" * 65}, "at most 64"),
     ],
 )
 def test_refused_contents_say_why_and_write_nothing(

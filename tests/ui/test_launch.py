@@ -43,7 +43,7 @@ def test_main_hands_the_options_to_streamlit_run_the_app(monkeypatch: pytest.Mon
     ]  # fmt: skip
     assert started == ["policybench-warm"]
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1" and os.environ["OMP_NUM_THREADS"] == "3"
-    assert Path(seen["argv"][2]).name == "app.py" and Path(seen["argv"][2]).is_file()
+    assert Path(seen["argv"][2]).name == "asgi.py" and Path(seen["argv"][2]).is_file()
 
 
 def test_warm_does_what_the_landing_page_needs_in_its_order(

@@ -310,10 +310,15 @@ class MethodAgreement:
 
 
 def compare_methods(
-    catalog: Catalog, weights: Mapping[str, float], methods: Sequence[str] | None = None
+    catalog: Catalog,
+    weights: Mapping[str, float],
+    methods: Sequence[str] | None = None,
+    *,
+    options: Sequence[str] | None = None,
 ) -> MethodAgreement:
-    """Rank the catalog with every method (each on its catalog normalisation) and compare."""
-    problem = to_problem(catalog, weights)
+    """Rank the catalog's ``options`` (default: all) with every method (each on its catalog
+    normalisation) and compare."""
+    problem = to_problem(catalog, weights, options=options)
     chosen = list(methods) if methods is not None else list(mcda.METHODS)
     with recorded_caveats():  # a caveat about the ranking is noted beside the ranking itself
         agreement = robustness.agreement(

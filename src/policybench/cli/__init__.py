@@ -4,6 +4,7 @@ One module per command group, registered here in one list:
 
 - :mod:`~policybench.cli.catalog`: ``validate``, ``catalog``;
 - :mod:`~policybench.cli.rank`: ``rank``, ``smaa``;
+- :mod:`~policybench.cli.frontier`: ``frontier``;
 - :mod:`~policybench.cli.export`: ``export``;
 - :mod:`~policybench.cli.profiles`: ``profiles save|list|show|history|rename|delete|undelete|
   restore|export|import``;
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import typer
 
-from policybench.cli import catalog, export, profiles, rank, serve, workshop
+from policybench.cli import catalog, export, frontier, profiles, rank, serve, workshop
 
 app = typer.Typer(
     name="policybench",
@@ -44,6 +45,7 @@ app.command()(catalog.validate)
 app.command()(catalog.catalog)
 app.command()(rank.rank)
 app.command()(rank.smaa)
+app.command()(frontier.frontier)
 app.command()(serve.serve)
 app.command()(export.export)
 app.add_typer(profiles.profiles_app, name="profiles")

@@ -35,13 +35,19 @@ def _notes(notes: tuple[str, ...]) -> None:
 
 
 def _selection(
-    cat: Any, require: list[str] | None, everything: bool, no_default_screen: bool
+    cat: Any,
+    require: list[str] | None,
+    everything: bool,
+    no_default_screen: bool,
+    profile_require: tuple[str, ...] = (),
 ) -> Any:
-    """The options in play: the default set or --all, screened (policybench.analysis.screen)."""
+    """The options in play: the default set or --all, screened (policybench.analysis.screen)
+    by the catalog's default screen, a profile's thresholds and --require, in that order."""
     from policybench.analysis.screen import select
     from policybench.catalog import parse_requirement
 
-    requirements = [parse_requirement(text, cat) for text in require or []]
+    texts = list(dict.fromkeys([*profile_require, *(require or [])]))  # each once
+    requirements = [parse_requirement(text, cat) for text in texts]
     return select(cat, requirements, everything=everything, default_screen=not no_default_screen)
 
 
@@ -60,6 +66,33 @@ def rank(
     everything: opt.Everything = False,
     require: opt.Require = None,
     no_default_screen: opt.NoDefaultScreen = False,
+    bands: Annotated[
+        bool,
+        typer.Option(
+            "--bands",
+            help="Add each option's likely ranks: its 5th to 95th percentile rank when every "
+            "score is drawn within its range, the weights fixed (JSON: rank_low, rank_high)",
+        ),
+    ] = False,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            min=100,
+            max=10_000_000,
+            help="With --bands: how many draws of the scores [default: 10000]",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            min=0,
+            help="With --bands: the random seed (same seed, same bands) [default: 0]",
+            show_default=False,
+        ),
+    ] = None,
     options: opt.OptionsDir = None,
     db: opt.Db = None,
 ) -> None:
@@ -67,7 +100,8 @@ def rank(
 
     By default the packages and stand-alone recommendations, with the catalog's default
     screen applied; what the screen sets aside is listed after the ranking (in JSON as
-    ``screened_out``; with --format csv on stderr, so the table stays a table).
+    ``screened_out``; with --format csv on stderr, so the table stays a table). --bands adds
+    how far each rank can move within the scores' uncertainty ranges.
     """
     from policybench.analysis.rank import rank_catalog
     from policybench.catalog import load
@@ -79,38 +113,66 @@ def rank(
         screened_records,
     )
 
+    if not bands and (samples is not None or seed is not None):
+        raise InputError("--samples and --seed set how the bands are drawn: add --bands")
     cat = load(options)
     choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db)
-    selection = _selection(cat, require, everything, no_default_screen)
+    selection = _selection(cat, require, everything, no_default_screen, choice.require)
+    chosen = choice.method_for(method)
+    params = {**choice.params, **opt.parse_params(param)}
     ranking = rank_catalog(
         cat,
         choice.weights,
-        method=choice.method_for(method),
+        method=chosen,
         normalization=normalization,
         options=selection.options,
         label=choice.label,
         overrides=choice.overrides,
-        **{**choice.params, **opt.parse_params(param)},
+        **params,
     )
     _notes(ranking.notes)
     table = ranking_table(ranking, cat)
     meta = ranking_metadata(ranking, __version__)
     screened = screened_lines(selection, cat)
+    sentence = ""
+    if bands:
+        from policybench.analysis.bands import BANDS_SAMPLES, BANDS_SEED, bands_catalog
+        from policybench.present.bands import LIKELY, bands_metadata, bands_sentence, with_bands
+
+        drawn = bands_catalog(
+            cat,
+            choice.weights,
+            method=chosen,
+            normalization=normalization,
+            options=selection.options,
+            overrides=choice.overrides,
+            samples=BANDS_SAMPLES if samples is None else samples,
+            seed=BANDS_SEED if seed is None else seed,
+            **params,
+        )
+        table = with_bands(table, drawn)
+        meta = {**meta, **bands_metadata(drawn)}
+        sentence = bands_sentence(drawn)
     if fmt == "json":
         payload = {
             **meta,
             "all": selection.everything,
             "screen": list(selection.expressions),
-            "ranking": table.to_dict(orient="records"),
+            "ranking": table.drop(columns=[LIKELY], errors="ignore").to_dict(orient="records")
+            if bands
+            else table.to_dict(orient="records"),
             "screened_out": screened_records(selection, cat),
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         typer.echo(table.to_csv(index=False), nl=False)
-        for line in screened:
+        for line in ([sentence] if sentence else []) + screened:
             typer.echo(f"note: {line.strip()}", err=True)
     elif fmt == "markdown":
-        typer.echo(table.to_markdown(index=False, floatfmt=".4f"))
+        shown = table.drop(columns=["rank_low", "rank_high"], errors="ignore")
+        typer.echo(shown.to_markdown(index=False, floatfmt=".4f"))
+        if sentence:
+            typer.echo(f"\n{sentence}")
         if screened:
             typer.echo(
                 "\n"
@@ -121,8 +183,10 @@ def rank(
             f"{meta['profile']} · {meta['method']} ({meta['normalization']}) · "
             f"catalog {meta['catalog_fingerprint']}"
         )
-        shown = table.drop(columns=["baseline"])
+        shown = table.drop(columns=["baseline", "rank_low", "rank_high"], errors="ignore")
         typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+        if sentence:
+            typer.echo(f"\n{sentence}")
         if screened:
             typer.echo(
                 "\n" + "\n".join(f"  {line}" if i else line for i, line in enumerate(screened))
@@ -195,7 +259,7 @@ def smaa(
         delta = DEFAULT_DELTA
     if whole_simplex:
         delta = None
-    selection = _selection(cat, require, everything, no_default_screen)
+    selection = _selection(cat, require, everything, no_default_screen, choice.require)
     chosen = choice.method_for(method)
     result = smaa_catalog(
         cat,

@@ -3,10 +3,21 @@
 The server's settings are chosen here (:data:`STREAMLIT_OPTIONS`): headless, no usage
 statistics, no file watcher, the viewer toolbar, the light theme, and two that the room and
 the first visitor notice, explained where they are set.
+
+**Forwarded addresses.** The workshop's rate limits key wrong secrets on the client's address.
+Behind a reverse proxy every connection comes from the proxy, which passes the browser's
+address in ``X-Forwarded-For``; but anyone who can reach the app directly can send that header
+too, and claim any address. So the app's web server (uvicorn, under Streamlit) believes it
+from nobody unless told: ``--behind-proxy`` trusts a proxy on this machine (127.0.0.1 and
+::1), ``--forwarded-allow-ips`` (or ``$POLICYBENCH_FORWARDED_ALLOW_IPS``) names the proxies'
+addresses or networks. Without either, uvicorn's own default (trusting 127.0.0.1, and its
+``FORWARDED_ALLOW_IPS`` variable) is overridden: nothing is trusted, even on loopback, where a
+same-host tunnel would otherwise let anyone claim any address.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from typing import Annotated
 
@@ -33,6 +44,52 @@ STREAMLIT_OPTIONS = [
 ]  # fmt: skip
 
 
+#: Who a proxy on this machine is: what ``--behind-proxy`` trusts (the third is how an IPv4
+#: connection to 127.0.0.1 appears on a server listening on ``::``).
+LOOPBACK = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
+#: uvicorn's variable for the addresses whose ``X-Forwarded-For`` it believes.
+UVICORN_TRUST = "FORWARDED_ALLOW_IPS"
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def trusted_proxies(behind_proxy: bool, forwarded_allow_ips: str | None) -> list[str]:
+    """The addresses and networks whose ``X-Forwarded-For`` the server believes ([]: none).
+
+    Raises :class:`typer.BadParameter` for an entry that is neither an IP address nor a
+    network, and for ``*`` or a ``/0`` network (trusting everyone lets anyone claim any
+    address)."""
+    if forwarded_allow_ips is None or not forwarded_allow_ips.strip():
+        return list(LOOPBACK) if behind_proxy else []
+    out = []
+    for item in (x.strip() for x in forwarded_allow_ips.split(",")):
+        if not item:
+            continue
+        try:
+            parsed = (
+                ipaddress.ip_network(item, strict=False)
+                if "/" in item
+                else ipaddress.ip_address(item)
+            )
+        except ValueError:
+            if item != "*":
+                raise typer.BadParameter(
+                    f"{item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.1.0/24)",
+                    param_hint="--forwarded-allow-ips",
+                ) from None
+            parsed = None
+        if parsed is None or (
+            isinstance(parsed, (ipaddress.IPv4Network, ipaddress.IPv6Network))
+            and parsed.prefixlen == 0
+        ):
+            raise typer.BadParameter(
+                f"{item!r} would believe X-Forwarded-For from anyone, so anyone could claim any "
+                "address; name the proxies' addresses or networks (e.g. 10.0.0.5,10.0.1.0/24)",
+                param_hint="--forwarded-allow-ips",
+            )
+        out.append(str(parsed))
+    return out
+
+
 @exits_on_error
 def serve(
     host: Annotated[
@@ -40,13 +97,58 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8501,
     options: opt.OptionsDir = None,
+    behind_proxy: Annotated[
+        bool,
+        typer.Option(
+            "--behind-proxy",
+            help="A reverse proxy on this machine forwards to the app: believe the client "
+            "address it sends (X-Forwarded-For) from 127.0.0.1 and ::1 only",
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            envvar="POLICYBENCH_FORWARDED_ALLOW_IPS",
+            help="The reverse proxies' addresses or networks, comma-separated (e.g. "
+            "10.0.0.5,10.0.1.0/24): believe X-Forwarded-For from these only "
+            "[default: nobody, unless --behind-proxy]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the app (Streamlit) on HOST:PORT; `make run` calls this."""
+    proxies = trusted_proxies(behind_proxy, forwarded_allow_ips)
     launch.limit_blas_threads()  # before the catalog's check loads numpy (it reads it once)
     if options is not None:
         from policybench.catalog import load
 
         load(options)  # refuse a broken catalog before starting a server for it
         os.environ["POLICYBENCH_OPTIONS"] = str(options.resolve())
+    inherited = os.environ.get(UVICORN_TRUST)
+    # uvicorn reads this when the server starts, in this process; "" trusts nobody
+    os.environ[UVICORN_TRUST] = ",".join(proxies)
     typer.echo(f"policybench {__version__}: serving on http://{host}:{port}", err=True)
+    if proxies:
+        typer.echo(
+            f"  client addresses: X-Forwarded-For believed from {', '.join(proxies)} only", err=True
+        )
+    else:
+        typer.echo(
+            "  client addresses: as connected (X-Forwarded-For believed from nobody; "
+            "--behind-proxy if a reverse proxy on this machine forwards to the app)",
+            err=True,
+        )
+        if inherited:
+            typer.echo(
+                f"  ignoring {UVICORN_TRUST}={inherited} from the environment: pass "
+                "--forwarded-allow-ips to trust a proxy",
+                err=True,
+            )
+    if host in LOCAL_HOSTS:
+        typer.echo(
+            "  only this computer can open it; for a room, serve with --host 0.0.0.0 and "
+            "give the participants this computer's address on the room's network",
+            err=True,
+        )
     launch.main(["--server.address", host, "--server.port", str(port), *STREAMLIT_OPTIONS])

@@ -23,13 +23,15 @@ from policybench.errors import InputError, WeightsError
 @dataclass(frozen=True)
 class WeightChoice:
     """The weights to use, a label saying where they came from, and what a profile adds: its
-    method, the method's parameters and its what-if scores."""
+    method, the method's parameters, its what-if scores and its thresholds."""
 
     label: str
     weights: dict[str, float]
     method: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     overrides: dict[str, dict[str, float]] | None = None
+    #: A profile's thresholds (``achievability>=3``), applied with the command's --require.
+    require: tuple[str, ...] = ()
 
     def method_for(self, asked: str | None) -> str:
         """The method to rank with: ``--method`` if given, else the profile's, else the
@@ -74,28 +76,34 @@ def _from_file(catalog: Catalog, path: Path) -> WeightChoice:
         check_against_catalog,
         parse_document,
         read_profile_file,
+        split_require,
     )
 
     doc = parse_document(read_profile_file(path), source=str(path))
     check_against_catalog(doc, catalog, methods=list(mcda.METHODS), source=str(path), action="use")
+    params, _ = split_require(doc.params)
     return WeightChoice(
         f"profile {doc.name}" + (f" v{doc.version}" if doc.version else "") + " (file)",
         check_weights(catalog, doc.weights),
         doc.method,
-        dict(doc.params),
+        params,
         {o: dict(row) for o, row in doc.overrides.items()} if doc.overrides else None,
+        tuple(doc.require or ()),
     )
 
 
 def _from_store(catalog: Catalog, name: str, db: str | None) -> WeightChoice:
     from policybench.store import open_store
+    from policybench.store.profile_io import split_require
 
     with open_store(db) as store:
         prof = store.profiles.get(name)
+    params, require = split_require(prof.params)
     return WeightChoice(
         f"profile {prof.name} v{prof.version}",
         check_weights(catalog, prof.weights),
         prof.method,
-        dict(prof.params or {}),
+        params,
         prof.overrides or None,
+        require,
     )

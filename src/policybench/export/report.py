@@ -4,16 +4,20 @@ A :class:`Report` is built from a catalog and one or several
 :class:`~policybench.analysis.rank.Ranking` s (one per method) by :func:`build_report`;
 optional sections add a SMAA result (:func:`smaa_section`) or a workshop's group result
 (:func:`group_section`, from the same :class:`~policybench.analysis.workshop.GroupResult` the
-facilitator's page shows; :func:`workshop_report` builds a workshop's whole report). The
-formats in :mod:`policybench.export.formats` only write what is here, so every format carries
-the same numbers and the same stamp: profile, weights, method(s) and parameters, the catalog's
-fingerprint (12 hex digits), the package version and a UTC timestamp.
+facilitator's page shows; :func:`workshop_report` builds a workshop's whole report);
+:func:`compare_report` is the Compare page's comparison of two perspectives. The formats in
+:mod:`policybench.export.formats` only write what is here, so every format carries the same
+numbers and the same stamp: the perspective or profile by name, weights, method(s) and
+parameters, the options in play (the default set or every option) and what the screen set
+aside, the catalog's fingerprint (12 hex digits), the package version and a UTC timestamp.
+:func:`file_stem` names a file after that stamp.
 
 Building a report never mutates the catalog, the rankings or the tables it is given.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -22,15 +26,26 @@ from typing import Any, Protocol
 import pandas as pd
 
 import policybench
-from policybench.analysis.rank import Ranking, rank_catalog
+from policybench.analysis.rank import MethodAgreement, Ranking, compare_methods, rank_catalog
+from policybench.analysis.screen import Selection
+from policybench.analysis.verdict import verdict
 from policybench.analysis.workshop import GroupResult, group_result
 from policybench.catalog import Catalog
 from policybench.errors import InputError
-from policybench.present import tables
+from policybench.present import compare, tables
+from policybench.present.charts import EXPORT_WIDTH, Chart
+from policybench.present.charts.compare import head_to_head_chart, slope_chart, tau_chart
 from policybench.present.charts.ranking import rankings_chart
 from policybench.present.charts.robustness import acceptability_chart
 from policybench.present.charts.workshop import workshop_charts
+from policybench.present.labels import method_title
+from policybench.present.verdict import verdict_text
 from policybench.present.workshop import export_about, export_tables, participant_labels
+
+#: How many options a brief's ranking chart shows unless asked for all (``top=None``).
+TOP = 10
+#: A phone's width for a chart (CSS pixels), for a page read on one.
+NARROW_WIDTH = 360
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,41 @@ class ChartSpec:
     name: str
     title: str
     spec: dict[str, Any]
+    caption: tuple[str, ...] = ()
+    #: The same chart at a phone's width (:data:`NARROW_WIDTH`), for a page read on one.
+    narrow: dict[str, Any] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        chart: Chart,
+        title: str | None = None,
+        caption: Sequence[str] | None = None,
+        *,
+        narrow: bool = False,
+    ) -> ChartSpec:
+        """``chart`` at a file's width (:data:`~policybench.present.charts.EXPORT_WIDTH`),
+        and at a phone's when ``narrow``; ``caption`` (default: the chart's subtitle) says how
+        to read it, beside the chart when a page shows it without its own title."""
+        own = chart.spec.get("title")
+        sub = own.get("subtitle", []) if isinstance(own, Mapping) else []
+        lines = tuple([sub] if isinstance(sub, str) else sub) if caption is None else tuple(caption)
+        small = chart.to_dict(width=NARROW_WIDTH) if narrow else None
+        return cls(name, title or chart.title, chart.to_dict(width=EXPORT_WIDTH), lines, small)
+
+    def untitled(self) -> ChartSpec:
+        """The same chart without its title (a page that heads and captions it itself)."""
+        spec = dict(self.spec)
+        spec.pop("title", None)
+        small = (
+            None if self.narrow is None else {k: v for k, v in self.narrow.items() if k != "title"}
+        )
+        return replace(self, spec=spec, narrow=small)
+
+    def at_narrow(self) -> ChartSpec | None:
+        """The chart at a phone's width, if it was built so."""
+        return None if self.narrow is None else replace(self, spec=self.narrow, narrow=None)
 
 
 @dataclass(frozen=True)
@@ -69,7 +119,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Report:
-    """Everything an export carries. ``charts[0]`` is the ranking chart (PNG/SVG exports)."""
+    """Everything an export carries. ``charts[0]`` is the ranking chart (PNG/SVG exports).
+
+    ``summary`` is what a brief opens with (the verdict, or who leads and by how much);
+    ``caveats`` what a reader must know before quoting the ranking (the engine's notes, what
+    the screen set aside, the scores that rest on judgement); ``kind`` is ``"ranking"``, or
+    ``"compare"`` for :func:`compare_report` (whose ``comparison`` is the two perspectives'
+    ranks side by side).
+    """
 
     title: str
     metadata: dict[str, Any]
@@ -79,6 +136,16 @@ class Report:
     quotes: pd.DataFrame
     charts: tuple[ChartSpec, ...] = ()
     sections: tuple[Section, ...] = field(default=())
+    summary: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
+    kind: str = "ranking"
+    scores: pd.DataFrame | None = None
+
+    @property
+    def score_table(self) -> pd.DataFrame:
+        """Each option's catalog scores (``option``, ``title``, ``score:<c>``, ``low:<c>``,
+        ``high:<c>``): the comparison table, unless the report keeps them apart."""
+        return self.comparison if self.scores is None else self.scores
 
     def section(self, key: str) -> Section | None:
         """The section with this key (``"smaa"``, ``"group"``), or None."""
@@ -99,15 +166,148 @@ def utc_timestamp(when: datetime | None = None) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def option_set_text(metadata: Mapping[str, Any]) -> str:
+    """The options in play, in words: ``"default set, screen achievability>=1 (1 set
+    aside)"``; '' when the report does not say (built without a selection)."""
+    if "all" not in metadata:
+        return ""
+    words = "every option" if metadata["all"] else "default set"
+    screen = metadata.get("screen") or []
+    if not screen:
+        return f"{words}, no screen"
+    out = len(metadata.get("screened_out") or [])
+    return f"{words}, screen {', '.join(screen)} ({out} set aside)"
+
+
 def stamp_lines(metadata: Mapping[str, Any]) -> list[str]:
-    """Profile and methods; weights; catalog, version and time: three lines."""
-    methods = "; ".join(m["title"] for m in metadata["methods"])
-    weights = ", ".join(f"{k} {v:.3f}" for k, v in metadata["weights"].items())
+    """Profile, methods and options in play; weights (a line per perspective compared);
+    catalog, version and time."""
+    methods = "; ".join(
+        f"{m['name']}, {m['title']}" if m.get("name") else m["title"] for m in metadata["methods"]
+    )
+    scope = option_set_text(metadata)
+    weights = [
+        f"weights ({p['name']}): " + ", ".join(f"{k} {v:.3f}" for k, v in p["weights"].items())
+        for p in metadata.get("perspectives", [])
+    ] or ["weights: " + ", ".join(f"{k} {v:.3f}" for k, v in metadata["weights"].items())]
     return [
-        f"{metadata['profile']} · {methods}",
-        f"weights: {weights}",
+        f"{metadata['profile']} · {methods}" + (f" · {scope}" if scope else ""),
+        *weights,
         f"catalog {metadata['catalog_fingerprint']} · policybench {metadata['policybench_version']} · {metadata['generated_at']}",
     ]
+
+
+def slug(text: str) -> str:
+    """``text`` as a file-name part: lowercase letters, digits and single hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def describe_weights(catalog: Catalog, label: str, preset: str | None = None) -> tuple[str, str]:
+    """Where weights came from, as people and file names read it: ``("Tokyo (preset)",
+    "tokyo")`` for a catalog preset, else the ranking's own label (``"profile hawk v3"``,
+    ``"custom weights"``) and its slug."""
+    found = catalog.presets_by_id.get(preset) if preset else None
+    if found is not None:
+        return f"{found.name} (preset)", slug(found.id)
+    if label.startswith("preset "):
+        pid = label.split(" ", 1)[1].strip()
+        if pid in catalog.presets_by_id:
+            return describe_weights(catalog, label, pid)
+    return label, slug(label.split(" (WHAT-IF")[0])
+
+
+def selection_metadata(selection: Selection, catalog: Catalog) -> dict[str, Any]:
+    """The options in play as the stamp carries them (the keys of ``rank --format json``):
+    ``all``, ``screen`` and ``screened_out`` (each with the requirements it fails)."""
+    return {
+        "all": bool(selection.everything),
+        "screen": list(selection.expressions),
+        "screened_out": tables.screened_records(selection, catalog),
+    }
+
+
+def file_stem(report: Report) -> str:
+    """A file name (without extension) that carries the stamp:
+    ``policybench-tokyo-wsm-default-set-790fd1c873b2-20250131T0930Z`` (the perspective or
+    profile, the methods, the options in play — ``-unscreened`` when no screen applied — the
+    catalog and the UTC time), so that two files of one brief are told apart by their names
+    alone; ``policybench-compare-tokyo-vs-seoul-…`` for a comparison of perspectives."""
+    m = report.metadata
+    methods = "-".join(slug(x["label"]) for x in m["methods"])
+    scope = "" if "all" not in m else ("-all-options" if m["all"] else "-default-set")
+    if m.get("screen") == [] and "all" in m:
+        scope += "-unscreened"
+    when = re.sub(r"[^0-9TZ]", "", str(m["generated_at"]))[:13]
+    key = m.get("profile_key") or slug(str(m["profile"]))
+    lead = "policybench-compare" if report.kind == "compare" else "policybench"
+    return f"{lead}-{key}-{methods}{scope}-{m['catalog_fingerprint']}-{when}Z"
+
+
+def judgement_count(catalog: Catalog, option_ids: Sequence[str], criteria: Sequence[str]) -> int:
+    """How many of these options' scores on these criteria rest on judgement, not on a text."""
+    return sum(
+        1
+        for o in option_ids
+        for c in criteria
+        if catalog.options_by_id[o].scores[c].evidence == "judgement"
+    )
+
+
+def caveats_of(
+    catalog: Catalog, rankings: Sequence[Ranking], selection: Selection | None
+) -> list[str]:
+    """What a reader must know before quoting these rankings, in plain sentences."""
+    first = rankings[0]
+    out: list[str] = []
+    for r in rankings:
+        out += [n for n in r.notes if n not in out]
+    judged = judgement_count(catalog, first.option_ids, first.criterion_ids)
+    total = len(first.option_ids) * len(first.criterion_ids)
+    if judged:
+        out.append(
+            f"{judged} of the {total} scores behind this ranking rest on the analyst's "
+            "judgement because the texts are silent on the point; each says so beside its "
+            "rationale and carries a range at least 2 points wide."
+        )
+    if selection is not None and selection.screened_out:
+        names = "; ".join(
+            f"{catalog.options_by_id[s.option].title} ({'; '.join(s.failed)})"
+            for s in selection.screened_out
+        )
+        why = " ".join(
+            f"Why {r.expression}: {r.reason}"
+            for r in catalog.default_screen
+            if r.reason and r.expression in selection.expressions
+        )
+        out.append(
+            f"Set aside before any weighting by the screen {', '.join(selection.expressions)}, "
+            f"whatever the weights: {names}." + (f" {why}" if why else "")
+        )
+    out.append(
+        "Every score is a judgement read against the criterion's anchored 0–10 levels, with "
+        "an honest low–high range; a close ranking can change with small shifts of weight, "
+        "so check the Robustness page (or policybench smaa) before relying on the order."
+    )
+    return out
+
+
+def verdict_lines(catalog: Catalog, ranking: Ranking) -> tuple[str, ...] | None:
+    """The verdict on ``ranking``'s top in words (the word and why, then one line per number
+    behind it), as the Rank page shows it; None where the verdict would not be this
+    ranking's: a subset of the criteria (a workshop's), what-if scores or a method's own
+    parameters (the verdict ranks on the catalog's defaults)."""
+    own = {k for k in ranking.params if k != "bounds"}
+    if (
+        ranking.criterion_ids != catalog.criterion_ids
+        or "WHAT-IF" in ranking.label
+        or own
+        or len(ranking.option_ids) < 2
+    ):
+        return None
+    text = verdict_text(
+        catalog, verdict(catalog, ranking.weight_map, ranking.method, options=ranking.option_ids)
+    )
+    return (f"{text.title}: {text.summary}", *(line.text for line in text.lines))
 
 
 def build_report(
@@ -122,15 +322,26 @@ def build_report(
     version: str | None = None,
     timestamp: datetime | str | None = None,
     charts: bool = True,
+    selection: Selection | None = None,
+    profile: tuple[str, str] | None = None,
+    top: int | None = TOP,
+    summary: Sequence[str] | None = None,
 ) -> Report:
     """Gather an export: the rankings (one per method, on the same options and criteria, the
     first one ordering the tables), the comparison table, every quote with its citation,
     the criteria with their weights, the metadata stamp and the charts.
 
     ``weights_given`` are the weights as the user gave them (before normalising);
-    ``preset`` adds that preset's quotes; ``extra_metadata`` is merged into the stamp (e.g. a
-    workshop's code and title); ``timestamp`` defaults to now (tests pass a fixed one).
-    ``charts=False`` skips building the charts (CSV and JSON do not need them).
+    ``preset`` adds that preset's quotes and names the weights after it; ``profile`` is
+    ``(name, file-name key)`` when the caller knows better (default
+    :func:`describe_weights`); ``selection`` is the options in play
+    (:func:`policybench.analysis.screen.select`), stamped with what its screen set aside;
+    ``extra_metadata`` is merged into the stamp (e.g. a workshop's code and title);
+    ``timestamp`` defaults to now (tests pass a fixed one). ``charts=False`` skips building
+    the charts (CSV and JSON do not need them); ``top`` is how many options the ranking
+    chart shows (``None``: all); ``summary`` replaces the opening lines (by default the
+    verdict on the first ranking, :func:`verdict_lines`, or where it does not apply who leads
+    and by how much).
     """
     rankings = list(rankings)
     if not rankings:
@@ -148,7 +359,13 @@ def build_report(
         )
         for label, r in zip(tables.ranking_labels(rankings), rankings, strict=True)
     )
-    metadata: dict[str, Any] = {"title": title, "profile": first.label, "weights": first.weight_map}
+    name, key = profile or describe_weights(catalog, first.label, preset)
+    metadata: dict[str, Any] = {
+        "title": title,
+        "profile": name,
+        "profile_key": key,
+        "weights": first.weight_map,
+    }
     if weights_given is not None:
         metadata["weights_given"] = {c: float(weights_given[c]) for c in first.criterion_ids}
     metadata.update(
@@ -157,6 +374,7 @@ def build_report(
                 {
                     "label": p.label,
                     "title": p.title,
+                    "name": method_title(p.method),
                     "method": p.method,
                     "normalization": p.normalization,
                     "params": p.params,
@@ -165,6 +383,12 @@ def build_report(
             ],
             "options": list(first.option_ids),
             "criteria": list(first.criterion_ids),
+        }
+    )
+    if selection is not None:
+        metadata.update(selection_metadata(selection, catalog))
+    metadata.update(
+        {
             "catalog_fingerprint": first.catalog_fingerprint[:12],
             "policybench_version": version or policybench.__version__,
             "generated_at": timestamp if isinstance(timestamp, str) else utc_timestamp(timestamp),
@@ -180,15 +404,28 @@ def build_report(
         comparison=comparison,
         quotes=tables.quotes_table(catalog, order, first.criterion_ids, preset=preset),
         sections=tuple(sections),
+        summary=tuple(summary)
+        if summary is not None
+        else verdict_lines(catalog, first)
+        or (tables.headline(tables.ranking_table(first, catalog)),),
+        caveats=tuple(caveats_of(catalog, rankings, selection)),
     )
     if not charts:
         return report
+    names = [method_title(r.method) for r in rankings]
+    named = [
+        n if names.count(n) == 1 else f"{n}, {p.title}" for n, p in zip(names, parts, strict=True)
+    ]
     chart = rankings_chart(
-        [(p.title, r) for p, r in zip(parts, rankings, strict=True)],
+        [(f"{name} · {metadata['profile']}", r) for name, r in zip(named, rankings, strict=True)],
         catalog,
         subtitle=report.stamp_lines,
+        top=top,
     )
-    return replace(report, charts=(ChartSpec("ranking", "Ranking", chart.to_dict()),))
+    own = chart.spec.get("title", {}).get("subtitle", [])
+    caption = [line for line in own if line not in report.stamp_lines]
+    spec = ChartSpec.of("ranking", chart, "Ranking", caption, narrow=True)
+    return replace(report, charts=(spec,))
 
 
 def smaa_section(
@@ -227,11 +464,8 @@ def smaa_section(
         labels = list(acc["title"])
         if len(set(labels)) < len(labels):
             labels = [f"{t} [{o}]" for t, o in zip(acc["title"], acc["option"], strict=True)]
-        n = len(option_ids)
-        heat = acceptability_chart(
-            tables.acceptability_long(acc, labels), labels, width=max(240, 56 * n)
-        )
-        specs = (ChartSpec("smaa", "Rank acceptability", heat.to_dict()),)
+        heat = acceptability_chart(tables.acceptability_long(acc, labels), labels)
+        specs = (ChartSpec.of("smaa", heat, "Rank acceptability"),)
     tables_ = (("SMAA", acc), ("SMAA central weights", central))
     return Section("smaa", "Robustness (SMAA)", about, tables_, specs)
 
@@ -258,12 +492,8 @@ def group_section(
     if charts:
         spread, ranks = workshop_charts(catalog, result)
         specs = (
-            ChartSpec(
-                "group-weights", "Each participant's weights, and the group's", spread.to_dict()
-            ),
-            ChartSpec(
-                "group-ranks", "Each participant's ranking against the group's", ranks.to_dict()
-            ),
+            ChartSpec.of("group-weights", spread, "Each participant's weights, and the group's"),
+            ChartSpec.of("group-ranks", ranks, "Each participant's ranking against the group's"),
         )
     tables_ = export_tables(catalog, result, labels, list(reasons or []))
     return Section("group", f"Workshop: {title}", section_about, tuple(tables_), specs)
@@ -399,7 +629,201 @@ def workshop_report(
         catalog,
         rankings,
         title=title or f"Workshop: {shop.title}",
+        profile=(label, "workshop"),
         sections=[section],
         extra_metadata={"workshop": shop.title, "participants": len(submissions)},
         charts=charts,
     )
+
+
+# ------------------------------------------------------------------------------ compare
+@dataclass(frozen=True)
+class Perspective:
+    """A named weighting to compare: ``name`` as people read it (``"Tokyo (preset)"``),
+    ``key`` for column names and file names (``"tokyo"``), the weights (points or shares)
+    and the catalog preset they come from, if any (its quotes go into the report)."""
+
+    name: str
+    key: str
+    weights: Mapping[str, float]
+    preset: str | None = None
+
+
+def perspective(catalog: Catalog, weights: Mapping[str, float], preset: str | None) -> Perspective:
+    """The weights as a :class:`Perspective`, named after ``preset`` when they are its."""
+    name, key = describe_weights(catalog, "custom weights", preset)
+    return Perspective(
+        name, key, dict(weights), preset if preset in catalog.presets_by_id else None
+    )
+
+
+def _shift_summary(table: pd.DataFrame, names: Sequence[str], keys: Sequence[str]) -> str:
+    """Who leads under each perspective and how much the order moves between them."""
+    leads = []
+    for name, key in zip(names, keys, strict=True):
+        first = table[table[f"{key}:rank"] == 1]["title"].tolist()
+        who = " and ".join(first) if first else "no option"
+        leads.append(f"under {name}, {who} {'rank' if len(first) > 1 else 'ranks'} first")
+    moved = table[table["change"] != 0]
+    text = "; ".join(leads)
+    text = text[0].upper() + text[1:] + "."
+    if moved.empty:
+        return text + " Every option keeps its rank."
+    big = moved.loc[moved["change"].abs().idxmax()]
+    a, b = keys[0], keys[-1]
+    direction = "up" if big["change"] > 0 else "down"
+    return (
+        f"{text} {len(moved)} of {len(table)} options change rank; the largest move is "
+        f"{big['title']}, {direction} from {int(big[f'{a}:rank'])} to {int(big[f'{b}:rank'])}."
+    )
+
+
+def compare_report(
+    catalog: Catalog,
+    perspectives: Sequence[Perspective],
+    *,
+    method: str = "wsm",
+    selection: Selection | None = None,
+    head_to_head: Sequence[str] = (),
+    methods_under: Perspective | None = None,
+    title: str | None = None,
+    timestamp: datetime | str | None = None,
+    charts: bool = True,
+) -> Report:
+    """The Compare page's comparison as a report: the options in play ranked under two (or
+    more) ``perspectives`` with one ``method``, side by side (the report's comparison table,
+    what a CSV holds), each perspective's own ranking, the weights of each, and, when asked,
+    ``head_to_head`` options criterion by criterion and every method's ranking under
+    ``methods_under`` (a section each), with the slope chart, the head-to-head chart and the
+    methods' agreement as charts.
+    """
+    if len(perspectives) < 2:
+        raise ValueError("compare at least two perspectives")
+    options = selection.options if selection is not None else None
+    rankings = [
+        rank_catalog(catalog, p.weights, method=method, options=options, label=p.name)
+        for p in perspectives
+    ]
+    first = rankings[0]
+    keys = [p.key for p in perspectives]
+    if len(set(keys)) < len(keys):
+        keys = [f"{k}-{i + 1}" for i, k in enumerate(keys)]
+    names = [p.name for p in perspectives]
+    comparison = compare.perspectives_table(catalog, list(zip(keys, rankings, strict=True)))
+    spec = tables.ranking_title(first)
+    parts = tuple(
+        RankingPart(
+            label=key,
+            title=f"{name}: {spec}",
+            method=r.method,
+            normalization=r.normalization,
+            params=tables.plain_params(r.params),
+            table=tables.ranking_table(r, catalog, contributions=True),
+        )
+        for key, name, r in zip(keys, names, rankings, strict=True)
+    )
+    criteria = tables.criteria_table(catalog, first.weight_map, first.criterion_ids)
+    criteria = criteria.drop(columns="weight")
+    for key, r in zip(keys, rankings, strict=True):
+        criteria[f"weight:{key}"] = [r.weight_map[c] for c in criteria["criterion"]]
+    order = [first.option_ids[i] for i in first.order()]
+    quotes = tables.quotes_table(catalog, order, first.criterion_ids, preset=perspectives[0].preset)
+    for p in perspectives[1:]:
+        if p.preset:
+            extra = tables.quotes_table(catalog, [], first.criterion_ids, preset=p.preset)
+            quotes = pd.concat([quotes, extra[extra["where"] == "preset"]], ignore_index=True)
+    order_key = {"criterion": 0, "preset": 1}
+    quotes = quotes.sort_values(
+        "where", key=lambda w: w.map(lambda x: order_key.get(x, 2)), kind="stable"
+    ).reset_index(drop=True)
+    against = " against ".join(names)
+    metadata: dict[str, Any] = {
+        "title": title or f"Compare: {against}",
+        "profile": against,
+        "profile_key": "-vs-".join(keys),
+        "weights": first.weight_map,
+        "perspectives": [
+            {"name": n, "key": k, "weights": r.weight_map}
+            for n, k, r in zip(names, keys, rankings, strict=True)
+        ],
+        "methods": [
+            {
+                "label": method,
+                "title": spec,
+                "name": method_title(method),
+                "method": method,
+                "normalization": first.normalization,
+                "params": tables.plain_params(first.params),
+            }
+        ],
+        "options": list(first.option_ids),
+        "criteria": list(first.criterion_ids),
+    }
+    if selection is not None:
+        metadata.update(selection_metadata(selection, catalog))
+    metadata.update(
+        {
+            "catalog_fingerprint": first.catalog_fingerprint[:12],
+            "policybench_version": policybench.__version__,
+            "generated_at": timestamp if isinstance(timestamp, str) else utc_timestamp(timestamp),
+        }
+    )
+    shift = compare.rank_shift(
+        catalog,
+        [(n, p.weights) for n, p in zip(names, perspectives, strict=True)],
+        method,
+        options=options,
+    )
+    sections: list[Section] = []
+    if len(head_to_head) >= 2:
+        h2h = compare.head_to_head(catalog, head_to_head)
+        sections.append(
+            Section(
+                "head-to-head",
+                "Options head to head",
+                {"options": ", ".join(head_to_head)},
+                (("Scores criterion by criterion", compare.head_to_head_table(h2h)),),
+                (ChartSpec.of("head-to-head", head_to_head_chart(h2h)),) if charts else (),
+            )
+        )
+    if methods_under is not None:
+        agreement: MethodAgreement = compare_methods_for(catalog, methods_under, options)
+        tau = compare.tau_matrix(agreement)
+        wide = tau.pivot_table(index="a", columns="b", values="tau", sort=False).reset_index()
+        wide = wide.rename(columns={"a": "method"})
+        sections.append(
+            Section(
+                "methods",
+                "Every method side by side",
+                {"weights": methods_under.name},
+                (
+                    ("Ranks by method", compare.method_ranks(catalog, agreement)),
+                    ("Agreement between methods (Kendall's tau)", wide),
+                ),
+                (ChartSpec.of("methods", tau_chart(tau)),) if charts else (),
+            )
+        )
+    report = Report(
+        title=str(metadata["title"]),
+        metadata=metadata,
+        criteria=criteria,
+        rankings=parts,
+        comparison=comparison,
+        quotes=quotes,
+        sections=tuple(sections),
+        summary=(_shift_summary(comparison, names, keys),),
+        caveats=tuple(caveats_of(catalog, rankings, selection)),
+        kind="compare",
+        scores=tables.comparison_table([first], catalog),
+    )
+    if not charts:
+        return report
+    slope = slope_chart(shift, title=f"Ranks: {against}")
+    return replace(report, charts=(ChartSpec.of("ranking", slope),))
+
+
+def compare_methods_for(
+    catalog: Catalog, under: Perspective, options: Sequence[str] | None
+) -> MethodAgreement:
+    """Every method's ranking of ``options`` under ``under``'s weights."""
+    return compare_methods(catalog, under.weights, options=options)

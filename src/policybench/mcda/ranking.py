@@ -57,7 +57,8 @@ def rank(scores: ArrayLike) -> NDArray[np.int64]:
     close = gap <= TIE_RTOL * np.maximum(np.maximum(a, -b), 1.0)
     tied = (close & (gap < np.inf)) | (a == b)  # a finite score never ties an infinite one
     position = np.broadcast_to(np.arange(n, dtype=np.int64), arr.shape)
-    starts = np.where(np.concatenate([np.zeros_like(tied[..., :1]), tied], axis=-1), 0, position)
+    first = np.zeros((*arr.shape[:-1], 1), dtype=bool)  # not tied[..., :1]: empty for one option
+    starts = np.where(np.concatenate([first, tied], axis=-1), 0, position)
     group_start = np.maximum.accumulate(starts, axis=-1)
     ranks = np.empty(arr.shape, dtype=np.int64)
     np.put_along_axis(ranks, order, group_start + 1, axis=-1)

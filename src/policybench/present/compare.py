@@ -14,15 +14,20 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from policybench.analysis.rank import MethodAgreement, rank_catalog
+from policybench.analysis.rank import MethodAgreement, Ranking, rank_catalog
 from policybench.catalog import Catalog
 from policybench.present.labels import criterion_label, method_title, movement, option_label
 
 
 def rank_shift(
-    catalog: Catalog, profiles: Sequence[tuple[str, Mapping[str, float]]], method: str = "wsm"
+    catalog: Catalog,
+    profiles: Sequence[tuple[str, Mapping[str, float]]],
+    method: str = "wsm",
+    *,
+    options: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Ranks of every option under two (or more) labelled weight profiles, long form.
+    """Ranks of the ``options`` in play (default: every option) under two (or more) labelled
+    weight profiles, long form.
 
     Columns: ``option_id``, ``option`` (label), ``profile`` (label), ``position`` (0, 1, …),
     ``rank``, ``shift`` (rank under the first profile minus rank under the last: positive =
@@ -36,10 +41,10 @@ def rank_shift(
     for label, _ in profiles:
         seen[label] = seen.get(label, 0) + 1
         labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
-    ranks = [rank_catalog(catalog, w, method=method).rank_map for _, w in profiles]
+    ranks = [rank_catalog(catalog, w, method=method, options=options).rank_map for _, w in profiles]
     first, last = ranks[0], ranks[-1]
     rows = []
-    for oid in catalog.option_ids:
+    for oid in first:
         shift = first[oid] - last[oid]
         direction = "up" if shift > 0 else "down" if shift < 0 else "same"
         for k, (label, by_option) in enumerate(zip(labels, ranks, strict=True)):
@@ -141,3 +146,31 @@ def tau_matrix(agreement: MethodAgreement) -> pd.DataFrame:
             for j in range(len(titles))
         ]
     )
+
+
+def perspectives_table(catalog: Catalog, rankings: Sequence[tuple[str, Ranking]]) -> pd.DataFrame:
+    """The same options ranked under two (or more) perspectives, one row per option in the
+    first perspective's order: ``option`` (id), ``title``, ``group``, ``baseline``, then for
+    each perspective (its key ``K``) ``K:score`` and ``K:rank``, and ``change``: the places
+    an option gains from the first perspective to the last (negative: it drops)."""
+    if len(rankings) < 2:
+        raise ValueError("compare at least two perspectives")
+    first = rankings[0][1]
+    for _, r in rankings[1:]:
+        if r.option_ids != first.option_ids:
+            raise ValueError("perspectives to compare must rank the same options")
+    rows: list[dict[str, object]] = []
+    for i in first.order():
+        option = catalog.options_by_id[first.option_ids[i]]
+        row: dict[str, object] = {
+            "option": option.id,
+            "title": option.title,
+            "group": catalog.groups_by_id[option.group].name,
+            "baseline": bool(option.baseline),
+        }
+        for key, r in rankings:
+            row[f"{key}:score"] = float(r.scores[i])
+            row[f"{key}:rank"] = int(r.ranks[i])
+        row["change"] = int(first.ranks[i]) - int(rankings[-1][1].ranks[i])
+        rows.append(row)
+    return pd.DataFrame(rows)

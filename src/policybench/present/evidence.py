@@ -1,9 +1,17 @@
 """The Evidence page's search and what an option's card reads: its scores with their ranges,
-and each quote as Streamlit Markdown with its stance and citation."""
+and each quote as Streamlit Markdown with its stance and citation, search matches marked.
+
+Search: the query is split into terms (words, or phrases in double quotes); an option matches
+when every term occurs somewhere in its text (title, summary, quotes, rationales), case and
+spacing ignored, and the matches are ordered by relevance (:func:`relevance`). Matches are
+marked in what the card shows by :func:`highlight`, which escapes the catalog's text first
+and then marks it, so a match never turns catalog text into Markdown or HTML.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,14 +23,24 @@ from policybench.present.text import fold, streamlit_markdown
 #: A quote's stance as a Streamlit badge.
 STANCE_BADGE = {"supports": ":blue-badge[supports]", "cautions": ":orange-badge[cautions]"}
 
+#: How much a term found in each part of an option counts towards its relevance: the title
+#: says what the option is, the summary and the option's own quotes what it is about, a
+#: score's rationale and quotes one aspect of it.
+FIELD_WEIGHTS = {"title": 8.0, "summary": 4.0, "quotes": 2.0, "score": 1.0}
+#: Extra weight, per field, when the whole query occurs there as one phrase.
+PHRASE_BONUS = 2.0
+
 
 @dataclass(frozen=True)
 class EvidenceMatch:
-    """An option that passes the filters, and which of its criteria matched the search."""
+    """An option that passes the filters and the search: which of its criteria hold every
+    term of the search (``criteria``), whether its title, summary or own quotes do
+    (``in_option``), and its ``relevance`` (0 with no search)."""
 
     option_id: str
     criteria: frozenset[str]
     in_option: bool
+    relevance: float = 0.0
 
 
 def option_sources(option: Option) -> set[str]:
@@ -33,8 +51,59 @@ def option_sources(option: Option) -> set[str]:
     return out
 
 
-def _hit(needle: str, *texts: str) -> bool:
-    return any(needle in fold(t).casefold() for t in texts)
+def terms(query: str) -> tuple[str, ...]:
+    """The search terms of ``query``: its words, and each phrase in double quotes (straight
+    or curly) as one term, spacing folded, case kept (matching ignores it), duplicates
+    dropped. ``'comfort women "two-track approach"'`` gives ``("comfort", "women",
+    "two-track approach")``."""
+    out: list[str] = []
+    for phrase, word in re.findall(r'["“”]([^"“”]+)["“”]|(\S+)', str(query)):
+        t = fold(phrase or word).strip('"“”')
+        if t and t.casefold() not in {o.casefold() for o in out}:
+            out.append(t)
+    return tuple(out)
+
+
+def _pattern(found: Sequence[str]) -> re.Pattern[str] | None:
+    """One regular expression matching any of ``found`` (longest first, so a phrase wins
+    over a word inside it), case-insensitive; None for no terms."""
+    if not found:
+        return None
+    alternatives = sorted({re.escape(t) for t in found}, key=len, reverse=True)
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def _fields(option: Option) -> dict[str, list[str]]:
+    """An option's searchable text by field (each score's rationale and quotes under
+    ``score:<criterion>``), whitespace folded."""
+    out = {
+        "title": [fold(option.title)],
+        "summary": [fold(option.summary)],
+        "quotes": [fold(q.text) for q in option.quotes],
+    }
+    for cid, s in option.scores.items():
+        out[f"score:{cid}"] = [fold(s.rationale), *(fold(q.text) for q in s.quotes)]
+    return out
+
+
+def _has(texts: Iterable[str], term: str) -> bool:
+    needle = term.casefold()
+    return any(needle in t.casefold() for t in texts)
+
+
+def relevance(option: Option, found: Sequence[str], query: str = "") -> float:
+    """How well ``option`` matches the terms ``found``: for each part of it (title, summary,
+    its own quotes, each criterion's rationale and quotes), the part's weight
+    (:data:`FIELD_WEIGHTS`) times the number of terms it holds, plus :data:`PHRASE_BONUS`
+    times the weight where the whole ``query`` occurs as written (spacing folded)."""
+    phrase = fold(query).strip('"“”')
+    total = 0.0
+    for name, texts in _fields(option).items():
+        weight = FIELD_WEIGHTS[name.partition(":")[0]]
+        total += weight * sum(_has(texts, t) for t in found)
+        if phrase and len(found) > 1 and _has(texts, phrase):
+            total += PHRASE_BONUS * weight
+    return total
 
 
 def search_evidence(
@@ -44,14 +113,15 @@ def search_evidence(
     sources: Iterable[str] | None = None,
     groups: Iterable[str] | None = None,
 ) -> list[EvidenceMatch]:
-    """The options whose quotes or rationales contain ``query`` (case and spacing ignored).
+    """The options whose text holds every term of ``query`` (:func:`terms`), most relevant
+    first (:func:`relevance`; ties keep catalog order).
 
     ``sources`` keeps options citing at least one of those source ids; ``groups`` keeps options
-    of those groups; None means no filter. An empty query matches every option. An option
-    also matches on its title or summary (``in_option``); ``criteria`` names the criteria whose
-    rationale or quotes matched.
+    of those groups; None means no filter. An empty query matches every option, in catalog
+    order. ``criteria`` names the criteria whose rationale or quotes hold every term;
+    ``in_option`` says whether the title, summary and the option's own quotes do.
     """
-    needle = fold(query).casefold()
+    found = terms(query)
     src = None if sources is None else set(sources)
     grp = None if groups is None else set(groups)
     out: list[EvidenceMatch] = []
@@ -60,18 +130,58 @@ def search_evidence(
             continue
         if src is not None and not (option_sources(option) & src):
             continue
-        if not needle:
+        if not found:
             out.append(EvidenceMatch(option.id, frozenset(), False))
             continue
-        in_option = _hit(needle, option.title, option.summary, *(q.text for q in option.quotes))
+        fields = _fields(option)
+        everything = [t for texts in fields.values() for t in texts]
+        if not all(_has(everything, t) for t in found):
+            continue
+        own = fields["title"] + fields["summary"] + fields["quotes"]
         crits = frozenset(
-            cid
-            for cid, s in option.scores.items()
-            if _hit(needle, s.rationale, *(q.text for q in s.quotes))
+            cid for cid in option.scores if all(_has(fields[f"score:{cid}"], t) for t in found)
         )
-        if in_option or crits:
-            out.append(EvidenceMatch(option.id, crits, in_option))
-    return out
+        in_option = all(_has(own, t) for t in found)
+        out.append(EvidenceMatch(option.id, crits, in_option, relevance(option, found, query)))
+    order = sorted(range(len(out)), key=lambda k: (-out[k].relevance, k))
+    return [out[k] for k in order]
+
+
+#: How a match is marked in Streamlit Markdown (the escaped match goes inside).
+MARK = ":violet[**{}**]"
+
+
+def highlight(text: str, found: Sequence[str] = ()) -> str:
+    """``text`` as inert Streamlit Markdown with every occurrence of the terms ``found``
+    marked: the text is folded and split at the matches, each piece escaped with
+    :func:`~policybench.present.text.streamlit_markdown`, and only then are the matched
+    pieces wrapped in :data:`MARK` (escape first, then mark)."""
+    folded = fold(text)
+    pattern = _pattern(found)
+    if pattern is None:
+        return streamlit_markdown(folded)
+    out: list[str] = []
+    at = 0
+    for m in pattern.finditer(folded):
+        if m.start() == m.end():
+            continue
+        out.append(_escape_piece(folded[at : m.start()]))
+        if out[-1].endswith(":"):  # "::name[" would not open the mark: an invisible joiner
+            out.append("\u2060")
+        out.append(MARK.format(_escape_piece(m.group(0))))
+        at = m.end()
+    out.append(_escape_piece(folded[at:]))
+    return "".join(out)
+
+
+def _escape_piece(piece: str) -> str:
+    """Escape a piece of folded text, keeping its leading and trailing space (which
+    :func:`~policybench.present.text.streamlit_markdown` folds away)."""
+    if not piece:
+        return ""
+    lead = " " if piece[0].isspace() else ""
+    tail = " " if piece[-1].isspace() and piece.strip() else ""
+    return lead + streamlit_markdown(piece) + tail
 
 
 def score_rows(catalog: Catalog, option: Option) -> pd.DataFrame:
@@ -89,14 +199,14 @@ def score_rows(catalog: Catalog, option: Option) -> pd.DataFrame:
     )
 
 
-def quote_markdown(catalog: Catalog, quote: Quote) -> str:
-    """One quote as safe Streamlit Markdown: stance badge, the quote in quotation marks, its
-    citation."""
+def quote_markdown(catalog: Catalog, quote: Quote, found: Sequence[str] = ()) -> str:
+    """One quote as safe Streamlit Markdown: stance badge, the quote in quotation marks (the
+    search terms ``found`` marked), its citation."""
     badge = STANCE_BADGE.get(quote.stance or "", "")
     source = catalog.sources_by_id.get(quote.source)
     citation = source.citation if source is not None else quote.source
     lead = f"{badge} " if badge else ""
-    return f"{lead}“{streamlit_markdown(quote.text)}”  \n— *{streamlit_markdown(citation)}*"
+    return f"{lead}“{highlight(quote.text, found)}”  \n— *{streamlit_markdown(citation)}*"
 
 
 #: How a source puts an option, in words for the card.

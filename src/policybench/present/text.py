@@ -8,14 +8,19 @@ output                 escaper
 Streamlit Markdown     :func:`streamlit_markdown`: every ASCII punctuation character
                        backslash-escaped (CommonMark allows it for each), which also
                        disarms Streamlit's own syntax (``:red[…]`` directives, ``:emoji:``
-                       codes, ``$`` maths) and breaks bare addresses
+                       codes, ``$`` maths); and an invisible WORD JOINER (U+2060) before
+                       ``http://``, ``https://``, ``www.`` and ``@``, because Streamlit's
+                       renderer links bare addresses *after* parsing, in the unescaped
+                       text (remark-gfm's autolink transform), where escapes no longer help
 Streamlit labels       :func:`widget_label`: only what can start Markdown in a one-line
                        label, because the label is also the widget's accessible name and
                        every backslash would be read out
 Markdown files         :func:`markdown`: what CommonMark and GitHub interpret (emphasis,
                        code, links, images, HTML, entities, tables, headings, list starts,
-                       bare ``://`` and ``www.`` addresses), leaving ordinary punctuation
-                       alone so that the file reads well as plain text in a brief
+                       bare ``://`` and ``www.`` addresses, and the dot of a bare domain
+                       such as ``evil.com``, which linkifying renderers link), leaving
+                       ordinary punctuation alone so that the file reads well as plain
+                       text in a brief
 HTML                   :func:`html`: entity-escaped, ``/`` too, for content and attributes
 CSV and XLSX cells     :func:`cell`: a leading ``'`` before a formula-like start (``=``,
                        ``+``, ``-``, ``@``, tab, carriage return, line feed; OWASP's advice)
@@ -53,14 +58,27 @@ _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _LABEL_SPECIAL = re.compile(r"([\\`*_\[\]<>~$:&@#|])")
 
 
+#: U+2060 WORD JOINER: invisible, and no line may break at it.
+WORD_JOINER = "\u2060"
+#: Where Streamlit's renderer would start a link in the unescaped text: an ``http(s)://``,
+#: a ``www.``, an e-mail's ``@`` (remark-gfm links them only after whitespace, punctuation or
+#: the start, so an invisible letter-like joiner before them stops it).
+_AUTOLINK = re.compile(r"(?i)(https?\\:\\/\\/|www\\\.|\\@)")
+#: The same places in a widget label, which escapes ``:``, ``@`` and the dot of ``www.``
+#: but not ``/``.
+_LABEL_AUTOLINK = re.compile(r"(?i)(https?\\://|www\\\.|\\@)")
+
+
 def streamlit_markdown(text: object) -> str:
     """``text`` made inert for ``st.markdown`` (and ``st.error`` and the like): whitespace
-    folded, every ASCII punctuation character escaped.
+    folded, every ASCII punctuation character escaped, and a WORD JOINER (U+2060, invisible)
+    before anything Streamlit's renderer would turn into a link (``http://``, ``https://``,
+    ``www.``, an e-mail's ``@``).
 
     ``streamlit_markdown("[x](javascript:alert(1))")`` gives
     ``\\[x\\]\\(javascript\\:alert\\(1\\)\\)``, which Markdown shows as the original characters.
     """
-    return _PUNCTUATION.sub(r"\\\1", fold(text))
+    return _AUTOLINK.sub(WORD_JOINER + r"\1", _PUNCTUATION.sub(r"\\\1", fold(text)))
 
 
 def widget_label(text: object) -> str:
@@ -72,22 +90,30 @@ def widget_label(text: object) -> str:
     """
     out = _LABEL_SPECIAL.sub(r"\\\1", fold(text))
     out = re.sub(r"(?i)\b(www)\.", r"\1\\.", out)  # www.example.org autolinks
+    # labels are Markdown too, and linked after parsing as in streamlit_markdown: escapes do
+    # not stop an address there, the invisible joiner does
+    out = _LABEL_AUTOLINK.sub(WORD_JOINER + r"\1", out)
     out = re.sub(r"^([-+])", r"\\\1", out)  # a list item
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", out)  # an ordered list item
 
 
 # --------------------------------------------------------------------------- Markdown files
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$@])")
+#: The dot of a bare domain (``evil.com``, ``a.b.co``: a word, a dot, two letters or more),
+#: which renderers with fuzzy linking (markdown-it's linkify, VS Code's preview) would link;
+#: "e.g.", "U.S." and "1.5" are left alone.
+_BARE_DOMAIN = re.compile(r"(?<=\w)\.(?=[^\W\d_]{2})")
 
 
 def markdown(text: object) -> str:
     """Text as inert Markdown for a file: whitespace folded, every character that could start
     emphasis, code, a link, an image, HTML, an entity or a table cell backslash-escaped,
-    ``://`` and ``www.`` broken so that no bare address is auto-linked, and a leading ``-``,
-    ``=`` or ``1.`` escaped so that no text becomes a list item or a heading."""
+    ``://``, ``www.`` and a bare domain's dot broken so that no address is auto-linked, and a
+    leading ``-``, ``=`` or ``1.`` escaped so that no text becomes a list item or a heading."""
     s = _MARKDOWN_SPECIAL.sub(r"\\\1", fold(text))
     s = s.replace("://", "\\:\\/\\/")
     s = re.sub(r"(?i)\bwww\.", lambda m: m.group(0)[:-1] + "\\.", s)
+    s = _BARE_DOMAIN.sub(r"\\.", s)
     s = re.sub(r"^(-|=)", r"\\\1", s)
     return re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", s)
 

@@ -74,6 +74,49 @@ def state_text(state: str) -> str:
     return STATES.get(state, state)
 
 
+_CLOSED = "The workshop is closed: nothing more can change."
+#: Why a round button cannot be used in a state, by (action, state).
+_WHY_NOT: Mapping[tuple[str, str], str] = {
+    ("lock", "locked"): "Already locked.",
+    ("lock", "revealed"): "The result is revealed: the round is over.",
+    ("reopen", "open"): "The round is open.",
+    ("reopen", "revealed"): "Not after the reveal: participants have seen the result.",
+    ("reveal", "open"): "Lock the round first: the result is revealed from frozen submissions.",
+    ("reveal", "revealed"): "Already revealed.",
+    ("close", "closed"): "Already closed.",
+}
+
+
+def action_hint(action: str, state: str, *, confirmed: bool = True) -> str | None:
+    """Why the round's ``action`` button is disabled in ``state`` (None when it is not);
+    closing also waits for ``confirmed`` (the "Close for good" box)."""
+    if state == "closed":
+        return _WHY_NOT.get((action, state), _CLOSED)
+    if action == "close" and not confirmed:
+        return "Tick “Close for good” first: a closed workshop cannot be reopened."
+    return _WHY_NOT.get((action, state))
+
+
+def lock_warning(joined: int, submitted: int) -> str:
+    """What locking does, said before it is done: unsaved changes are lost."""
+    waiting = joined - submitted
+    if not joined:
+        who = "Nobody has joined yet"
+    elif not waiting:
+        who = f"Everyone who joined ({joined}) has submitted"
+    else:
+        who = (
+            f"{submitted} of the {joined} who joined {'has' if submitted == 1 else 'have'} "
+            f"submitted; the {waiting} who {'has' if waiting == 1 else 'have'} not "
+            f"{'is' if waiting == 1 else 'are'} left out of the result"
+        )
+    return (
+        f"Locking freezes every submission. {who}. Changes a participant has made but not "
+        "saved are discarded, and nobody can change their weights until you reopen the round: "
+        "tell the room to save first."
+    )
+
+
 def judgement_label(value: int, first: str, second: str) -> str:
     """A pairwise judgement on the Saaty scale, in words (see
     :func:`policybench.analysis.weights.ahp_matrix` for ``value``)."""

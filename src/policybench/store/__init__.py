@@ -68,7 +68,7 @@ class Store:
         self.schema_version = migrate(db)
         self.profiles = Profiles(db)
         self.limiter = RateLimiter(db, clock)
-        self.workshops = Workshops(db, self.limiter)
+        self.workshops = Workshops(db, self.limiter, clock)
 
     @property
     def url_for_display(self) -> str:

@@ -4,11 +4,18 @@ The format is published as a JSON Schema, :data:`SCHEMA_PATH` (``profile.schema.
 this module); :class:`ProfileDocument` mirrors it field for field (a test keeps the two in
 step), so no JSON Schema library is needed at run time. An import:
 
+Format version 2 adds ``require``, the profile's thresholds (``["achievability>=3"]``, as the
+command line writes them); a version 1 file, which has none, still imports. The store keeps a
+profile's thresholds beside its method's parameters, as ``params["require"]``
+(:data:`REQUIRE`), so that a saved profile carries them without a new column; this module
+moves them between that place and the file's top-level ``require``.
+
 1. refuses files over :data:`MAX_PROFILE_BYTES` before reading them whole;
 2. parses strict JSON (no ``NaN``/``Infinity``, no repeated keys) and checks the schema;
 3. checks the document against the catalog: every criterion named and known, numbers finite
-   and ≥ 0, overridden scores on known options and criteria within the scale, a known
-   method, and the recorded catalog fingerprint equal to this catalog's (unless forced);
+   and ≥ 0, overridden scores on known options and criteria within the scale, thresholds on
+   known criteria within the scale, a known method, and the recorded catalog fingerprint
+   equal to this catalog's (unless forced);
 4. only then appends a new version (never overwrites one).
 """
 
@@ -16,7 +23,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -40,8 +47,14 @@ if TYPE_CHECKING:
 SCHEMA_PATH = Path(__file__).with_name("profile.schema.json")
 MAX_PROFILE_BYTES = 256 * 1024
 FORMAT = "policybench-profile"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Every version an import reads (1: without thresholds).
+FORMAT_VERSIONS = (1, 2)
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+#: A threshold as the command line writes it: ``achievability>=3``, ``escalation_risk<=5``.
+REQUIREMENT_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}(>=|<=)[0-9]+(\.[0-9]+)?$"
+#: Where the store keeps a profile's thresholds: this key of its ``params``.
+REQUIRE = "require"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Weight = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
@@ -50,7 +63,7 @@ ScoreValue = Annotated[float, Field(ge=0, le=10, allow_inf_nan=False, strict=Tru
 
 def _not_bool(value: Any) -> Any:
     if isinstance(value, bool):
-        raise ValueError("must be the number 1")
+        raise ValueError(f"must be one of the numbers {', '.join(map(str, FORMAT_VERSIONS))}")
     return value
 
 
@@ -67,7 +80,7 @@ class ProfileDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: Literal["policybench-profile"]
-    format_version: Annotated[Literal[1], BeforeValidator(_not_bool)]
+    format_version: Annotated[Literal[1, 2], BeforeValidator(_not_bool)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     version: Annotated[int, Field(ge=1, strict=True)] | None = None
     description: Annotated[str, StringConstraints(max_length=2000)] = ""
@@ -75,6 +88,13 @@ class ProfileDocument(BaseModel):
     method: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "wsm"
     params: dict[str, Any] = Field(default_factory=dict)
     overrides: dict[Id, Annotated[dict[Id, ScoreValue], Field(min_length=1)]] | None = None
+    require: (
+        Annotated[
+            list[Annotated[str, StringConstraints(pattern=REQUIREMENT_PATTERN)]],
+            Field(max_length=200),
+        ]
+        | None
+    ) = None
     author: Annotated[str, StringConstraints(max_length=100)] | None = None
     created_at: datetime | None = None
     catalog: CatalogRef | None = None
@@ -98,6 +118,7 @@ def export_document(profile: ProfileVersion, catalog: Catalog | None = None) -> 
     from policybench.store.db import utcnow
 
     fingerprint = catalog.fingerprint if catalog is not None else profile.catalog_fingerprint
+    params, require = split_require(profile.params)
     doc: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -106,10 +127,11 @@ def export_document(profile: ProfileVersion, catalog: Catalog | None = None) -> 
         "description": profile.description,
         "weights": dict(profile.weights),
         "method": profile.method,
-        "params": dict(profile.params),
+        "params": params,
         "overrides": None
         if profile.overrides is None
         else {k: dict(v) for k, v in profile.overrides.items()},
+        "require": list(require),
         "author": profile.author,
         "created_at": profile.created_at.isoformat(),
     }
@@ -118,6 +140,14 @@ def export_document(profile: ProfileVersion, catalog: Catalog | None = None) -> 
     doc["exported_at"] = utcnow().isoformat()
     doc["policybench_version"] = __version__
     return doc
+
+
+def split_require(params: Mapping[str, Any] | None) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A stored profile's ``params`` as the method's parameters and the thresholds
+    (:data:`REQUIRE`), which the store keeps among them."""
+    rest = dict(params or {})
+    raw = rest.pop(REQUIRE, None) or []
+    return rest, tuple(str(r) for r in raw) if isinstance(raw, list | tuple) else ()
 
 
 def dumps_document(doc: dict[str, Any]) -> str:
@@ -304,6 +334,10 @@ def check_against_catalog(
                         f"overrides.{oid}.{cid}: {value:g} is outside "
                         f"the scale {SCALE_MIN:g}–{SCALE_MAX:g}"
                     )
+    for text in doc.require or []:
+        problem = _requirement_problem(text, catalog)
+        if problem is not None and not (force and problem.startswith("unknown criterion")):
+            problems.append(f"require: {text!r}: {problem}")
     if methods is not None and doc.method not in methods:
         problems.append(f"unknown method {doc.method!r}; choose one of: {', '.join(methods)}")
     if problems or reconciled is None:
@@ -311,6 +345,29 @@ def check_against_catalog(
         trailer = "\nNothing was imported." if action == "import" else ""
         raise ProfileFileError(header + "\n" + "\n".join(f"  - {p}" for p in problems) + trailer)
     return reconciled
+
+
+def _requirement_problem(text: str, catalog: Catalog) -> str | None:
+    """What is wrong with a threshold on this catalog, or None."""
+    from policybench.catalog import parse_requirement
+    from policybench.errors import WeightsError
+
+    criterion = text.split(">=")[0].split("<=")[0]
+    if criterion not in catalog.criteria_by_id:
+        return (
+            f"unknown criterion {criterion!r}; the criteria are: {', '.join(catalog.criterion_ids)}"
+        )
+    try:
+        parse_requirement(text, catalog)
+    except WeightsError as exc:
+        return str(exc)
+    return None
+
+
+def kept_requirements(doc: ProfileDocument, catalog: Catalog) -> list[str]:
+    """The document's thresholds that this catalog can apply (a forced import from another
+    catalog drops those on criteria that are gone, as it drops their weights)."""
+    return [t for t in doc.require or [] if _requirement_problem(t, catalog) is None]
 
 
 def import_profile(
@@ -333,12 +390,17 @@ def import_profile(
         oid: {cid: v for cid, v in scores.items() if cid in catalog.criteria_by_id}
         for oid, scores in (doc.overrides or {}).items()
     }
+    params = dict(doc.params)
+    params.pop(REQUIRE, None)  # the file's own top-level list is the one kept
+    required = kept_requirements(doc, catalog)
+    if required:
+        params[REQUIRE] = required
     try:
         return profiles.save(
             name if name is not None else doc.name,
             weights,
             method=doc.method,
-            params=doc.params,
+            params=params,
             description=doc.description,
             overrides={k: v for k, v in overrides.items() if v} or None,
             author=author if author is not None else doc.author,

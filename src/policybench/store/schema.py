@@ -151,6 +151,38 @@ settings = sa.Table(
     sa.Column("value", sa.String(255), nullable=False),
 )
 
+#: A facilitator who signed in on a device (a browser, known by its ``pb_device`` cookie, of
+#: which only the SHA-256 is kept), so that a reload there keeps them in their workshop until
+#: ``expires_at``; signing out deletes the row.
+facilitator_sessions = sa.Table(
+    "facilitator_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("device_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("expires_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("workshop_id", "device_hash"),
+)
+
+#: The devices a participant took part from, so that the join link opened again there leads
+#: back to their own submission: the device's SHA-256, and their personal link's token
+#: encrypted under a key derived from the device's cookie (which the store never holds).
+participant_devices = sa.Table(
+    "participant_devices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "participant_id",
+        sa.ForeignKey("workshop_participants.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("device_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("token_box", sa.String(255), nullable=False),
+    sa.Column("last_used_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("participant_id", "device_hash"),
+)
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -173,6 +205,13 @@ def _v2(connection: Connection) -> None:
     connection.execute(sa.delete(rate_limits))
 
 
+def _v3(connection: Connection) -> None:
+    # New tables only (no ALTER): a reload keeps a facilitator signed in on their device, and
+    # the join link reopened on a participant's device leads back to their own submission.
+    facilitator_sessions.create(connection, checkfirst=True)
+    participant_devices.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -180,6 +219,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         _v1,
     ),
     Migration(2, "settings (the install's secret); rate-limit keys as HMACs", _v2),
+    Migration(3, "facilitator sessions and participant devices (a reload keeps your place)", _v3),
 )
 
 _PG_LOCK_KEY = 0x706F6C6963  # "polic": serialises schema upgrades across app servers

@@ -18,16 +18,26 @@
   safe; docs/SECURITY.md gives the arithmetic), and a passphrase attempt is reserved before
   the hash, so a refused attempt never reaches argon2. At most :data:`HASHES_AT_ONCE`
   passphrase hashes run at once in a process.
+- **Devices**: the app gives each browser a random ``pb_device`` cookie (HttpOnly, never in
+  an address; :mod:`policybench.ui.http`). A facilitator who signs in is remembered on that
+  device for :data:`FACILITATOR_SESSION_HOURS` hours (:meth:`Workshops.resume_facilitator`),
+  so a reload keeps them in their workshop; a participant is remembered on each device they
+  use, so the join link opened again there leads back to their own submission
+  (:meth:`Workshops.rejoin`). The store keeps only the cookie's SHA-256, and the participant's
+  token encrypted under a key derived from the cookie itself, so the database alone gives
+  neither back.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -49,6 +59,8 @@ from policybench.store.errors import (
 )
 from policybench.store.ratelimit import PASSPHRASE, PASSPHRASE_ALL, UNKNOWN_CODE, RateLimiter
 from policybench.store.schema import CODE_LENGTH, DISPLAY_NAME_MAX, TITLE_MAX
+from policybench.store.schema import facilitator_sessions as FS
+from policybench.store.schema import participant_devices as PD
 from policybench.store.schema import participants as PT
 from policybench.store.schema import submissions as S
 from policybench.store.schema import workshops as W
@@ -71,6 +83,12 @@ HASHES_AT_ONCE = 2
 _HASH_WAIT_S = 10.0
 _hash_slots = threading.BoundedSemaphore(HASHES_AT_ONCE)
 _GRANT = object()  # only this module hands out Facilitator handles
+#: How long a facilitator stays signed in on a device after signing in there: a workshop day.
+FACILITATOR_SESSION_HOURS = 12
+#: A device id's length bounds (the app makes 43 characters: ``secrets.token_urlsafe(32)``).
+_DEVICE_LENGTH = (32, 128)
+_DEVICE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_BOX_LABEL = b"policybench participant link\x00"
 
 
 def new_code() -> str:
@@ -96,6 +114,40 @@ def format_code(code: str) -> str:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def device_hash(device: object) -> str | None:
+    """The SHA-256 of a device id as the store keeps it; None for anything that is not one
+    (the app's cookie is 43 URL-safe characters; a forged or truncated one is ignored)."""
+    if not isinstance(device, str):
+        return None
+    low, high = _DEVICE_LENGTH
+    if not low <= len(device) <= high or not set(device) <= _DEVICE_CHARS:
+        return None
+    return hashlib.sha256(device.encode("ascii")).hexdigest()
+
+
+def _pad(device: str, nonce: bytes, length: int) -> bytes:
+    return hmac.new(device.encode("ascii"), _BOX_LABEL + nonce, hashlib.sha512).digest()[:length]
+
+
+def _box(token: str, device: str) -> str:
+    """``token`` encrypted for ``device``: a fresh 16-byte nonce and the token XORed with an
+    HMAC-SHA-512 keystream under the device id (which only the browser holds)."""
+    data = token.encode("ascii")
+    nonce = secrets.token_bytes(16)
+    pad = _pad(device, nonce, len(data))
+    return nonce.hex() + bytes(a ^ b for a, b in zip(data, pad, strict=True)).hex()
+
+
+def _unbox(box: str, device: str) -> str | None:
+    try:
+        raw = bytes.fromhex(box)
+        nonce, data = raw[:16], raw[16:]
+        pad = _pad(device, nonce, len(data))
+        return bytes(a ^ b for a, b in zip(data, pad, strict=True)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -173,9 +225,15 @@ _HINTS = {
 class Workshops:
     """The workshop operations of a :class:`~policybench.store.Store` (``store.workshops``)."""
 
-    def __init__(self, db: Database, limiter: RateLimiter) -> None:
+    def __init__(
+        self, db: Database, limiter: RateLimiter, clock: Callable[[], float] = time.time
+    ) -> None:
         self._db = db
         self._limiter = limiter
+        self._clock = clock
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock(), UTC)
 
     # -- facilitator ----------------------------------------------------------------------
 
@@ -303,6 +361,69 @@ class Workshops:
         cleared = self._limiter.reset_prefix(f"pass:{canonical}:")
         return cleared + self._limiter.reset_prefix(f"passall:{canonical}")
 
+    def remember_facilitator(self, facilitator: Facilitator, device: str) -> datetime | None:
+        """Keep this facilitator signed in on ``device`` (the browser's ``pb_device`` cookie)
+        for :data:`FACILITATOR_SESSION_HOURS` hours; returns when that ends (None for a device
+        id that is not one, which is not remembered)."""
+        wid = self._granted(facilitator)
+        digest = device_hash(device)
+        if digest is None:
+            return None
+        now = self._now()
+        ends = now + timedelta(hours=FACILITATOR_SESSION_HOURS)
+
+        def tx(conn: Connection) -> None:
+            conn.execute(sa.delete(FS).where(FS.c.expires_at < now))
+            conn.execute(sa.delete(FS).where(FS.c.workshop_id == wid, FS.c.device_hash == digest))
+            conn.execute(
+                sa.insert(FS).values(
+                    workshop_id=wid, device_hash=digest, created_at=now, expires_at=ends
+                )
+            )
+
+        self._db.run(tx, write=True, action="remember the sign-in", retry_unique=True)
+        return ends
+
+    def resume_facilitator(self, device: str, code: str | None = None) -> Facilitator | None:
+        """The facilitator handle remembered on ``device`` (for the workshop ``code``, or the
+        one signed in to last), or None: nothing remembered, expired, or not a device id."""
+        digest = device_hash(device)
+        canonical = normalize_code(code) if code else None
+        if digest is None or (code and canonical is None):
+            return None
+        now = self._now()
+
+        def tx(conn: Connection) -> Any:
+            query = (
+                sa.select(W.c.id, W.c.code, FS.c.expires_at)
+                .join(FS, FS.c.workshop_id == W.c.id)
+                .where(FS.c.device_hash == digest)
+                .order_by(FS.c.created_at.desc(), FS.c.id.desc())
+            )
+            if canonical is not None:
+                query = query.where(W.c.code == canonical)
+            return conn.execute(query).all()
+
+        rows = self._db.run(tx, write=False, action="open the workshop")
+        for row in rows:
+            if as_utc(row.expires_at) > now:
+                return Facilitator(row.code, int(row.id), _GRANT)
+        return None
+
+    def forget_facilitator(self, facilitator: Facilitator, device: str) -> None:
+        """Sign this facilitator out on ``device`` (a reload there asks for the passphrase)."""
+        wid = self._granted(facilitator)
+        digest = device_hash(device)
+        if digest is None:
+            return
+        self._db.run(
+            lambda conn: conn.execute(
+                sa.delete(FS).where(FS.c.workshop_id == wid, FS.c.device_hash == digest)
+            ),
+            write=True,
+            action="sign out",
+        )
+
     def lock(self, facilitator: Facilitator) -> Workshop:
         """Stop submissions (a participant's last submitted weights count)."""
         return self._transition(facilitator, "lock")
@@ -366,12 +487,16 @@ class Workshops:
             action="open the workshop",
         )
 
-    def join(self, code: str, display_name: str, *, client: str = "") -> ParticipantPass:
-        """Join an open workshop under ``display_name`` (unique within the workshop)."""
+    def join(
+        self, code: str, display_name: str, *, client: str = "", device: str = ""
+    ) -> ParticipantPass:
+        """Join an open workshop under ``display_name`` (unique within the workshop); with a
+        ``device``, remember the participant there (:meth:`rejoin`)."""
         canonical = self._known_code(code, client)
         shown = checks.display_name(display_name, max_len=DISPLAY_NAME_MAX)
         key = checks.name_key(shown)
         token = secrets.token_urlsafe(32)
+        digest = device_hash(device)
 
         def tx(conn: Connection) -> ParticipantPass:
             # The workshop's row is locked for the whole join, so two people joining at once
@@ -389,7 +514,7 @@ class Workshops:
                     f"the name {shown!r} is already taken in this workshop; choose another"
                 )
             try:
-                conn.execute(
+                result = conn.execute(
                     sa.insert(PT).values(
                         workshop_id=row.id,
                         display_name=shown,
@@ -401,6 +526,9 @@ class Workshops:
                 raise WorkshopError(
                     f"the name {shown!r} is already taken in this workshop; choose another"
                 ) from None
+            inserted = result.inserted_primary_key
+            if digest is not None and inserted is not None:
+                self._remember_device(conn, int(inserted[0]), token, device, digest)
             return ParticipantPass(canonical, shown, token)
 
         return self._db.run(tx, write=True, action="join the workshop")
@@ -417,6 +545,67 @@ class Workshops:
             return Participant(p.display_name, as_utc(p.joined_at), rev is not None, int(rev or 0))
 
         return self._db.run(tx, write=False, action="open the workshop")
+
+    def remember_device(self, code: str, token: str, device: str) -> bool:
+        """Remember the participant of this (valid) personal link on ``device`` too (or again,
+        as the last one used there), so that the join link opened there leads back to them;
+        False if ``device`` is not a device id. A wrong token is refused like everywhere else."""
+        canonical = _canonical_or_refuse(code)
+        digest = device_hash(device)
+        if digest is None:
+            return False
+
+        def tx(conn: Connection) -> None:
+            w = self._row(conn, canonical)
+            p = self._participant(conn, w.id, token)
+            known = conn.execute(
+                sa.select(PD.c.id).where(PD.c.participant_id == p.id, PD.c.device_hash == digest)
+            ).first()
+            if known is None:
+                self._remember_device(conn, int(p.id), token, device, digest)
+            else:  # the last one used on this device is the one the join link leads back to
+                conn.execute(sa.update(PD).where(PD.c.id == known.id).values(last_used_at=utcnow()))
+
+        self._db.run(tx, write=True, action="remember this device", retry_unique=True)
+        return True
+
+    def rejoin(self, code: str, device: str) -> ParticipantPass | None:
+        """The participant who last joined (or opened their personal link) on ``device`` in
+        this workshop, with their token, or None. Only the browser holding the device's
+        cookie can ask: the token is stored encrypted under it."""
+        canonical = normalize_code(code)
+        digest = device_hash(device)
+        if canonical is None or digest is None:
+            return None
+
+        def tx(conn: Connection) -> list[Any]:
+            return list(
+                conn.execute(
+                    sa.select(PT.c.display_name, PT.c.token_hash, PD.c.token_box)
+                    .join(PD, PD.c.participant_id == PT.c.id)
+                    .join(W, W.c.id == PT.c.workshop_id)
+                    .where(W.c.code == canonical, PD.c.device_hash == digest)
+                    .order_by(PD.c.last_used_at.desc(), PD.c.id.desc())
+                ).all()
+            )
+
+        for row in self._db.run(tx, write=False, action="open the workshop"):
+            token = _unbox(row.token_box, device)
+            if token is not None and hmac.compare_digest(_token_hash(token), row.token_hash):
+                return ParticipantPass(canonical, row.display_name, token)
+        return None
+
+    def _remember_device(
+        self, conn: Connection, participant_id: int, token: str, device: str, digest: str
+    ) -> None:
+        conn.execute(
+            sa.insert(PD).values(
+                participant_id=participant_id,
+                device_hash=digest,
+                token_box=_box(token, device),
+                last_used_at=utcnow(),
+            )
+        )
 
     def submit(
         self,

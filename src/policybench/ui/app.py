@@ -20,12 +20,14 @@ PAGES_DIR = Path(__file__).resolve().parent / "screens"
 #: (file, title, url path); the first is the landing page.
 PAGES = (
     ("rank.py", "Rank", "rank"),
+    ("map.py", "Map", "map"),
     ("evidence.py", "Evidence", "evidence"),
     ("compare.py", "Compare", "compare"),
     ("robustness.py", "Robustness", "robustness"),
     ("criteria.py", "Criteria", "criteria"),
     ("workshop.py", "Workshop", "workshop"),
     ("facilitate.py", "Facilitate", "facilitate"),
+    ("glossary.py", "Glossary", "glossary"),
 )
 
 

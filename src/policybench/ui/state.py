@@ -11,7 +11,9 @@
   (``?preset=tokyo&method=wsm`` or ``?weights=deterrence:6,feasibility:1,...``), so a copied
   URL reopens the same view. So do the options in play (``all=1``: every option, components
   and described ones too; ``screen=off``: the catalog's default screen switched off), which
-  every page's ranking uses (:func:`selection`). A link's parameters are checked against the catalog when a
+  every page's ranking uses (:func:`selection`), and the user's thresholds
+  (``require=achievability>=3,escalation_risk<=5``: a benefit criterion screened with ``>=``,
+  a cost with ``<=``). A link's parameters are checked against the catalog when a
   session starts; what cannot be used is ignored and listed in a note, never raised.
 
 Nothing is computed here at import time, and no module-level mutable state is kept.
@@ -26,14 +28,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from policybench import mcda
+from policybench.analysis.bands import RankBands, bands_catalog
 from policybench.analysis.rank import DEFAULT_METHOD, Ranking, rank_catalog
 from policybench.analysis.screen import Selection, select
-from policybench.catalog import Catalog, default_options_dir, load
-from policybench.errors import CatalogError, InputError
+from policybench.analysis.verdict import Verdict
+from policybench.analysis.verdict import verdict as verdict_of
+from policybench.catalog import Catalog, default_options_dir, load, parse_requirement
+from policybench.errors import CatalogError, InputError, WeightsError
 
 # Session-state keys (the canonical view state).
 WEIGHTS = "pb.weights"
@@ -44,6 +50,11 @@ READY = "pb.ready"
 HISTORY = "pb.history"
 EVERYTHING = "pb.all"
 SCREEN = "pb.screen"
+#: Whether the sidebar offers the methods other than the weighted sum ("advanced").
+ADVANCED = "pb.advanced"
+#: The user's thresholds: requirements as the command line writes them (``achievability>=3``),
+#: at most one per criterion, in catalog order.
+REQUIRE = "pb.require"
 # Widget keys: each is the base of a versioned key, see widget_key().
 SLIDER = "pb.w."
 METHOD_PICKER = "pb.method_picker"
@@ -208,6 +219,52 @@ def decode_weights(
     return out, notes
 
 
+def encode_requirements(requirements: tuple[str, ...]) -> str:
+    """``achievability>=3,escalation_risk<=5``: the thresholds as the link carries them."""
+    return ",".join(requirements)
+
+
+def decode_requirements(catalog: Catalog, text: str) -> tuple[tuple[str, ...], list[str]]:
+    """Parse :func:`encode_requirements` output; return the thresholds (one per criterion, in
+    catalog order, written as the command line writes them) and the notes.
+
+    What cannot be used is ignored with a note: an unreadable expression, an unknown
+    criterion, a value off the 0–10 scale, a benefit criterion screened with ``<=`` or a cost
+    with ``>=`` (the sidebar's thresholds go one way: a floor on a benefit, a ceiling on a
+    cost), or a criterion named twice (the last one is kept).
+    """
+    found: dict[str, str] = {}
+    notes: list[str] = []
+    for part in filter(None, (p.strip() for p in str(text).split(","))):
+        try:
+            req = parse_requirement(part, catalog)
+        except WeightsError as exc:
+            notes.append(f"require: {exc}")
+            continue
+        cost = catalog.criteria_by_id[req.criterion].direction == "cost"
+        if cost != (req.at_most is not None):
+            way = "<= (at most)" if cost else ">= (at least)"
+            notes.append(f"require: “{part}”: the app screens {req.criterion} with {way}")
+            continue
+        if req.criterion in found:
+            notes.append(f"require: {req.criterion} is given twice; “{part}” is kept")
+        found[req.criterion] = req.expression
+    ordered = tuple(found[c] for c in catalog.criterion_ids if c in found)
+    return ordered, notes
+
+
+def current_requirements() -> tuple[str, ...]:
+    """The user's thresholds in force (expressions such as ``achievability>=3``)."""
+    return tuple(st.session_state.get(REQUIRE, ()))
+
+
+def set_requirements(catalog: Catalog, requirements: tuple[str, ...] | list[str]) -> list[str]:
+    """Replace the thresholds (checked as a link's are); return the notes on what was left out."""
+    kept, notes = decode_requirements(catalog, encode_requirements(tuple(requirements)))
+    st.session_state[REQUIRE] = kept
+    return notes
+
+
 def url_params(catalog: Catalog) -> dict[str, str]:
     """The query parameters that reproduce the current view."""
     weights = current_weights()
@@ -221,6 +278,8 @@ def url_params(catalog: Catalog) -> dict[str, str]:
         out["all"] = "1"
     if not st.session_state.get(SCREEN, True):
         out["screen"] = "off"
+    if current_requirements():
+        out["require"] = encode_requirements(current_requirements())
     return out
 
 
@@ -228,7 +287,7 @@ def sync_url(catalog: Catalog) -> None:
     """Write the view state into ``st.query_params`` (only what differs)."""
     want = url_params(catalog)
     qp = st.query_params
-    for key in ("preset", "weights", "method", "all", "screen"):
+    for key in ("preset", "weights", "method", "all", "screen", "require"):
         if key in want:
             if qp.get(key) != want[key]:
                 qp[key] = want[key]
@@ -276,6 +335,9 @@ def init(catalog: Catalog) -> None:
         notes.append(f"screen: unknown “{screen}”; use screen=off to switch the screen off")
     st.session_state[EVERYTHING] = everything == "1"
     st.session_state[SCREEN] = screen != "off"
+    required, more = decode_requirements(catalog, qp.get("require") or "")
+    notes.extend(more)
+    st.session_state[REQUIRE] = required
     _bump("sliders", "preset", "method")  # the controls are drawn afresh from what follows
     st.session_state[WEIGHTS] = weights
     st.session_state[METHOD] = method
@@ -387,17 +449,37 @@ def selection(catalog: Catalog) -> Selection:
     recommendations) or every option, with the catalog's default screen unless switched off.
     A screen that would leave fewer than two options is not applied (the page says so)."""
     everything = bool(st.session_state.get(EVERYTHING, False))
+    screen = bool(st.session_state.get(SCREEN, True))
+    required = current_requirements()
+    if required:
+        try:
+            return _selected(catalog, catalog.fingerprint, everything, screen, required)
+        except InputError:  # the user's thresholds leave too little: not applied (said so)
+            pass
     try:
-        return _selected(
-            catalog, catalog.fingerprint, everything, bool(st.session_state.get(SCREEN, True))
-        )
+        return _selected(catalog, catalog.fingerprint, everything, screen)
     except InputError:
         return _selected(catalog, catalog.fingerprint, everything, False)
 
 
+def thresholds_applied(catalog: Catalog) -> bool:
+    """Whether the user's thresholds are part of the screen in force (they are not when they
+    would leave fewer than two options)."""
+    required = current_requirements()
+    applied = {r.expression for r in selection(catalog).requirements}
+    return bool(required) and set(required) <= applied
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def _selected(_catalog: Catalog, fingerprint: str, everything: bool, screen: bool) -> Selection:
-    return select(_catalog, everything=everything, default_screen=screen)
+def _selected(
+    _catalog: Catalog,
+    fingerprint: str,
+    everything: bool,
+    screen: bool,
+    required: tuple[str, ...] = (),
+) -> Selection:
+    requirements = [parse_requirement(text, _catalog) for text in required]
+    return select(_catalog, requirements, everything=everything, default_screen=screen)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -417,3 +499,57 @@ def rank(catalog: Catalog, weights: Mapping[str, float], method: str) -> Ranking
     """The cached ranking of the options in play (:func:`selection`) under ``weights`` and
     ``method``."""
     return ranked(catalog, catalog.fingerprint, key_of(weights), method, selection(catalog).options)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _banded(
+    _catalog: Catalog,
+    fingerprint: str,
+    weights: tuple[tuple[str, float], ...],
+    method: str,
+    options: tuple[str, ...] | None,
+) -> RankBands:
+    return bands_catalog(_catalog, dict(weights), method=method, options=options)
+
+
+def bands(catalog: Catalog, weights: Mapping[str, float], method: str) -> RankBands:
+    """The cached rank bands (:func:`policybench.analysis.bands.bands_catalog`, its default
+    samples and seed) of the options in play under ``weights`` and ``method``: the ranking
+    :func:`rank` gives, with how far each rank can move within the scores' ranges."""
+    return _banded(
+        catalog, catalog.fingerprint, key_of(weights), method, selection(catalog).options
+    )
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _verdict(
+    _catalog: Catalog,
+    fingerprint: str,
+    weights: tuple[tuple[str, float], ...],
+    method: str,
+    options: tuple[str, ...],
+) -> Verdict:
+    return verdict_of(_catalog, dict(weights), method, options=options)
+
+
+def verdict(catalog: Catalog, weights: Mapping[str, float], method: str) -> Verdict:
+    """The cached verdict (:func:`policybench.analysis.verdict.verdict`) on the ranking of
+    the options in play under ``weights`` and ``method``."""
+    return _verdict(
+        catalog, catalog.fingerprint, key_of(weights), method, selection(catalog).options
+    )
+
+
+# ------------------------------------------------------------------------------ links
+#: The Evidence page's link parameters: the search (``q``), the option whose card is open
+#: (``option``), and the filters by cited source and by group (``source``, ``group``: ids,
+#: comma-separated). ``evidence?option=<id>`` opens that option's card.
+EVIDENCE_PARAMS = ("q", "option", "source", "group")
+
+
+def link(catalog: Catalog, slug: str, anchor: str | None = None, **extra: str) -> str:
+    """A relative link to page ``slug`` that reopens the current view there (:func:`url_params`,
+    plus ``extra``), at ``anchor``: a page a link leads to shows the same weights, method and
+    options, even in a new tab."""
+    params = {**url_params(catalog), **extra}
+    return f"{slug}?{urlencode(params)}" + (f"#{anchor}" if anchor else "")

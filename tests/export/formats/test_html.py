@@ -10,7 +10,7 @@ from policybench import __version__
 from policybench.export.formats import html
 from policybench.export.report import Report
 
-from ..conftest import FIXED_TIME, HOSTILE
+from ..conftest import FIXED_TIME, HOSTILE, full_report
 
 URL = re.compile(r"https?://", re.IGNORECASE)
 
@@ -35,7 +35,8 @@ def test_html_is_self_contained_with_inline_svg_charts(report: Report) -> None:
     assert page.startswith("<!DOCTYPE html>")
     parsed = _Collector()
     parsed.feed(page)
-    assert parsed.tags.count("svg") == 4  # ranking, SMAA heat map, the workshop's two
+    # the ranking (at the page's width, and at a phone's), SMAA heat map, the workshop's two
+    assert parsed.tags.count("svg") == 5
     assert not {"script", "link", "img", "iframe"} & set(parsed.tags)
     assert "style" in parsed.tags
     assert not URL.search(page)  # no external address anywhere, not even an SVG namespace
@@ -79,3 +80,61 @@ def test_html_escapes_every_catalog_text(hostile_report: Report) -> None:
     text = "".join(parsed.text)
     for value in HOSTILE.values():
         assert value in text, value  # shown faithfully, as text
+
+
+def test_html_is_a_brief_in_reading_order(tiny, make_report) -> None:
+    report = full_report(tiny, make_report, top=2)
+    page = html.render(report)
+    order = ["brief", "ranking", "caveats", "weights", "evidence", "smaa", "group", "about"]
+    at = [page.index(f'<section id="{s}">') for s in order]
+    assert at == sorted(at)
+    brief = page[at[0] : at[1]]
+    word, _, _ = report.summary[0].partition(": ")
+    assert f"<strong>{word}:</strong>" in brief and brief.count("<li>") == len(report.summary) - 1
+    ranking = page[at[1] : at[2]]
+    assert ranking.index("<figure") < ranking.index("<table")  # the chart, then the table
+    for part in ("p0-rows", "p1-rows"):  # one ranking per method, stacked
+        assert len(report.charts[0].spec["datasets"][part]) == 2  # the brief shows the best 2
+    assert "The best 2 of 4 options." in ranking
+    # the leader's evidence in full, every other option's folded away under its name
+    evidence = page[at[4] : at[5]]
+    first = report.rankings[0].table
+    assert f"<h3>1. {first['title'].iloc[0]}</h3>" in evidence
+    assert evidence.count("<details><summary>") == 2 * (len(first) - 1) + 1
+
+
+def test_html_tables_fit_the_page(report: Report) -> None:
+    page = html.render(report)
+    for table in re.findall(r"<table[^>]*>.*?</table>", page, flags=re.S):
+        head = re.search(r"<thead>(.*?)</thead>", table, flags=re.S)
+        assert head is not None
+        last_row = head.group(1).split("<tr>")[-1]
+        assert last_row.count("<th") <= html.MAX_COLUMNS, last_row[:200]
+
+
+def test_narrow_drops_ids_then_per_rank_columns() -> None:
+    import pandas as pd
+
+    wide = pd.DataFrame(
+        {
+            "option": ["a"],
+            "title": ["A"],
+            "first": [0.5],
+            **{f"rank {k}": [0.1] for k in range(1, 12)},
+        }
+    )
+    cut, note = html.narrow(wide)
+    assert list(cut.columns) == ["title", "first"] and note.startswith("11 columns of ranks")
+    fine = pd.DataFrame({"criterion": ["c"], "name": ["C"], "weight": [1.0]})
+    cut, note = html.narrow(fine)
+    assert list(cut.columns) == ["name", "weight"] and note == ""
+
+
+def test_the_page_stamps_once_and_captions_its_charts(report: Report) -> None:
+    """The stamp is the page's, at its top; the chart under it is captioned with how to read
+    it, not stamped again."""
+    page = html.render(report)
+    figure = page.split('<section id="ranking">', 1)[1].split("</figure>", 1)[0]
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", figure).group(1)
+    assert caption.startswith("Ranking.") and "weights:" not in caption
+    assert report.metadata["catalog_fingerprint"] not in figure  # no stamp inside the chart

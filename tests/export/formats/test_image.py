@@ -47,3 +47,20 @@ def test_charts_escape_catalog_text(hostile_report: Report) -> None:
     svg = image.render_svg(hostile_report)
     assert "<script" not in svg and "<b>" not in svg
     assert "@SUM(1+1) &lt;b&gt;bold&lt;/b&gt;" in svg
+
+
+def test_the_png_bars_take_the_width(report: Report) -> None:
+    """What a person sees in the PNG: the stacked bars (the criteria's colours) reach well
+    across the image, which is the export's width at twice the pixels."""
+    import numpy as np
+    from PIL import Image
+
+    from policybench.present.charts import CRITERION_PALETTE, EXPORT_WIDTH
+
+    shown = Image.open(io.BytesIO(image.render_png(report))).convert("RGB")
+    assert shown.width == 2 * EXPORT_WIDTH
+    pixels = np.asarray(shown).reshape(-1, 3).astype(int)
+    colours = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in CRITERION_PALETTE[:3]])
+    near = (np.abs(pixels[:, None, :] - colours[None, :, :]).sum(axis=2) <= 6).any(axis=1)
+    columns = np.flatnonzero(near.reshape(shown.height, shown.width).any(axis=0))
+    assert columns.size and (columns.max() - columns.min()) / shown.width >= 0.6

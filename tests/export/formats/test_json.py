@@ -17,7 +17,10 @@ from ..conftest import FIXED_TIME
 def test_json_parses_back_with_metadata_tables_and_quotes(report: Report) -> None:
     data = json.loads(json_format.render(report))
     assert set(data) == {
+        "kind",
         "metadata",
+        "summary",
+        "caveats",
         "criteria",
         "rankings",
         "comparison",
@@ -25,8 +28,18 @@ def test_json_parses_back_with_metadata_tables_and_quotes(report: Report) -> Non
         "smaa",
         "group",
     }
+    assert data["kind"] == "ranking"
+    assert data["summary"] == list(report.summary) and data["caveats"] == list(report.caveats)
     m = data["metadata"]
-    assert m["profile"] == "preset hawk" and m["generated_at"] == FIXED_TIME
+    assert m["profile"] == "Deterrence first (preset)" and m["generated_at"] == FIXED_TIME
+    assert (m["all"], m["screen"], m["screened_out"]) == (False, [], [])
+    assert list(data["comparison"][0])[:5] == [
+        "option",
+        "title",
+        "group",
+        "baseline",
+        "score:feasibility",
+    ]  # ids kept
     assert m["policybench_version"] == __version__
     assert re.fullmatch(r"[0-9a-f]{12}", m["catalog_fingerprint"])
     assert [x["method"] for x in m["methods"]] == ["wsm", "topsis"]

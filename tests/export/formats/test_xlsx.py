@@ -24,6 +24,7 @@ def _workbook(content: bytes) -> openpyxl.Workbook:
 def test_xlsx_has_one_formatted_sheet_per_part(report: Report) -> None:
     wb = _workbook(xlsx.render(report))
     assert wb.sheetnames == [
+        "Summary",
         "Ranking",
         "Comparison",
         "Quotes",
@@ -37,16 +38,22 @@ def test_xlsx_has_one_formatted_sheet_per_part(report: Report) -> None:
         "Reasons",
         "Metadata",
     ]
+    summary = {r[0].value: r[1].value for r in wb["Summary"].iter_rows(min_row=2) if r[0].value}
+    assert wb["Summary"]["A1"].value == report.title
+    assert summary["In brief"] == report.summary[0] and summary["Caveats"] == report.caveats[0]
+    assert summary["weights from"] == "Deterrence first (preset)"
+    assert summary["options in play"].startswith("4: the default set")
     ranking = wb["Ranking"]
     assert ranking.freeze_panes == "A3"
-    assert ranking["A1"].value == "wsm (scale)"
-    assert [c.value for c in ranking[2]][:6] == [
-        "rank",
-        "option",
-        "title",
-        "group",
-        "baseline",
-        "score",
+    assert ranking["A1"].value == "Weighted sum — wsm (scale)"
+    assert [c.value for c in ranking[2]][:7] == [
+        "Rank",
+        "Option id",
+        "Option",
+        "Group",
+        "Status quo",
+        "Score",
+        "Feasibility adds",
     ]
     assert ranking["A3"].value == 1 and ranking["A3"].number_format == "0"
     first = report.rankings[0].table.iloc[0]
@@ -57,9 +64,12 @@ def test_xlsx_has_one_formatted_sheet_per_part(report: Report) -> None:
     comp = wb["Comparison"]
     assert comp.freeze_panes == "C3"
     headers = [c.value for c in comp[2]]
-    assert headers == list(report.comparison.columns)
+    assert headers[:7] == ["Option id", "Option", "Group", "Status quo", "Score", "Low", "High"]
     assert comp["E1"].value == "Feasibility (benefit)"
     assert any(str(r) == "E1:G1" for r in comp.merged_cells.ranges)
+    bands = {c.value for c in comp[1] if c.value}
+    assert {"Weighted sum", "TOPSIS"} <= bands
+    headers = list(report.comparison.columns)  # the same order, named for people above
     col = headers.index("score:feasibility") + 1
     assert comp.cell(3, col).value == report.comparison["score:feasibility"].iloc[0]
     assert comp.cell(3, col).number_format == "0.0#"
@@ -70,7 +80,14 @@ def test_xlsx_has_one_formatted_sheet_per_part(report: Report) -> None:
 
     quotes = wb["Quotes"]
     assert quotes.freeze_panes == "A2"
-    assert [c.value for c in quotes[1]] == list(report.quotes.columns)
+    assert [c.value for c in quotes[1]][:6] == [
+        "Where",
+        "Option id",
+        "Criterion id",
+        "Preset",
+        "Stance",
+        "Quote",
+    ]
     assert quotes.max_row == len(report.quotes) + 1
     qcol = list(report.quotes.columns).index("quote") + 1
     assert quotes.cell(2, qcol).value == report.quotes["quote"].iloc[0]
@@ -78,19 +95,20 @@ def test_xlsx_has_one_formatted_sheet_per_part(report: Report) -> None:
     assert quotes.column_dimensions["F"].width >= 60
 
     smaa = wb["SMAA"]
-    assert smaa["C1"].value == "first" and smaa["C2"].number_format == "0.0%"
+    assert smaa["C1"].value == "Ranked first (share)" and smaa["C2"].number_format == "0.0%"
     central = wb["SMAA central weights"]
     assert any(
         c.value is None for row in central.iter_rows(min_row=2) for c in row[1:]
     )  # NaN: blank
 
     meta = {r[0].value: r[1].value for r in wb["Metadata"].iter_rows(min_row=2)}
-    assert meta["profile"] == "preset hawk"
+    assert meta["weights from"] == "Deterrence first (preset)"
     assert meta["catalog fingerprint"] == report.metadata["catalog_fingerprint"]
     assert re.fullmatch(r"[0-9a-f]{12}", meta["catalog fingerprint"])
     assert meta["policybench version"] == __version__
     assert meta["generated at"] == FIXED_TIME
-    assert meta["method 1"].startswith("wsm (scale)") and meta["method 2"] == "topsis (minmax)"
+    assert meta["method 1"].startswith("Weighted sum, wsm (scale)")
+    assert meta["method 2"] == "TOPSIS, topsis (minmax)"
     assert meta["weight: deterrence"] == pytest.approx(0.75)
     assert meta["smaa: samples"] == "1000"
     assert wb.properties.title == report.title
@@ -111,11 +129,19 @@ def test_xlsx_text_is_never_a_formula_or_a_link(hostile_report: Report) -> None:
         HOSTILE["formula_title"],
         HOSTILE["minus_title"],
         HOSTILE["plus_title"],
-        "=cmd|' /C calc'!A0",
+        HOSTILE["at_title"],  # an option's title: a data cell
+        HOSTILE["at_name"],  # a criterion's name: a data cell on the Criteria sheet ...
+        HOSTILE["at_name"] + " (cost)",  # ... a band over the Comparison's columns ...
+        HOSTILE["at_name"] + " adds",  # ... and a header on the Ranking sheet
+        "=cmd|' /C calc'!A0",  # a participant's name
     ):
         assert bad in seen, bad  # kept intact...
-        assert seen[bad].data_type == "s" and seen[bad].quotePrefix  # ...and inert
-    assert not seen["rank"].quotePrefix
+        assert seen[bad].data_type == "s" and seen[bad].quotePrefix, bad  # ...and inert
+    # every text cell that starts like a formula carries the prefix, wherever it is
+    formula_like = [v for v in seen if v[:1] in {"=", "+", "-", "@", "\t", "\r", "\n"}]
+    assert len(formula_like) >= 8
+    assert not [v for v in formula_like if not seen[v].quotePrefix]
+    assert not seen["Rank"].quotePrefix and not seen["Option id"].quotePrefix
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
     assert "<f>" not in sheets and "hyperlink" not in sheets

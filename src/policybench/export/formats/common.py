@@ -1,5 +1,7 @@
-"""What the formats share: how each column's numbers are written, the comparison table's
-banded headers, and the report's stamp as ``(label, text)`` pairs."""
+"""What the formats share: how each column's numbers are written, the columns' names as people
+read them (:func:`header`: the tables keep machine ids, ``score:deterrence``, which JSON
+writes as they are), the comparison table's banded headers, and the report's stamp as
+``(label, text)`` pairs (:func:`metadata_items`) or as a text file (:func:`stamp_text`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from policybench.export.report import Report
+from policybench.export.report import RankingPart, Report
 
 #: Decimals of every non-integer number people read in an export (scores, weights, shares).
 DECIMALS = 3
@@ -55,7 +57,7 @@ def format_value(column: str, value: Any) -> str:
             return str(int(v))
         if shown == "raw":
             return f"{v:g}"
-        return f"{v:.{DECIMALS}f}"
+        return f"{round(v, DECIMALS) + 0.0:.{DECIMALS}f}"  # -0.0001 too: "0.000", not "-0.000"
     return str(value)
 
 
@@ -81,36 +83,120 @@ def criterion_names(report: Report) -> dict[str, str]:
     return dict(zip(report.criteria["criterion"], report.criteria["name"], strict=True))
 
 
-def contribution_headers(report: Report, columns: Any, *, template: str) -> list[str]:
-    """A ranking table's headers with ``contribution:<c>`` written with the criterion's name
-    (``template`` has ``{name}``)."""
+def prefix_names(report: Report) -> dict[str, str]:
+    """The column prefixes of the comparison table as people read them: each method by its
+    name (``wsm`` → ``"Weighted sum"``; with its normalisation when a method comes twice),
+    or each perspective by its name in a comparison of perspectives."""
+    m = report.metadata
+    if report.kind == "compare":
+        return {p["key"]: str(p["name"]) for p in m.get("perspectives", [])}
+    methods = m["methods"]
+    names = [str(x.get("name") or x["method"]) for x in methods]
+    return {
+        x["label"]: (n if names.count(n) == 1 else x["title"])
+        for x, n in zip(methods, names, strict=True)
+    }
+
+
+#: Fixed column names as people read them.
+PLAIN = {
+    "rank": "Rank",
+    "option": "Option id",
+    "title": "Option",
+    "group": "Group",
+    "baseline": "Status quo",
+    "score": "Score",
+    "criterion": "Criterion id",
+    "name": "Criterion",
+    "cluster": "Cluster",
+    "direction": "Direction",
+    "weight": "Weight (share)",
+    "where": "Where",
+    "preset": "Preset",
+    "stance": "Stance",
+    "quote": "Quote",
+    "source": "Source id",
+    "citation": "Citation",
+    "rationale": "Rationale",
+    "change": "Places gained",
+    "first": "Ranked first (share)",
+    "confidence": "Confidence",
+    "participant": "Participant",
+    "reason": "Reason",
+    "method": "Method",
+}
+
+
+def part_title(report: Report, part: RankingPart) -> str:
+    """A ranking's heading: ``"Weighted sum — wsm (scale)"`` (a perspective's already names
+    itself and its method)."""
+    if report.kind == "compare":
+        return part.title
+    name = prefix_names(report).get(part.label, part.label)
+    return part.title if name == part.title else f"{name} — {part.title}"
+
+
+def header(report: Report, column: str) -> str:
+    """A column's name as people read it: ``score:deterrence`` → ``"Deterrence: score"``,
+    ``wsm:contribution:deterrence`` → ``"Weighted sum: Deterrence adds"``, ``wsm:rank`` →
+    ``"Weighted sum: rank"``, ``rank 3`` → ``"Rank 3 (share)"``."""
+    if column in PLAIN:
+        return PLAIN[column]
     names = criterion_names(report)
-    return [
-        template.format(name=names.get(c.split(":", 1)[1], c))
-        if c.startswith("contribution:")
-        else c
-        for c in columns
-    ]
+    prefixes = prefix_names(report)
+    options = dict(zip(report.comparison["option"], report.comparison["title"], strict=True))
+    parts = column.split(":")
+    if len(parts) == 2:
+        head, tail = parts
+        if head in {"score", "low", "high"} and tail in names:
+            return f"{names[tail]}: {head}"
+        if head == "contribution" and tail in names:
+            return f"{names[tail]} adds"
+        if head == "weight":
+            if tail in names:
+                return f"{names[tail]}: weight"
+            if tail in prefixes:
+                return f"Weight: {prefixes[tail]}"
+        if head == "rank" and tail in options:
+            return f"{options[tail]}: rank"
+        if head in prefixes and tail in {"total", "score"}:
+            return f"{prefixes[head]}: score"
+        if head in prefixes and tail == "rank":
+            return f"{prefixes[head]}: rank"
+    if len(parts) == 3 and parts[1] == "contribution" and parts[0] in prefixes:
+        return f"{prefixes[parts[0]]}: {names.get(parts[2], parts[2])} adds"
+    if column.startswith("rank ") and column[5:].isdigit():
+        return f"Rank {column[5:]} (share)"
+    text = column.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def headers(report: Report, columns: Any) -> list[str]:
+    """:func:`header` of each column."""
+    return [header(report, str(c)) for c in columns]
 
 
 def bands(report: Report) -> list[tuple[str, list[tuple[str, str]]]]:
     """The comparison table's columns grouped under a band label, each with a short header:
-    ``[("Option", [("option", "option"), ...]), ("Feasibility (benefit)", [("score:feasibility",
-    "score"), ...]), ("wsm (scale)", [...])]``."""
+    ``[("Option", [("option", "Id"), ("title", "Option"), ...]), ("Feasibility (benefit)",
+    [("score:feasibility", "Score"), ...]), ("Weighted sum", [...])]``."""
     names = criterion_names(report)
     directions = dict(zip(report.criteria["criterion"], report.criteria["direction"], strict=True))
-    titles = {p.label: p.title for p in report.rankings}
+    prefixes = prefix_names(report)
     out: list[tuple[str, list[tuple[str, str]]]] = []
     for col in report.comparison.columns:
         parts = col.split(":")
         if len(parts) == 1:
-            band, short = "Option", col
+            band, short = "Option", PLAIN.get(col, col)
         elif parts[0] in {"score", "low", "high"}:
             band = f"{names.get(parts[1], parts[1])} ({directions.get(parts[1], '')})"
-            short = parts[0]
+            short = parts[0].capitalize()
         else:
-            band = titles.get(parts[0], parts[0])
-            short = names.get(parts[2], parts[2]) if parts[1] == "contribution" else parts[1]
+            band = prefixes.get(parts[0], parts[0])
+            if parts[1] == "contribution":
+                short = f"{names.get(parts[2], parts[2])} adds"
+            else:
+                short = "Score" if parts[1] in {"total", "score"} else parts[1].capitalize()
         if out and out[-1][0] == band:
             out[-1][1].append((col, short))
         else:
@@ -146,41 +232,88 @@ def about_items(about: dict[str, Any]) -> list[tuple[str, str]]:
 _STAMP_KEYS = {
     "title",
     "profile",
+    "profile_key",
+    "perspectives",
     "methods",
     "weights",
     "weights_given",
     "options",
     "criteria",
+    "all",
+    "screen",
+    "screened_out",
     "catalog_fingerprint",
     "policybench_version",
     "generated_at",
 }
 
 
+def _weights(weights: Any) -> str:
+    return ", ".join(f"{k}={v:.{DECIMALS}f}" for k, v in weights.items())
+
+
 def metadata_items(report: Report) -> list[tuple[str, str]]:
-    """The stamp as ``(label, text)`` pairs, in a fixed order, for Markdown, HTML and XLSX."""
+    """The stamp as ``(label, text)`` pairs, in a fixed order, for Markdown, HTML, XLSX and
+    the CSV's stamp file: the weights' source (the perspective or profile by name), the
+    method(s), the weights, the options in play and what the screen set aside, then the
+    catalog, version and time."""
     m = report.metadata
-    items: list[tuple[str, str]] = [("profile", str(m["profile"]))]
+    kind = "perspectives" if report.kind == "compare" else "weights from"
+    items: list[tuple[str, str]] = [(kind, str(m["profile"]))]
     for i, meth in enumerate(m["methods"], start=1):
         params = ", ".join(f"{k}={json.dumps(jsonable(v))}" for k, v in meth["params"].items())
+        name = meth.get("name") or meth["method"]
         items.append(
             (
                 f"method {i}" if len(m["methods"]) > 1 else "method",
-                f"{meth['title']}" + (f"; parameters: {params}" if params else ""),
+                f"{name}, {meth['title']}" + (f"; parameters: {params}" if params else ""),
             )
         )
-    items.append(("weights", ", ".join(f"{k}={v:.{DECIMALS}f}" for k, v in m["weights"].items())))
+    if "perspectives" in m:
+        items += [(f"weights: {p['name']}", _weights(p["weights"])) for p in m["perspectives"]]
+    else:
+        items.append(("weights", _weights(m["weights"])))
     if "weights_given" in m:
         given = ", ".join(f"{k}={v:g}" for k, v in m["weights_given"].items())
         items.append(("weights as given", given))
     items += [(k, about_text(v)) for k, v in m.items() if k not in _STAMP_KEYS]
+    if "all" in m:
+        items.append(
+            (
+                "options in play",
+                f"{len(m['options'])}: "
+                + (
+                    "every option (packages, their components and described options too)"
+                    if m["all"]
+                    else "the default set (packages and stand-alone recommendations)"
+                ),
+            )
+        )
+        items.append(("screen", ", ".join(m["screen"]) or "none"))
+        out = m.get("screened_out") or []
+        items.append(
+            (
+                "set aside by the screen",
+                "; ".join(f"{o['title']} [{o['option']}]: {', '.join(o['failed'])}" for o in out)
+                or "none",
+            )
+        )
+    else:
+        items.append(("options", str(len(m["options"]))))
     items += [
-        ("options", str(len(m["options"]))),
         ("catalog fingerprint", str(m["catalog_fingerprint"])),
         ("policybench version", str(m["policybench_version"])),
         ("generated at", str(m["generated_at"])),
     ]
     return items
+
+
+def stamp_text(report: Report) -> str:
+    """The stamp as a small text file (what a CSV, which holds the table alone, is sent with):
+    the title, then one ``label: value`` line per item of :func:`metadata_items`."""
+    lines = [str(report.title), ""]
+    lines += [f"{k}: {v}" for k, v in metadata_items(report)]
+    return "\n".join(lines) + "\n"
 
 
 def option_quote_rows(quotes: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,6 @@
-"""JSON: metadata, criteria, every ranking, the comparison table, quotes and sections, at full
-precision (machines read it; NaN becomes null)."""
+"""JSON: metadata, the summary and caveats, criteria, every ranking, the comparison table,
+quotes and sections, at full precision and with the tables' own column ids (machines read it;
+NaN becomes null)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 def render(report: Report) -> str:
     """The report as one JSON object."""
     data: dict[str, Any] = {
+        "kind": report.kind,
         "metadata": jsonable(report.metadata),
+        "summary": list(report.summary),
+        "caveats": list(report.caveats),
         "criteria": _records(report.criteria),
         "rankings": [
             {

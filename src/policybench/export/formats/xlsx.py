@@ -1,7 +1,8 @@
-"""XLSX: a workbook with one sheet per part — Ranking, Comparison, Quotes, Criteria, the SMAA
-and workshop sections when present, and Metadata. Header rows are frozen, columns sized, and
-numbers kept whole in the cells with display formats (ranks as integers, 0–10 scores as given,
-shares as percentages, other numbers to three decimals).
+"""XLSX: a workbook with one sheet per part — Summary (the verdict, the caveats and the stamp,
+for a person opening the file), Ranking, Comparison, Quotes, Criteria, the SMAA and workshop
+sections when present, and Metadata. Header rows are frozen, columns sized and named as people
+read them, and numbers kept whole in the cells with display formats (ranks as integers, 0–10
+scores as given, shares as percentages, other numbers to three decimals).
 
 Text is never a formula or a link: every string is written as a string cell (the workbook is
 told not to turn strings into formulas, numbers or URLs), and the formula-like ones carry
@@ -23,11 +24,12 @@ import xlsxwriter
 from policybench.export.formats.common import (
     about_items,
     bands,
-    contribution_headers,
     format_value,
+    headers,
     is_missing,
     kind,
     metadata_items,
+    part_title,
 )
 from policybench.export.report import Report
 from policybench.present.text import is_formula_like
@@ -132,17 +134,44 @@ def band_row(ws: Any, row: int, col: int, spans: Sequence[tuple[str, int]], fmts
         start += n
 
 
+def _summary_sheet(wb: Any, report: Report, fmts: Formats, used: set[str]) -> None:
+    """The first sheet: the title, the verdict or who leads, the caveats and the stamp, as
+    wrapped text in one wide column."""
+    ws = wb.add_worksheet(sheet_name("Summary", used))
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 100)
+    row = 0
+    write_cell(ws, row, 0, "title", report.title, fmts)
+    row += 2
+    for label, lines in (("In brief", report.summary), ("Caveats", report.caveats)):
+        for k, line in enumerate(lines):
+            write_cell(ws, row, 0, "field", label if k == 0 else "", fmts)
+            write_cell(ws, row, 1, "value", line, fmts, wrap=True)
+            row += 1
+        row += 1 if lines else 0
+    for field_name, text in metadata_items(report):
+        write_cell(ws, row, 0, "field", field_name, fmts)
+        write_cell(ws, row, 1, "value", text, fmts, wrap=True)
+        row += 1
+
+
 def _metadata_sheet(wb: Any, report: Report, fmts: Formats, used: set[str]) -> None:
     ws = wb.add_worksheet(sheet_name("Metadata", used))
-    rows: list[tuple[str, Any]] = [(k, v) for k, v in metadata_items(report) if k != "weights"]
-    rows += [(f"weight: {c}", float(w)) for c, w in report.metadata["weights"].items()]
+    rows: list[tuple[str, Any]] = [
+        (k, v) for k, v in metadata_items(report) if k != "weights" and not k.startswith("weights:")
+    ]
+    for p in report.metadata.get("perspectives") or [
+        {"key": "", "weights": report.metadata["weights"]}
+    ]:
+        at = f" ({p['key']})" if p["key"] else ""
+        rows += [(f"weight{at}: {c}", float(w)) for c, w in p["weights"].items()]
     for s in report.sections:
         rows += [(f"{s.key}: {k}", v) for k, v in about_items(s.about)]
     ws.write_string(0, 0, "field", fmts.header("field"))
     ws.write_string(0, 1, "value", fmts.header("value"))
     for i, (k, v) in enumerate(rows, start=1):
         write_cell(ws, i, 0, "field", k, fmts)
-        write_cell(ws, i, 1, "weight" if k.startswith("weight: ") else "value", v, fmts, wrap=True)
+        write_cell(ws, i, 1, "weight" if k.startswith("weight") else "value", v, fmts, wrap=True)
     ws.set_column(0, 0, _width("field", [k for k, _ in rows], "field"))
     ws.set_column(1, 1, 70)
     ws.freeze_panes(1, 0)
@@ -174,35 +203,38 @@ def render(report: Report) -> bytes:
     )
     fmts = Formats(wb)
     used: set[str] = set()
+    _summary_sheet(wb, report, fmts, used)
 
     ws = wb.add_worksheet(sheet_name("Ranking", used))
     col = 0
     for p in report.rankings:
-        heads = contribution_headers(report, p.table.columns, template="{name} (contribution)")
-        band_row(ws, 0, col, [(p.title, len(heads))], fmts)
+        heads = headers(report, p.table.columns)
+        band_row(ws, 0, col, [(part_title(report, p), len(heads))], fmts)
         write_table(ws, p.table, fmts, row=1, col=col, headers=heads)
         col += len(heads) + 1
     ws.freeze_panes(2, 0)
 
     ws = wb.add_worksheet(sheet_name("Comparison", used))
-    band_row(ws, 0, 0, [(b, len(cols)) for b, cols in bands(report)], fmts)
-    end = write_table(ws, report.comparison, fmts, row=1)
+    banded = bands(report)
+    band_row(ws, 0, 0, [(b, len(cols)) for b, cols in banded], fmts)
+    short = [head for _, cols in banded for _, head in cols]
+    end = write_table(ws, report.comparison, fmts, row=1, headers=short)
     ws.freeze_panes(2, 2)
     ws.autofilter(1, 0, end - 1, len(report.comparison.columns) - 1)
 
     ws = wb.add_worksheet(sheet_name("Quotes", used))
-    end = write_table(ws, report.quotes, fmts)
+    end = write_table(ws, report.quotes, fmts, headers=headers(report, report.quotes.columns))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(end - 1, 0), len(report.quotes.columns) - 1)
 
     ws = wb.add_worksheet(sheet_name("Criteria", used))
-    write_table(ws, report.criteria, fmts)
+    write_table(ws, report.criteria, fmts, headers=headers(report, report.criteria.columns))
     ws.freeze_panes(1, 0)
 
     for s in report.sections:
         for name, t in s.tables:
             ws = wb.add_worksheet(sheet_name(name, used))
-            write_table(ws, t, fmts)
+            write_table(ws, t, fmts, headers=headers(report, t.columns))
             ws.freeze_panes(1, 1 if "option" in t.columns[:1] else 0)
 
     _metadata_sheet(wb, report, fmts, used)

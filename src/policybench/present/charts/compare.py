@@ -1,5 +1,7 @@
 """The Compare page's charts: how ranks shift between two perspectives, options head to head,
-and how far the methods agree."""
+and how far the methods agree. Each fits any width: option rows for the shift
+(:func:`policybench.present.charts.option_rows`), criterion rows for the head-to-head, and a
+tau matrix whose cells share the width."""
 
 from __future__ import annotations
 
@@ -7,90 +9,114 @@ import altair as alt
 import pandas as pd
 
 from policybench.present.charts import (
-    CONFIG,
     DIRECTION_COLOURS,
     FONT_SIZE,
+    INK,
+    LABEL_LINE,
+    MARK_OFFSET,
     OKABE_ITO,
     Chart,
     finish,
+    legend_columns,
+    option_rows,
     palette,
+    row_axis,
+    row_y,
+    rows_data,
 )
+
+#: Moves in words, for the legend.
+MOVES = {"up": "moves up", "down": "moves down", "same": "keeps its rank"}
 
 
 def slope_chart(
     shift: pd.DataFrame, *, title: str = "How the ranking shifts between the two profiles"
 ) -> Chart:
-    """A bump chart: each profile a column of ranked option labels, one line per option
-    between the columns (blue where it moves up from the first profile to the last,
-    vermilion where it moves down, grey otherwise).
+    """How each option's rank moves from the first profile to the last, one option row each:
+    on a rank axis (1 = best, on the left), a hollow dot at its rank under the first profile,
+    a filled dot under the last, joined by a line (blue where it moves up, vermilion where it
+    moves down, grey otherwise). Rows follow the first profile's ranking.
 
-    ``shift`` is :func:`policybench.present.compare.rank_shift`. Options that tie share
-    their rank number but get a row each, in catalog order, so that no label hides another.
+    ``shift`` is :func:`policybench.present.compare.rank_shift`. Options that tie share their
+    rank number but keep a row each, in catalog order.
     """
-    data = shift[
-        ["option_id", "option", "profile", "position", "rank", "shift", "direction"]
-    ].copy()
-    catalog_order = {oid: k for k, oid in enumerate(dict.fromkeys(data["option_id"]))}
-    data["_catalog"] = data["option_id"].map(catalog_order)
-    data = data.sort_values(["position", "rank", "_catalog"], kind="stable")
-    data["slot"] = data.groupby("position").cumcount() + 1
-    data["label"] = [f"{r}. {o}" for r, o in zip(data["rank"], data["option"], strict=True)]
-    data = data.drop(columns="_catalog")
+    data = shift[["option_id", "option", "profile", "position", "rank", "direction"]]
     profiles = list(dict.fromkeys(shift.sort_values("position", kind="stable")["profile"]))
-    options = int(data["option_id"].nunique())
-    headers = pd.DataFrame(
-        {"profile": profiles, "position": list(range(len(profiles))), "slot": [0.0] * len(profiles)}
+    first = data[data["position"] == 0].set_index("option_id")
+    last = data[data["position"] == data["position"].max()].set_index("option_id")
+    catalog_order = {oid: k for k, oid in enumerate(dict.fromkeys(data["option_id"]))}
+    ids = sorted(first.index, key=lambda o: (int(first.loc[o, "rank"]), catalog_order[o]))
+    table = pd.DataFrame(
+        {
+            # The ranks first, so that a name cut short for a narrow screen never loses them.
+            "label": [
+                f"{int(first.loc[o, 'rank'])} → {int(last.loc[o, 'rank'])} · {first.loc[o, 'option']}"
+                for o in ids
+            ],
+            "option": [first.loc[o, "option"] for o in ids],
+            "from": [int(first.loc[o, "rank"]) for o in ids],
+            "to": [int(last.loc[o, "rank"]) for o in ids],
+            "direction": [first.loc[o, "direction"] for o in ids],
+            "baseline": [str(first.loc[o, "option"]).endswith("(baseline)") for o in ids],
+        }
     )
-    last = len(profiles) - 1
-    x = alt.X("position:Q", axis=None, scale=alt.Scale(domain=[-1.45, last + 1.45]))
-    y_scale = alt.Scale(reverse=True, domain=[-0.8, options + 0.5], nice=False, zero=False)
-    y = alt.Y("slot:Q", axis=None, scale=y_scale)
+    rows = rows_data(table)
+    n = max(int(rows[["from", "to"]].to_numpy().max()), 2)
+    x_scale = alt.Scale(domain=[1, n], range=[8, alt.ExprRef("width - 8")], nice=False)
     colour = alt.Color(
         "direction:N",
-        scale=alt.Scale(
-            domain=["up", "down", "same"],
-            range=[DIRECTION_COLOURS[d] for d in ("up", "down", "same")],
-        ),
+        scale=alt.Scale(domain=list(MOVES), range=[DIRECTION_COLOURS[d] for d in MOVES]),
         legend=alt.Legend(
-            title=f"From {profiles[0]} to {profiles[-1]} the option",
+            title="The option",
+            orient="top",
+            direction="horizontal",
             labelExpr="{'up': 'moves up', 'down': 'moves down', 'same': 'keeps its rank'}[datum.label]",
-            orient="bottom",
-            titleLimit=800,
+            titleLimit=alt.ExprRef("width"),
+            columns=legend_columns(150),
+            offset=24,
         ),
     )
     tooltip = [
         alt.Tooltip("option:N", title="Option"),
-        alt.Tooltip("profile:N", title="Profile"),
-        alt.Tooltip("rank:Q", title="Rank"),
-        alt.Tooltip("shift:Q", title="Places gained"),
+        alt.Tooltip("from:Q", title=f"Rank: {profiles[0]}"),
+        alt.Tooltip("to:Q", title=f"Rank: {profiles[-1]}"),
     ]
-    base = alt.Chart(alt.NamedData(name="shift")).encode(x=x, y=y)
-    lines = base.mark_line(strokeWidth=2).encode(
-        detail="option_id:N", color=colour, tooltip=tooltip
+    base = alt.Chart(alt.NamedData(name="rows")).encode(y=row_y())
+    line = base.mark_rule(strokeWidth=3, yOffset=MARK_OFFSET).encode(
+        x=alt.X("from:Q", scale=x_scale, title=None, axis=None),
+        x2="to:Q",
+        color=colour,
+        tooltip=tooltip,
     )
-    points = base.mark_circle(size=50, opacity=1).encode(color=colour, tooltip=tooltip)
-    left = (
-        base.mark_text(align="right", dx=-9, fontSize=FONT_SIZE - 1, limit=330)
-        .encode(text="label:N", tooltip=tooltip)
-        .transform_filter("datum.position == 0")
+    start = base.mark_point(
+        size=90, filled=False, strokeWidth=2, opacity=1, yOffset=MARK_OFFSET
+    ).encode(x=alt.X("from:Q", scale=x_scale), color=colour, tooltip=tooltip)
+    end = base.mark_circle(size=90, opacity=1, yOffset=MARK_OFFSET).encode(
+        x=alt.X("to:Q", scale=x_scale), color=colour, tooltip=tooltip
     )
-    right = (
-        base.mark_text(align="left", dx=9, fontSize=FONT_SIZE - 1, limit=330)
-        .encode(text="label:N", tooltip=tooltip)
-        .transform_filter(f"datum.position == {last}")
-    )
-    heads = (
-        alt.Chart(alt.NamedData(name="headers"))
-        .mark_text(fontSize=FONT_SIZE + 1, fontWeight="bold", baseline="bottom")
-        .encode(x=x, y=alt.Y("slot:Q", scale=y_scale, axis=None), text="profile:N")
+    ticks = pd.DataFrame({"rank": sorted({1, *range(5, n + 1, 5), n})})
+    axis = (
+        alt.Chart(alt.NamedData(name="ticks"))
+        .mark_text(baseline="bottom", dy=-4, fontSize=FONT_SIZE - 1, color=INK)
+        .encode(x=alt.X("rank:Q", scale=x_scale), y=alt.value(0), text="rank:Q")
     )
     return finish(
-        alt.layer(lines, points, left, right, heads),
-        {"shift": data, "headers": headers},
-        title=title,
-        height=22 * options + 50,
-        padding={"left": 8, "right": 8, "top": 4, "bottom": 4},
+        alt.layer(line, start, end, option_rows("rows", y=row_y(), tooltip=tooltip), axis),
+        {"rows": rows, "ticks": ticks},
+        title={
+            "text": title,
+            "subtitle": [
+                f"Each option's rank (1 = best, on the left): a hollow dot under {profiles[0]}, "
+                f"a filled dot under {profiles[-1]}."
+            ],
+        },
+        height=row_axis(),
     )
+
+
+#: A head-to-head row: the criterion's name (two lines), then one bar per option.
+H2H_BAR = 12
+H2H_GAP = 3
 
 
 def head_to_head_chart(
@@ -98,16 +124,25 @@ def head_to_head_chart(
     *,
     title: str = "Scores criterion by criterion; black lines show each score's range",
 ) -> Chart:
-    """Grouped horizontal bars of two or three options per criterion, with low–high ranges.
+    """Two or three options per criterion, one row per criterion (its name above, then a bar
+    per option on the 0–10 scale with a black line for its low–high range).
 
     ``h2h`` is :func:`policybench.present.compare.head_to_head`.
     """
     options = list(dict.fromkeys(h2h["option"]))
     criteria = list(dict.fromkeys(h2h["criterion"]))
+    k = len(options)
+    label_px = 2 * LABEL_LINE + 4
+    step = label_px + k * (H2H_BAR + H2H_GAP) + 8
     colour = alt.Color(
         "option:N",
-        scale=alt.Scale(domain=options, range=palette(len(options), OKABE_ITO)),
-        legend=alt.Legend(title="Option", orient="top", direction="vertical", labelLimit=700),
+        scale=alt.Scale(domain=options, range=palette(k, OKABE_ITO)),
+        legend=alt.Legend(
+            title="Option",
+            orient="top",
+            direction="vertical",
+            labelLimit=alt.ExprRef("width - 30"),
+        ),
     )
     tooltip = [
         alt.Tooltip("criterion:N", title="Criterion"),
@@ -116,53 +151,95 @@ def head_to_head_chart(
         alt.Tooltip("low:Q", title="Low"),
         alt.Tooltip("high:Q", title="High"),
     ]
-    base = alt.Chart(alt.NamedData(name="h2h"))
-    bars = base.mark_bar(opacity=0.85).encode(
-        y=alt.Y("criterion:N", sort=criteria, title=None, axis=alt.Axis(labelLimit=300)),
-        yOffset=alt.YOffset("option:N", sort=options),
+    data = h2h[["criterion", "option", "value", "low", "high"]].copy()
+    data["slot"] = data["option"].map({o: i for i, o in enumerate(options)})
+    data["order"] = data["criterion"].map({c: i for i, c in enumerate(criteria)})
+    rows = rows_data(pd.DataFrame({"label": criteria}))
+    y = alt.Y(
+        "criterion:N",
+        sort=alt.EncodingSortField(field="order", op="min", order="ascending"),
+        title=None,
+        axis=None,
+        scale=alt.Scale(paddingInner=0, paddingOuter=0),
+    )
+    x_scale = alt.Scale(domain=[0, 10], range=[0, alt.ExprRef("width")], nice=False)
+    # Each option's bar sits at its slot under the name: offset from the row's centre.
+    offset = f"{label_px - step / 2 + H2H_BAR / 2} + datum.slot * {H2H_BAR + H2H_GAP}"
+    base = alt.Chart(alt.NamedData(name="h2h")).encode(y=y)
+    bars = base.mark_bar(height=H2H_BAR, yOffset=alt.ExprRef(offset), opacity=0.85).encode(
         x=alt.X(
             "value:Q",
-            title="Score on the 0–10 scale (for a cost criterion, higher is worse)",
-            scale=alt.Scale(domain=[0, 10]),
+            title="Score, 0–10 (on a cost criterion, higher is worse)",
+            scale=x_scale,
+            stack=None,
+            axis=alt.Axis(
+                orient="top", values=list(range(0, 11, 2)), grid=True, format="d", titleLimit=0
+            ),
         ),
         color=colour,
         tooltip=tooltip,
     )
-    ranges = base.mark_rule(color="#000000", strokeWidth=2).encode(
-        y=alt.Y("criterion:N", sort=criteria, title=None, bandPosition=0.5),
-        yOffset=alt.YOffset("option:N", sort=options, bandPosition=0.5),
-        x="low:Q",
-        x2="high:Q",
-        tooltip=tooltip,
+    ranges = base.mark_rule(color="#000000", strokeWidth=2, yOffset=alt.ExprRef(offset)).encode(
+        x=alt.X("low:Q", scale=x_scale), x2="high:Q", tooltip=tooltip
+    )
+    names = option_rows(
+        "criteria",
+        y=alt.Y(
+            "label:N",
+            sort=alt.EncodingSortField(field="order", op="min", order="ascending"),
+            title=None,
+            axis=None,
+            scale=alt.Scale(paddingInner=0, paddingOuter=0),
+        ),
+    )
+    # The names sit at the top of the row, not just above a single bar as in option rows.
+    names = names.mark_text(
+        align="left",
+        baseline="top",
+        dy=2 - step / 2,
+        lineBreak="\n",
+        lineHeight=LABEL_LINE,
+        fontSize=FONT_SIZE,
+        color=INK,
+        limit=alt.ExprRef("width"),
     )
     return finish(
-        alt.layer(bars, ranges),
-        {"h2h": h2h[["criterion", "option", "value", "low", "high"]]},
+        alt.layer(bars, ranges, names).resolve_scale(y="shared"),
+        {"h2h": data, "criteria": rows},
         title=title,
-        height=max(240, len(criteria) * (16 * len(options) + 14)),
+        height=alt.Step(step),
     )
 
 
 def tau_chart(
     tau: pd.DataFrame, *, title: str = "Agreement between methods (Kendall's tau)"
 ) -> Chart:
-    """Kendall's tau between every pair of methods as a heat map of fixed-size cells; 1 = the
-    same ranking, −1 = reversed. ``tau`` is :func:`policybench.present.compare.tau_matrix`."""
+    """Kendall's tau between every pair of methods as a heat map whose cells share the
+    chart's width; 1 = the same ranking, −1 = reversed. ``tau`` is
+    :func:`policybench.present.compare.tau_matrix`."""
     labels = list(dict.fromkeys(tau["a"]))
+    n = len(labels)
+    # Method names break at their spaces; under each column, on a phone, the names shorten
+    # (the rows keep them whole) so that five columns fit.
+    lines = "split(datum.label, ' ')"
+    short = (
+        "width < 520 ? ({'Weighted sum': 'Sum', 'Weighted product': 'Product', "
+        "'PROMETHEE II': 'PROM. II'}[datum.label] || datum.label) : " + lines
+    )
     base = alt.Chart(alt.NamedData(name="tau")).encode(
         x=alt.X(
             "a:N",
             sort=labels,
             title=None,
-            axis=alt.Axis(
-                labelAngle=0, labelLimit=150, orient="top", labelPadding=6, labelOverlap=False
-            ),
+            axis=alt.Axis(labelAngle=0, orient="bottom", labelPadding=6, labelExpr=short),
         ),
-        y=alt.Y("b:N", sort=labels, title=None, axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("b:N", sort=labels, title=None, axis=alt.Axis(labelExpr=lines, labelLimit=0)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
-            "tau:Q", scale=alt.Scale(scheme="blues", domain=[-1, 1]), legend=alt.Legend(title="tau")
+            "tau:Q",
+            scale=alt.Scale(scheme="blues", domain=[-1, 1]),
+            legend=alt.Legend(title="tau", orient="bottom", direction="horizontal"),
         ),
         tooltip=[
             alt.Tooltip("a:N", title="Method"),
@@ -174,11 +251,9 @@ def tau_chart(
         text=alt.Text("tau:Q", format=".2f"),
         color=alt.condition("datum.tau > 0.5", alt.value("#FFFFFF"), alt.value("#000000")),
     )
-    chart = alt.layer(cells, text).properties(
-        config=CONFIG,
+    return finish(
+        alt.layer(cells, text),
+        {"tau": tau[["a", "b", "tau"]]},
         title=title,
-        width=alt.Step(150),
-        height=alt.Step(44),
-        autosize={"type": "pad", "contains": "padding"},
+        height=alt.Step(44 if n <= 6 else 30),
     )
-    return Chart(chart.to_dict(validate=False), {"tau": tau[["a", "b", "tau"]]})  # see finish()

@@ -10,15 +10,21 @@ import numpy as np
 import pandas as pd
 
 from policybench.present.charts import (
+    BASELINE_TEXT,
     FONT_SIZE,
+    INK,
+    MARK_OFFSET,
+    MARK_SIZE,
     OKABE_ITO,
+    SCORE_ROOM,
     Chart,
-    by_order,
     finish,
-    option_axis,
-    ordered,
+    legend_columns,
+    option_rows,
     palette,
-    row_height,
+    row_axis,
+    row_y,
+    rows_data,
 )
 
 #: Above this many options the heat map drops the printed shares (cells get too narrow).
@@ -48,7 +54,12 @@ def sensitivity_chart(
         "option:N",
         sort=options,
         scale=alt.Scale(domain=options, range=palette(len(options), OKABE_ITO)),
-        legend=alt.Legend(title="Option", orient="bottom", columns=2, labelLimit=480),
+        legend=alt.Legend(
+            title="Option",
+            orient="bottom",
+            columns=legend_columns(330),
+            labelLimit=alt.ExprRef("min(310, width - 30)"),
+        ),
     )
     x = alt.X(
         "weight:Q",
@@ -117,50 +128,69 @@ def acceptability_chart(
     title: str = "How often each option takes each rank",
     width: int | None = None,
 ) -> Chart:
-    """Rank acceptability as a heat map: the share of samples in which each option takes each
-    rank.
+    """Rank acceptability as a heat map, one option row each (its name above a strip of
+    cells, rank 1 on the left): the share of samples in which each option takes each rank.
 
     ``acc`` has ``option``, ``rank`` (1…N) and ``share`` (0–1)
     (:func:`policybench.present.tables.acceptability_long`); ``order`` lists option labels top
     to bottom. Shares of 5 % or more are printed in the cells when there are at most
-    :data:`ACCEPTABILITY_TEXT_MAX` options (the tooltip gives every share).
+    :data:`ACCEPTABILITY_TEXT_MAX` options (the tooltip gives every share). The colour scale
+    runs to the largest share shown (:func:`heat_top`). ``width`` fixes the chart's width.
     """
-    base = alt.Chart(alt.NamedData(name="acceptability")).encode(
-        x=alt.X(
-            "rank:O",
-            title="Rank (1 = best)",
-            axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=True),
-        ),
-        y=alt.Y("option:N", sort=by_order(), title=None, axis=option_axis()),
+    labels = list(order)
+    n = int(acc["rank"].max()) if len(acc) else 1
+    rows = rows_data(
+        pd.DataFrame({"label": labels, "baseline": [BASELINE_TEXT in str(x) for x in labels]})
     )
+    cells_data = acc[["option", "rank", "share"]].rename(columns={"option": "label"}).copy()
+    cells_data["order"] = cells_data["label"].map({x: k for k, x in enumerate(labels)})
+    cells_data = cells_data.dropna(subset=["order"])
     # The scale runs to the largest share shown, not to 100 %: when no option takes a rank in
     # more than a fifth of the samples, a 0–100 % scale leaves the whole map pale.
     top = heat_top(acc["share"])
-    cells = base.mark_rect().encode(
+    x = alt.X(
+        "rank:O",
+        title=None,
+        sort="ascending",
+        scale=alt.Scale(domain=list(range(1, n + 1)), paddingInner=0.06, paddingOuter=0),
+        axis=alt.Axis(
+            orient="top",
+            labelAngle=0,
+            labelOverlap=True,
+            title="Rank (1 = best)",
+            domain=False,
+            ticks=False,
+        ),
+    )
+    base = alt.Chart(alt.NamedData(name="acceptability")).encode(y=row_y(), x=x)
+    cells = base.mark_rect(height=MARK_SIZE + 4, yOffset=MARK_OFFSET).encode(
         color=alt.Color(
             "share:Q",
             scale=alt.Scale(scheme="blues", domain=[0, top], type="sqrt", clamp=True),
             legend=alt.Legend(
                 title="Share of samples",
                 format="%",
-                orient="right",
+                orient="top",
+                direction="horizontal",
+                gradientLength=alt.ExprRef("min(240, width - 40)"),
                 values=[round(top * f, 4) for f in (0, 0.25, 0.5, 1)],
+                offset=8,
             ),
         ),
         tooltip=[
-            alt.Tooltip("option:N", title="Option"),
+            alt.Tooltip("label:N", title="Option"),
             alt.Tooltip("rank:O", title="Rank"),
             alt.Tooltip("share:Q", title="Share", format=".1%"),
         ],
     )
-    layers: list[alt.Chart] = [cells]
-    if len(order) <= ACCEPTABILITY_TEXT_MAX:
+    layers: list[alt.Chart] = [cells, option_rows("rows", y=row_y())]
+    if len(labels) <= ACCEPTABILITY_TEXT_MAX:
         layers.append(
-            base.mark_text(fontSize=FONT_SIZE - 1)
+            base.mark_text(fontSize=FONT_SIZE - 1, yOffset=MARK_OFFSET, baseline="middle")
             .encode(
                 text=alt.Text("share:Q", format=".0%"),
                 color=alt.condition(
-                    "datum.share > 0.3", alt.value("#FFFFFF"), alt.value("#000000")
+                    f"datum.share > {top * 0.55:.4f}", alt.value("#FFFFFF"), alt.value("#000000")
                 ),
             )
             .transform_filter("datum.share >= 0.05")
@@ -168,33 +198,51 @@ def acceptability_chart(
     sizes = {"width": width} if width is not None else {}
     return finish(
         alt.layer(*layers),
-        {"acceptability": ordered(acc[["option", "rank", "share"]], order)},
+        {"acceptability": cells_data, "rows": rows},
         title=title,
-        height=row_height(),
+        height=row_axis(),
         **sizes,
     )
 
 
 def first_rank_chart(first: pd.DataFrame, *, title: str = "Chance of being ranked first") -> Chart:
-    """Bars of each option's share of samples ranked first (``option``, ``share``), largest
-    first; options never first are left out."""
+    """Option rows with a bar of each option's share of samples ranked first (``option``,
+    ``share``), the share printed at its end, largest first; options never first are left
+    out."""
     data = first[first["share"] > 0].sort_values("share", ascending=False, kind="stable")[
         ["option", "share"]
     ]
-    data = ordered(data, list(data["option"]))
-    base = alt.Chart(alt.NamedData(name="first"))
-    y = alt.Y("option:N", sort=by_order(), title=None, axis=option_axis())
-    bars = base.mark_bar(color=OKABE_ITO[0]).encode(
-        y=y,
-        x=alt.X(
-            "share:Q", title="Share of samples in which it ranks first", axis=alt.Axis(format="%")
-        ),
+    rows = rows_data(
+        pd.DataFrame(
+            {
+                "label": list(data["option"]),
+                "share": list(data["share"]),
+                "baseline": [BASELINE_TEXT in str(x) for x in data["option"]],
+            }
+        )
+    )
+    x_scale = alt.Scale(domain=[0, 1], range=[0, alt.ExprRef(f"width - {SCORE_ROOM}")], nice=False)
+    base = alt.Chart(alt.NamedData(name="first")).encode(y=row_y())
+    bars = base.mark_bar(color=OKABE_ITO[0], height=MARK_SIZE, yOffset=MARK_OFFSET).encode(
+        x=alt.X("share:Q", title=None, axis=None, scale=x_scale),
         tooltip=[
-            alt.Tooltip("option:N", title="Option"),
+            alt.Tooltip("label:N", title="Option"),
             alt.Tooltip("share:Q", title="Ranked first", format=".1%"),
         ],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(
-        y=y, x="share:Q", text=alt.Text("share:Q", format=".1%")
+    text = (
+        base.transform_calculate(
+            shown="datum.share < 0.001 ? '< 0.1%' : format(datum.share, '.1%')"
+        )
+        .mark_text(align="left", dx=4, fontSize=FONT_SIZE - 1, color=INK, yOffset=MARK_OFFSET)
+        .encode(x=alt.X("share:Q", scale=x_scale), text="shown:N")
     )
-    return finish(alt.layer(bars, text), {"first": data}, title=title, height=row_height())
+    return finish(
+        alt.layer(bars, option_rows("first", y=row_y()), text),
+        {"first": rows},
+        title={
+            "text": title,
+            "subtitle": ["Share of the samples in which each option ranks first."],
+        },
+        height=row_axis(),
+    )

@@ -1,10 +1,11 @@
 """One option's evidence card: summary, who proposes it, and every score with its range,
-rationale and verbatim quotes. All catalog text goes through
-:func:`policybench.present.text.streamlit_markdown`."""
+rationale and verbatim quotes, the search's matches marked. All catalog text goes through
+:func:`policybench.present.text.streamlit_markdown` (directly, or through
+:func:`policybench.present.evidence.highlight`, which escapes before it marks)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import streamlit as st
 
@@ -13,28 +14,38 @@ from policybench.present.evidence import (
     actors_line,
     component_rows,
     components_of,
+    highlight,
     provenance_line,
+    quote_markdown,
     score_rows,
 )
+from policybench.present.glossary import define
 from policybench.present.labels import criterion_label, option_label
 from policybench.present.text import streamlit_markdown
-from policybench.ui.components.text import show_quote
 
 
-def card_label(catalog: Catalog, option: Option) -> str:
-    """The expander label: option title and group, escaped."""
+def card_label(catalog: Catalog, option: Option, *, found: Sequence[str] = ()) -> str:
+    """The expander label: option title (the search terms ``found`` marked) and group,
+    escaped."""
     group = catalog.groups_by_id[option.group].name
-    return f"{streamlit_markdown(option_label(option))} · {streamlit_markdown(group)}"
+    return f"{highlight(option_label(option), found)} · {streamlit_markdown(group)}"
 
 
-def show_body(catalog: Catalog, option: Option, *, matched: Collection[str] = ()) -> None:
-    """Draw the inside of an option's card. ``matched`` criteria are flagged as search hits."""
-    st.markdown(streamlit_markdown(option.summary))
+def show_body(
+    catalog: Catalog,
+    option: Option,
+    *,
+    matched: Collection[str] = (),
+    found: Sequence[str] = (),
+) -> None:
+    """Draw the inside of an option's card. ``matched`` criteria are flagged as search hits;
+    the search terms ``found`` are marked wherever they occur."""
+    st.markdown(highlight(option.summary, found))
     provenance = provenance_line(catalog, option)
     if provenance:
-        st.markdown(streamlit_markdown(provenance))
+        st.markdown(streamlit_markdown(provenance), help=define("described", "package"))
     if option.recommendation_quote is not None:
-        show_quote(catalog, option.recommendation_quote)
+        st.markdown(quote_markdown(catalog, option.recommendation_quote, found))
     proposers = [
         catalog.sources_by_id[s].citation for s in option.sources if s in catalog.sources_by_id
     ]
@@ -42,8 +53,11 @@ def show_body(catalog: Catalog, option: Option, *, matched: Collection[str] = ()
         st.markdown("**Proposed by** " + "; ".join(streamlit_markdown(p) for p in proposers))
     st.markdown("**In the sources' words**")
     for quote in option.quotes:
-        show_quote(catalog, quote)
-    st.markdown("**Scores** (0–10; the range is how far the evidence leaves it open)")
+        st.markdown(quote_markdown(catalog, quote, found))
+    st.markdown(
+        "**Scores** (0–10; the range is how far the evidence leaves it open)",
+        help=define("cost"),
+    )
     st.dataframe(
         score_rows(catalog, option),
         hide_index=True,
@@ -73,7 +87,7 @@ def show_body(catalog: Catalog, option: Option, *, matched: Collection[str] = ()
             )
             actors = actors_line(option, crit.id)
             if actors:
-                st.markdown(streamlit_markdown(actors))
-            st.markdown(streamlit_markdown(score.rationale))
+                st.markdown(streamlit_markdown(actors), help=define("weakest-link"))
+            st.markdown(highlight(score.rationale, found))
             for quote in score.quotes:
-                show_quote(catalog, quote)
+                st.markdown(quote_markdown(catalog, quote, found))

@@ -1,5 +1,6 @@
-"""Saved weight profiles in the sidebar: save the current weights under a name (every save
-is a new version, never an overwrite), load a saved profile into the sliders, and see where
+"""Saved weight profiles in the sidebar: save the current weights (with the method and the
+thresholds) under a name (every save is a new version, never an overwrite), load a saved
+profile into the sliders, and see where
 the store lives. The store's own messages (conflict, unavailable, read-only) are shown as
 they are; nothing is half-saved."""
 
@@ -10,7 +11,9 @@ import streamlit as st
 from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
 from policybench.present.text import streamlit_markdown
+from policybench.store.profile_io import REQUIRE, split_require
 from policybench.ui import state
+from policybench.ui.components import thresholds
 from policybench.ui.components.errors import log
 from policybench.ui.components.workshop_common import store
 
@@ -32,10 +35,12 @@ def _save(catalog: Catalog) -> None:
         st.session_state[MESSAGE_KEY] = ("error", "Give the profile a name first.")
         return
     try:
+        required = list(state.current_requirements())
         saved = store().profiles.save(
             name,
             state.current_weights(),
             method=state.current_method(),
+            params={REQUIRE: required} if required else None,
             catalog_fingerprint=catalog.fingerprint,
         )
     except PolicybenchError as exc:
@@ -69,9 +74,15 @@ def _load(catalog: Catalog) -> None:
     state.set_weights(catalog, profile.weights)
     if profile.method:
         state.set_method(profile.method)
+    _, required = split_require(profile.params)
+    left_out = state.set_requirements(catalog, required)  # a profile without any clears them
+    thresholds.refresh()
     st.session_state[MESSAGE_KEY] = (
         "success",
-        f"Loaded “{profile.name}” version {profile.version}.",
+        f"Loaded “{profile.name}” version {profile.version}"
+        + (f" ({len(required)} threshold{'s' if len(required) != 1 else ''})" if required else "")
+        + "."
+        + ("".join(f" Not used: {n}." for n in left_out)),
     )
 
 
@@ -87,7 +98,7 @@ def show(catalog: Catalog) -> None:
             return
         st.text_input("Profile name", key=NAME_KEY, max_chars=200)
         st.button(
-            "Save current weights",
+            "Save current weights and thresholds",
             key="pb.profiles.save",
             on_click=_save,
             args=(catalog,),

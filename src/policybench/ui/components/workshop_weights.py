@@ -1,6 +1,12 @@
 """A participant's weight controls: sliders, a ranking of the criteria, or AHP pairwise
 comparisons, plus an optional short reason per criterion.
 
+The sliders use the Rank page's scale (:func:`policybench.ui.state.slider_max` and
+:func:`~policybench.ui.state.slider_step`: 0–20 in steps of 1 for the shipped catalog), so a
+weight means the same on both pages. "Rank the criteria" starts with every criterion
+unplaced and says which still are: a criterion left alone must not get the top weight by
+default, so the ranking gives weights only once every criterion has a place.
+
 What the controls say is kept in one :class:`Values` under ``<key>.values`` in the session,
 filled by :func:`seed` from a stored submission and updated from each widget as it is drawn;
 the widgets (keys ``<key>.mode``, ``<key>.w.<criterion>``, ``<key>.r.<criterion>``,
@@ -21,7 +27,6 @@ from itertools import combinations
 
 import streamlit as st
 
-from policybench import mcda
 from policybench.analysis.weights import (
     SAATY_MAX,
     PairwiseWeights,
@@ -36,6 +41,7 @@ from policybench.present.labels import criterion_label, share_label
 from policybench.present.text import streamlit_markdown, widget_label
 from policybench.present.workshop import judgement_label
 from policybench.store.workshops import REASON_MAX
+from policybench.ui import state
 from policybench.ui.components.text import note
 
 MODES = {
@@ -43,8 +49,6 @@ MODES = {
     "rank": "Rank the criteria",
     "ahp": "Compare them in pairs (AHP)",
 }
-SLIDER_MAX = 10.0
-STEP = 1.0
 ZERO = "All weights are zero: give at least one criterion some weight."
 
 
@@ -61,17 +65,25 @@ class Entry:
 
 @dataclass
 class Values:
-    """The controls' values, for every mode: slider points, places, AHP judgements, reasons."""
+    """The controls' values, for every mode: slider points (on 0–``maximum`` in ``step``s),
+    places (None: not placed yet), AHP judgements, reasons."""
 
     mode: str
     points: dict[str, float]
-    places: dict[str, int]
+    places: dict[str, int | None]
     pairs: dict[tuple[str, str], int]
     reasons: dict[str, str]
+    maximum: float = state.SLIDER_MAX
+    step: float = 1.0
 
 
 def _values_key(key: str) -> str:
     return f"{key}.values"
+
+
+def scale(catalog: Catalog) -> tuple[float, float]:
+    """The sliders' top and step: the Rank page's, so a weight reads the same on both."""
+    return state.slider_max(catalog), state.slider_step(catalog)
 
 
 def seed(
@@ -79,20 +91,25 @@ def seed(
     criterion_ids: Sequence[str],
     weights: Mapping[str, float] | None,
     reasons: Mapping[str, str] | None,
+    *,
+    maximum: float = state.SLIDER_MAX,
+    step: float = 1.0,
 ) -> None:
-    """Set the controls from a stored submission (or the defaults: every slider midway)."""
+    """Set the controls from a stored submission (or the defaults: every slider midway,
+    every criterion unplaced)."""
     points = (
-        slider_points(weights, criterion_ids, maximum=SLIDER_MAX, step=STEP)
+        slider_points(weights, criterion_ids, maximum=maximum, step=step)
         if weights
-        else {c: SLIDER_MAX / 2 for c in criterion_ids}
+        else {c: maximum / 2 for c in criterion_ids}
     )
-    order = mcda.rank([points[c] for c in criterion_ids])
     st.session_state[_values_key(key)] = Values(
         mode="sliders",
         points={c: float(points[c]) for c in criterion_ids},
-        places={c: int(r) for c, r in zip(criterion_ids, order, strict=True)},
+        places=dict.fromkeys(criterion_ids),
         pairs={pair: 0 for pair in combinations(criterion_ids, 2)},
         reasons={c: str((reasons or {}).get(c, "")) for c in criterion_ids},
+        maximum=maximum,
+        step=step,
     )
     # the widgets take their values from the new Values when next drawn
     widgets = tuple(f"{key}.{part}" for part in ("mode", "w.", "r.", "ahp.", "why."))
@@ -100,10 +117,11 @@ def seed(
         del st.session_state[k]
 
 
-def _values(key: str, criterion_ids: Sequence[str]) -> Values:
+def _values(key: str, criterion_ids: Sequence[str], catalog: Catalog | None = None) -> Values:
     found = st.session_state.get(_values_key(key))
     if not isinstance(found, Values):
-        seed(key, criterion_ids, None, None)
+        top, step = scale(catalog) if catalog is not None else (state.SLIDER_MAX, 1.0)
+        seed(key, criterion_ids, None, None, maximum=top, step=step)
         found = st.session_state[_values_key(key)]
     return found
 
@@ -127,9 +145,9 @@ def _sliders(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabl
             st.slider(
                 widget_label(_name(catalog, c)),
                 min_value=0.0,
-                max_value=SLIDER_MAX,
-                value=v.points[c],
-                step=STEP,
+                max_value=v.maximum,
+                value=min(v.points[c], v.maximum),
+                step=v.step,
                 key=f"{key}.w.{c}",
                 format="%g",
                 help=streamlit_markdown(crit.description),
@@ -156,27 +174,54 @@ def _from_points(v: Values, crits: Sequence[str]) -> Entry:
     return Entry("sliders", values)
 
 
+def _place(value: object) -> int | None:
+    """A place from a selectbox's state (None: not placed)."""
+    try:
+        return None if value is None else int(str(value))
+    except ValueError:
+        return None
+
+
+def unplaced_problem(catalog: Catalog | None, crits: Sequence[str], v: Values) -> str | None:
+    """ "Still to place: …" while any criterion has no place, else None."""
+    missing = [c for c in crits if v.places.get(c) is None]
+    if not missing:
+        return None
+    names = [_name(catalog, c) if catalog is not None else c for c in missing]
+    if len(missing) == len(crits):
+        return "Give every criterion a place to see your weights: none is placed yet."
+    return f"Still to place ({len(missing)} of {len(crits)}): " + "; ".join(names) + "."
+
+
+def _from_places(crits: Sequence[str], v: Values, catalog: Catalog | None = None) -> Entry:
+    problem = unplaced_problem(catalog, crits, v)
+    if problem is not None:
+        return Entry("rank", None, problem=problem)
+    return Entry("rank", roc_weights(crits, {c: int(v.places[c] or 0) for c in crits}))
+
+
 def _ranking(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled: bool) -> Entry:
     note(
         "Give each criterion its place, 1 for the most important; criteria may share a place. "
-        "The weights follow by the rank-order centroid."
+        "The weights follow by the rank-order centroid once every criterion has a place."
     )
     for c in crits:
-        v.places[c] = int(st.session_state.get(f"{key}.r.{c}", v.places[c]))
-    weights = roc_weights(crits, v.places)
+        v.places[c] = _place(st.session_state.get(f"{key}.r.{c}", v.places[c]))
+    entry = _from_places(crits, v, catalog)
     places = list(range(1, len(crits) + 1))
     for c in crits:
         left, right = st.columns([5, 1], vertical_alignment="bottom")
         left.selectbox(
             widget_label(_name(catalog, c)),
             places,
-            index=places.index(v.places[c]) if v.places[c] in places else 0,
+            index=None if (at := v.places[c]) is None or at not in places else places.index(at),
             key=f"{key}.r.{c}",
             format_func=lambda r: f"place {r}",
+            placeholder="not placed yet",
             disabled=disabled,
         )
-        _share(right, weights[c])
-    return Entry("rank", weights)
+        _share(right, None if entry.weights is None else entry.weights[c])  # "–" until all placed
+    return entry
 
 
 def _pairs(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled: bool) -> Entry:
@@ -236,7 +281,7 @@ def show(
     """Draw the mode picker and the chosen mode's controls; return what they give (without
     the reasons: see :func:`show_reasons` and :func:`current`)."""
     crits = list(criterion_ids)
-    v = _values(key, crits)
+    v = _values(key, crits, catalog)
     mode = st.radio(
         "How do you want to set your weights?",
         list(MODES),
@@ -256,7 +301,7 @@ def show_reasons(
 ) -> None:
     """Draw the optional reasons, one short line per criterion."""
     crits = list(criterion_ids)
-    v = _values(key, crits)
+    v = _values(key, crits, catalog)
     with st.expander("Reasons (optional): why does a criterion matter to you?"):
         note(
             f"A short reason (at most {REASON_MAX} characters) for any criterion. The "
@@ -275,21 +320,22 @@ def show_reasons(
             )
 
 
-def current(criterion_ids: Sequence[str], *, key: str) -> Entry:
+def current(criterion_ids: Sequence[str], *, key: str, catalog: Catalog | None = None) -> Entry:
     """What the controls give now (weights under the chosen mode, and the reasons), drawing
-    nothing; widget values set in this run but not yet drawn count."""
+    nothing; widget values set in this run but not yet drawn count. ``catalog`` names the
+    unplaced criteria in a ranking's problem (ids without it)."""
     crits = list(criterion_ids)
     v = _values(key, crits)
     mode = str(st.session_state.get(f"{key}.mode", v.mode))
     for c in crits:
         v.points[c] = float(st.session_state.get(f"{key}.w.{c}", v.points[c]))
-        v.places[c] = int(st.session_state.get(f"{key}.r.{c}", v.places[c]))
+        v.places[c] = _place(st.session_state.get(f"{key}.r.{c}", v.places[c]))
         v.reasons[c] = str(st.session_state.get(f"{key}.why.{c}", v.reasons.get(c, "")))
     for a, b in combinations(crits, 2):
         v.pairs[(a, b)] = int(st.session_state.get(f"{key}.ahp.{a}.{b}", v.pairs.get((a, b), 0)))
     reasons = {c: v.reasons[c].strip() for c in crits if v.reasons.get(c, "").strip()}
     if mode == "rank":
-        entry = Entry("rank", roc_weights(crits, v.places))
+        entry = _from_places(crits, v, catalog)
     elif mode == "ahp":
         res, problem = _ahp(v, crits)
         entry = Entry("ahp", None if res is None else res.weights, problem=problem)

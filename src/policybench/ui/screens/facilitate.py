@@ -3,12 +3,15 @@ arrive, run the round, export.
 
 - **Create** a workshop (title, the options and criteria in play, a passphrase typed twice)
   or **sign in** to one with its join code and passphrase (wrong passphrases are
-  rate-limited by the store). The handle that proves the passphrase was checked lives in
-  this browser session only: after a reload or a server restart, sign in again.
+  rate-limited by the store, per browser session and per workshop, so nobody else's mistakes
+  lock the facilitator out). The handle that proves the passphrase was checked lives in this
+  browser session; the store also remembers the sign-in on this browser (its ``pb_device``
+  cookie, never in the address) for 12 hours, so a reload or a server restart keeps the
+  facilitator in their workshop on that device. Signing out forgets it.
 - **Invite**: the join link (``<base URL>/workshop?code=...``) and a QR code large enough for
-  a projector.
-- **Run the round**: lock (submissions freeze), reopen, reveal (participants see the group's
-  result), close.
+  a projector, with a warning when the link points at this computer alone (127.0.0.1).
+- **Run the round**: lock (after a warning: participants' unsaved changes are discarded),
+  reopen, reveal (participants see the group's result), close; a disabled button says why.
 - **Monitor** (a fragment that refreshes every few seconds): how many have submitted, the
   group's ranking by the chosen combination, Kendall's W in words, the spread of each
   criterion's weights with the reasons given (most contested first), the criterion that
@@ -36,7 +39,7 @@ from policybench.present import workshop as words
 from policybench.present.text import fold, streamlit_markdown
 from policybench.store import Facilitator, Store, Workshop
 from policybench.store.schema import TITLE_MAX
-from policybench.store.workshops import PASSPHRASE_MIN, format_code
+from policybench.store.workshops import PASSPHRASE_MIN, format_code, normalize_code
 from policybench.ui import state
 from policybench.ui.components import workshop_common as common
 from policybench.ui.components.errors import guarded, show_exception
@@ -48,6 +51,7 @@ COMBINATION = "pb.fac.combination"
 NAMES = "pb.fac.names"
 BASE = "pb.fac.base"
 CONFIRM_CLOSE = "pb.fac.confirm_close"
+CONFIRM_LOCK = "pb.fac.confirm_lock"
 EXPORT = "pb.fac.export"
 REFRESH_S = 3
 PAGE = "facilitate"
@@ -141,7 +145,7 @@ def _create(catalog: Catalog, s: Store) -> None:
     if err is not None or handle is None:
         common.show_error(err or RuntimeError("not created"))
         return
-    _signed_in(handle, "The workshop is open: invite the participants with the link below.")
+    _signed_in(handle, "The workshop is open: invite the participants with the link below.", s)
 
 
 def _sign_in(s: Store) -> None:
@@ -157,19 +161,53 @@ def _sign_in(s: Store) -> None:
     if not go:
         return
     handle, err = common.attempt(
-        lambda: s.workshops.verify_facilitator(code, passphrase, client=common.client())
+        lambda: s.workshops.verify_facilitator(
+            code, passphrase, client=common.client(), session=common.session_id()
+        )
     )
     if err is not None or handle is None:
         common.show_error(err or RuntimeError("not signed in"))
         return
-    _signed_in(handle, "Signed in.")
+    _signed_in(handle, "Signed in.", s)
 
 
-def _signed_in(handle: Facilitator, message: str) -> None:
+def _signed_in(handle: Facilitator, message: str, s: Store | None = None) -> None:
+    """Keep the handle in this session (and, with a device cookie, on this browser), then
+    redraw signed in."""
     st.session_state[HANDLE] = handle
+    device = common.device()
+    if s is not None and device:
+        # best effort: without it the facilitator is signed in until a reload, as before
+        common.attempt(lambda: s.workshops.remember_facilitator(handle, device))
     st.session_state[FLASH] = message
     st.session_state.pop(EXPORT, None)
     st.query_params["code"] = handle.code
+    st.rerun()
+
+
+def _resume(s: Store) -> Facilitator | None:
+    """The sign-in remembered on this browser (for the workshop in the address, if any)."""
+    device = common.device()
+    if not device:
+        return None
+    code = str(st.query_params.get("code", "")).strip() or None
+    handle, err = common.attempt(lambda: s.workshops.resume_facilitator(device, code))
+    if err is not None or handle is None:
+        return None
+    st.session_state[HANDLE] = handle
+    st.query_params["code"] = handle.code
+    return handle
+
+
+def _sign_out(s: Store, handle: Facilitator) -> None:
+    device = common.device()
+    if device:
+        _, err = common.attempt(lambda: s.workshops.forget_facilitator(handle, device))
+        if err is not None:
+            common.show_error(err)
+            return
+    for key in (HANDLE, EXPORT, CONFIRM_CLOSE, CONFIRM_LOCK):
+        st.session_state.pop(key, None)
     st.rerun()
 
 
@@ -188,6 +226,8 @@ def _invite(shop: Workshop) -> None:
         )
         link = common.join_link(base, shop.code)
         st.code(link, language=None, wrap_lines=True)
+        if common.only_this_computer(base):
+            _local_warning()
         note(
             "Anyone with this link or code can join while the round is open: share it with "
             "the room only. Each participant then gets a personal link of their own."
@@ -199,27 +239,97 @@ def _invite(shop: Workshop) -> None:
             output_format="PNG",
             alt="QR code of the join link shown beside it",
         )
-        note("Scan to join (the QR code holds the link on the left).")
+        note("Scan to join: the QR code holds the join link.")
+
+
+def _use_base(address: str) -> None:
+    st.session_state[BASE] = address
+
+
+def _local_warning() -> None:
+    """The join link points at 127.0.0.1: say so, and how to serve for the room."""
+    port = common.server_port()
+    found = common.room_addresses() if common.listens_to_the_room() else []
+    if found:
+        st.warning(
+            "This link points at 127.0.0.1, which means “this computer”: on anyone else's "
+            "device it opens nothing. This server also listens on the room's network: use "
+            "this computer's address there instead (participants must be on the same network)."
+        )
+        for address in found[:3]:
+            url = f"http://{address}:{port}"
+            st.button(
+                f"Use {url}",
+                key=f"pb.fac.use.{address}",
+                on_click=_use_base,
+                args=(url,),
+            )
+        return
+    st.warning(
+        "This link points at 127.0.0.1, which means “this computer”: nobody else in the room "
+        "can open it, and this server listens to this computer only. To serve the room, stop "
+        "the app and start it with `policybench serve --host 0.0.0.0` (or `make run "
+        "HOST=0.0.0.0`), then open this page at this computer's address on the room's "
+        "network (e.g. `http://192.168.1.20:8501`; `hostname -I` on Linux or `ipconfig` "
+        "on Windows shows it), or type that address in the box above. "
+        "docs/OPERATIONS.md has more, including several servers for a large room."
+    )
 
 
 def _round(s: Store, handle: Facilitator, shop: Workshop) -> None:
     st.header("Run the round", anchor=False)
     note(streamlit_markdown(words.state_text(shop.state)))
-    cols = st.columns(4, vertical_alignment="bottom")
+    if st.session_state.get(CONFIRM_LOCK) and shop.state == "open":
+        _confirm_lock(s, handle)
+        return
+    st.session_state.pop(CONFIRM_LOCK, None)
+    cols = st.columns(4, vertical_alignment="top")
     for col, (action, (label, allowed, done)) in zip(cols, ACTIONS.items(), strict=False):
-        if col.button(
-            label, key=f"pb.fac.{action}", disabled=shop.state not in allowed, width="stretch"
-        ):
-            _transition(s, handle, action, done)
+        why = words.action_hint(action, shop.state)
+        with col:
+            if st.button(
+                label,
+                key=f"pb.fac.{action}",
+                disabled=shop.state not in allowed,
+                width="stretch",
+                help=why,
+            ):
+                if action == "lock":
+                    st.session_state[CONFIRM_LOCK] = True
+                    st.rerun()
+                _transition(s, handle, action, done)
+            if why:
+                note(streamlit_markdown(why))
     with cols[3]:
         sure = st.checkbox("Close for good", key=CONFIRM_CLOSE, disabled=shop.state == "closed")
+        why = words.action_hint("close", shop.state, confirmed=bool(sure))
         if st.button(
             "Close the workshop",
             key="pb.fac.close",
             disabled=shop.state == "closed" or not sure,
             width="stretch",
+            help=why,
         ):
             _transition(s, handle, "close", "The workshop is closed.")
+        if why:
+            note(streamlit_markdown(why))
+
+
+def _confirm_lock(s: Store, handle: Facilitator) -> None:
+    """Lock only after saying what it discards."""
+    people, err = common.attempt(lambda: s.workshops.participants(handle))
+    if err is not None or people is None:
+        common.show_error(err or RuntimeError("no participants"))
+        return
+    submitted = sum(1 for p in people if p.submitted)
+    st.warning(streamlit_markdown(words.lock_warning(len(people), submitted)))
+    go, back, _ = st.columns([1, 1, 2])
+    if go.button("Lock now", key="pb.fac.lock_now", type="primary", width="stretch"):
+        st.session_state.pop(CONFIRM_LOCK, None)
+        _transition(s, handle, "lock", ACTIONS["lock"][2])
+    if back.button("Not yet", key="pb.fac.lock_cancel", width="stretch"):
+        st.session_state.pop(CONFIRM_LOCK, None)
+        st.rerun()
 
 
 def _transition(s: Store, handle: Facilitator, action: str, done: str) -> None:
@@ -461,9 +571,17 @@ def _dashboard(catalog: Catalog, s: Store, handle: Facilitator) -> None:
         )
         return
     if st.sidebar.button("Sign out of this workshop", key="pb.fac.sign_out"):
-        for key in (HANDLE, EXPORT, CONFIRM_CLOSE):
-            st.session_state.pop(key, None)
-        st.rerun()
+        _sign_out(s, handle)
+    if common.device():
+        st.sidebar.markdown(
+            ":small[You stay signed in on this browser for 12 hours, also after a reload. "
+            "On a shared computer, sign out when you are done.]"
+        )
+    else:
+        st.sidebar.markdown(
+            ":small[A reload signs you out: this server was not started with `policybench "
+            "serve`, which remembers a sign-in on the browser.]"
+        )
     _invite(shop)
     st.divider()
     _round(s, handle, shop)
@@ -481,6 +599,15 @@ def body() -> None:
     catalog = loaded.catalog
     s = common.store()
     handle = st.session_state.get(HANDLE)
+    wanted = normalize_code(str(st.query_params.get("code", "")))
+    if isinstance(handle, Facilitator) and wanted is not None and wanted != handle.code:
+        handle = None  # another workshop's address: that one's sign-in, or its passphrase
+        for key in (HANDLE, EXPORT, CONFIRM_CLOSE, CONFIRM_LOCK):
+            st.session_state.pop(key, None)
+    if not isinstance(handle, Facilitator):
+        handle = _resume(s)
+        if handle is not None:
+            st.session_state[FLASH] = "Welcome back: you are still signed in on this browser."
     if isinstance(handle, Facilitator):
         _dashboard(catalog, s, handle)
         return

@@ -1,5 +1,7 @@
 """Robustness: how firm is the ranking under the current weights?
 
+- The verdict (:mod:`policybench.ui.components.verdict`): solid, near-tie or fragile, each
+  number behind it linked to the section below that shows it.
 - One-way sensitivity: one criterion's weight from 0 to 100 % (the others in proportion), with
   the weights at which first place changes hands and the current weight marked.
 - Stability intervals: per criterion, how far its weight can move before the top changes.
@@ -36,12 +38,13 @@ from policybench.present.charts.robustness import (
     first_rank_chart,
     sensitivity_chart,
 )
+from policybench.present.glossary import define
 from policybench.present.labels import method_label, option_label, share_label
 from policybench.present.robustness import sampled_sentence
 from policybench.present.tables import acceptability_long, smaa_summary, smaa_table
 from policybench.present.text import streamlit_markdown
 from policybench.ui import state
-from policybench.ui.components import chart, downloads, weight_controls
+from policybench.ui.components import chart, downloads, verdict, weight_controls
 from policybench.ui.components.errors import guarded
 from policybench.ui.components.text import note
 
@@ -56,6 +59,12 @@ KEEP_RESULTS = 4
 #: How far SMAA's drawn weight shares may stray from the current ones, and the whole space.
 DELTAS = (0.05, 0.1, 0.2, 0.3)
 WHOLE = "whole"
+#: Anchors of the sections (the verdict's links and the "Skip to results" link lead here).
+RESULTS = "results"
+SENSITIVITY = "one-criterion"
+STABILITY = "stability"
+WHAT_IT_TAKES = "what-would-it-take"
+SMAA = "smaa"
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -112,7 +121,7 @@ def _on_demand(label: str, key: tuple[Any, ...], method: str, compute: Callable[
 
 
 def _sensitivity_section(catalog: Catalog, weights: dict[str, float], method: str) -> None:
-    st.header("What if one criterion mattered more or less?", anchor=False)
+    st.header("What if one criterion mattered more or less?", anchor=SENSITIVITY)
     names = {c.id: c.name for c in catalog.criteria}
     criterion = st.selectbox(
         "Criterion", list(names), key=CRITERION_KEY, format_func=names.__getitem__
@@ -153,7 +162,7 @@ def _sensitivity_section(catalog: Catalog, weights: dict[str, float], method: st
 
 
 def _stability_section(catalog: Catalog, weights: dict[str, float], method: str) -> None:
-    st.header("Stability intervals", anchor=False)
+    st.header("Stability intervals", anchor=STABILITY, help=define("stability"))
     note(
         "How far each criterion's weight can move (the others in proportion) before the top "
         "option, or any place in the ranking, changes. Weights are shares of the total, in %."
@@ -194,9 +203,15 @@ def _apply(catalog: Catalog, after: dict[str, float]) -> None:
 
 
 def _what_it_takes_section(
-    catalog: Catalog, weights: dict[str, float], method: str, ranking: Ranking
+    catalog: Catalog,
+    weights: dict[str, float],
+    method: str,
+    ranking: Ranking,
+    first_rival: str | None = None,
 ) -> None:
-    st.header("What would it take?", anchor=False)
+    """``first_rival``: the option the verdict's smallest shift puts level first, chosen at
+    first so that the section shows the very shift the verdict quotes."""
+    st.header("What would it take?", anchor=WHAT_IT_TAKES, help=define("shift"))
     note(
         "The smallest shift of the weights that puts an option first (ties at first count as first)."
     )
@@ -205,6 +220,8 @@ def _what_it_takes_section(
     labels = {o: option_label(catalog.options_by_id[o]) for o in order}
     if OPTION_KEY not in st.session_state or st.session_state[OPTION_KEY] not in labels:
         behind = [o for o in order if ranks[o] > 1]
+        if first_rival in labels and ranks[first_rival] > 1:
+            behind.insert(0, first_rival)
         st.session_state[OPTION_KEY] = behind[0] if behind else order[0]
     option = st.selectbox(
         "Option", order, key=OPTION_KEY, format_func=lambda o: f"{ranks[o]}. {labels[o]}"
@@ -265,7 +282,7 @@ def _what_it_takes_section(
 def _smaa_section(catalog: Catalog, weights: dict[str, float], method: str) -> None:
     """A fragment of its own: pressing Run (or changing the samples) reruns only this
     section, not the sweeps and stability intervals above it."""
-    st.header("Many weights at once (SMAA)", anchor=False)
+    st.header("Many weights at once (SMAA)", anchor=SMAA, help=define("smaa"))
     note(
         "Draws many weight profiles (and, if asked, each score anywhere within its range) and "
         "counts how often each option takes each rank: around the current weights, to see how "
@@ -340,15 +357,17 @@ def _smaa_section(catalog: Catalog, weights: dict[str, float], method: str) -> N
 @st.fragment
 @guarded
 def body() -> None:
-    view = weight_controls.ranked_view()
+    view = weight_controls.ranked_view(results=RESULTS)
     if view is None:
         return
     catalog, weights, method, ranking = view
     note(f"Under the current weights and {streamlit_markdown(method_label(method))}.")
+    found = state.verdict(catalog, weights, method)
+    verdict.show(catalog, found, here="robustness", anchor=RESULTS)
     for section in (
         lambda: _sensitivity_section(catalog, weights, method),
         lambda: _stability_section(catalog, weights, method),
-        lambda: _what_it_takes_section(catalog, weights, method, ranking),
+        lambda: _what_it_takes_section(catalog, weights, method, ranking, found.shift_to),
         lambda: _smaa_section(catalog, weights, method),
     ):
         guarded(section)()

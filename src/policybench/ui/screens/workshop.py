@@ -5,8 +5,17 @@ for a display name; joining adds ``&p=<token>``, the participant's own secret, s
 server restart or another device with the same link carries on where they were. Every read
 and write goes through the store with (code, token), so a participant sees and changes only
 their own submission, and the group's result only once the facilitator reveals it. An
-unknown code, another workshop's code or a tampered token gets the same plain refusal, and
-too many of them from one client are refused for a while (the store's rate limiter).
+unknown code, another workshop's code or a tampered token gets the same plain refusal; only
+those are counted, and too many of them from one client are refused for a while (the store's
+rate limiter), while a valid link is looked up first and never refused.
+
+The join link opened again never makes a second identity: in the same browser session the
+page remembers the participant; in another tab or after a restart, the store remembers the
+participants who used this browser (its ``pb_device`` cookie) and the page leads back to the
+last of them, with a "Not you?" way to join under another name on a shared computer.
+
+Changes not yet saved are said so beside the controls; if the facilitator locks the round
+before they are saved, the page says what was lost and that the last saved weights count.
 
 Fragments keep reruns cheap, as a workshop puts thirty people on one server: the weight
 controls with the participant's own ranking (a slider move reruns only them, and touches no
@@ -24,7 +33,7 @@ import pandas as pd
 import streamlit as st
 
 from policybench.analysis.rank import rank_catalog
-from policybench.analysis.weights import shares
+from policybench.analysis.weights import same_proportions, shares
 from policybench.analysis.workshop import GroupResult, group_result
 from policybench.catalog import Catalog
 from policybench.export.report import missing_from_catalog
@@ -35,7 +44,9 @@ from policybench.store import (
     ParticipantTokenError,
     RateLimitedError,
     Store,
+    Submission,
     Workshop,
+    WorkshopError,
     WorkshopNotFound,
 )
 from policybench.store.schema import DISPLAY_NAME_MAX
@@ -57,6 +68,21 @@ SUBMIT_FAILED = (
     "details are in the server log."
 )
 IDENTITY = "pb.ws.identity"
+#: The last weights and reasons the store holds for this participant (what "unsaved" means).
+SAVED = "pb.ws.saved"
+#: Set when the round closed under unsaved changes: what the locked page says.
+LOCK_NOTICE = "pb.ws.lock_notice"
+#: (code, token) when this page was reached through the device, not the participant's link.
+REJOINED = "pb.ws.rejoined"
+#: A code for which this session chose "Not you?": show the join form, not the device's person.
+NEW_IDENTITY = "pb.ws.new_identity"
+#: (code, token) already remembered on this browser in this session.
+DEVICE_SEEN = "pb.ws.device_seen"
+WELCOME = "pb.ws.welcome"
+TAKEN_HINT = (
+    "If that name is yours, you have joined already: open your personal link (your page's "
+    "address after you joined), or this join link in the browser you joined with."
+)
 REFRESH_S = 5
 PAGE = "workshop"
 
@@ -126,10 +152,16 @@ def _join(s: Store, shop: Workshop) -> None:
         go = st.form_submit_button("Join the workshop", type="primary")
     if not go:
         return
-    passed, err = common.attempt(lambda: s.workshops.join(shop.code, name, client=common.client()))
+    passed, err = common.attempt(
+        lambda: s.workshops.join(shop.code, name, client=common.client(), device=common.device())
+    )
     if err is not None or passed is None:
         common.show_error(err or RuntimeError("join failed"))
+        if type(err) is WorkshopError:  # the name is taken (the only plain WorkshopError)
+            note(TAKEN_HINT)
         return
+    st.session_state.pop(NEW_IDENTITY, None)
+    st.session_state[DEVICE_SEEN] = (shop.code, passed.token)  # remembered by the join
     st.query_params["code"] = shop.code
     st.query_params["p"] = passed.token
     st.rerun()
@@ -154,6 +186,23 @@ def _on_submit(s: Store, code: str, token: str, criteria: tuple[str, ...]) -> No
         return
     st.session_state[SUBMIT_OUTCOME] = saved.revision
     st.session_state[REVISION] = saved.revision
+    _keep_saved(saved)
+
+
+def _keep_saved(saved: Submission | None) -> None:
+    st.session_state[SAVED] = None if saved is None else (dict(saved.weights), dict(saved.reasons))
+
+
+def _unsaved(criteria: tuple[str, ...], catalog: Catalog | None = None) -> tuple[bool, bool]:
+    """Whether the weights, and whether the reasons, on screen differ from the saved ones
+    (weights compared as shares: the same proportions are the same weights)."""
+    entry = workshop_weights.current(criteria, key=KEY, catalog=catalog)
+    saved = st.session_state.get(SAVED)
+    if not isinstance(saved, tuple):
+        return entry.weights is not None, bool(entry.reasons)
+    weights, reasons = saved
+    moved = entry.weights is not None and not same_proportions(entry.weights, weights, criteria)
+    return moved, entry.reasons != reasons
 
 
 @st.fragment
@@ -197,6 +246,11 @@ def _controls(catalog: Catalog, shop: Workshop) -> None:
         entry = workshop_weights.show(catalog, shop.criteria, key=KEY)
         if entry.problem:
             st.warning(streamlit_markdown(entry.problem))
+        elif _unsaved(shop.criteria, catalog)[0]:
+            st.warning(
+                "These weights are not saved yet: press the button below the reasons to save "
+                "them. Only saved weights count when the facilitator locks the round."
+            )
     with right:
         st.header("Your ranking", anchor=False)
         if entry.weights is None:
@@ -215,6 +269,8 @@ def _controls(catalog: Catalog, shop: Workshop) -> None:
 @guarded
 def _reasons(catalog: Catalog, shop: Workshop) -> None:
     workshop_weights.show_reasons(catalog, shop.criteria, key=KEY)
+    if _unsaved(shop.criteria, catalog)[1]:
+        note("Your reasons have changes that are not saved yet: save them with your weights.")
 
 
 def _submitted(
@@ -233,6 +289,9 @@ def _submitted(
         )
     else:
         st.info(f"The round is {shop.state}: weights can no longer be changed.")
+    lost = st.session_state.pop(LOCK_NOTICE, None)
+    if lost:
+        st.warning(streamlit_markdown(lost))
     if mine is None:
         note("You did not submit weights in this round.")
         return None
@@ -258,6 +317,9 @@ def _editor(
 ) -> None:
     """An open round: the controls, the reasons and the submit button; else the weights
     that count, read-only, and the ranking under them."""
+    if st.session_state.get(SEEN_STATE) == "open" and shop.state != "open":
+        # the round closed under this page: say what it discarded (the widgets still hold it)
+        st.session_state[LOCK_NOTICE] = _lost_changes(catalog, shop)
     st.session_state[SEEN_STATE] = shop.state
     if shop.state == "open":
         _controls(catalog, shop)
@@ -315,21 +377,56 @@ def _group_result(catalog: Catalog, code: str, token: str) -> None:
         _ranking_table(ranking, ("rank", "label"), "pb.ws.group")
 
 
+def _lost_changes(catalog: Catalog, shop: Workshop) -> str | None:
+    """What the round closing under this page discarded, in a sentence (None: nothing)."""
+    moved, rewritten = _unsaved(shop.criteria, catalog)
+    if not (moved or rewritten):
+        return None
+    what = " and ".join(
+        part for part, changed in (("weights", moved), ("reasons", rewritten)) if changed
+    )
+    saved = st.session_state.get(SAVED)
+    counts = (
+        "your last saved weights count (shown below)"
+        if isinstance(saved, tuple)
+        else "you had not saved any weights, so you are not in this round's result"
+    )
+    done = "locked the round" if shop.state == "locked" else f"made the workshop {shop.state}"
+    return (
+        f"The facilitator {done} before you saved your latest {what}: those changes were not "
+        f"saved, and {counts}. Ask the facilitator to reopen the round if they should count."
+    )
+
+
 def _participant(catalog: Catalog, s: Store, shop: Workshop, token: str) -> None:
-    try:
-        common.check_token_limit(s)
-    except RateLimitedError as exc:
-        common.show_error(exc)
-        return
     me, err = common.attempt(lambda: s.workshops.participant(shop.code, token))
     if err is not None or me is None:
-        if isinstance(err, (ParticipantTokenError, WorkshopNotFound)):
-            common.count_bad_token(s)
         st.session_state.pop(IDENTITY, None)
+        if isinstance(err, (ParticipantTokenError, WorkshopNotFound)):
+            # counted only now that it is known to be bad: a valid link is never refused
+            _, limited = common.attempt(lambda: common.count_bad_token(s))
+            if isinstance(limited, RateLimitedError):
+                err = limited
         common.show_error(err or RuntimeError("no participant"))
         return
     st.session_state[IDENTITY] = (shop.code, token)
+    device = common.device()
+    if device and st.session_state.get(DEVICE_SEEN) != (shop.code, token):
+        # best effort: remembered, the join link opened again on this browser finds them
+        common.attempt(lambda: s.workshops.remember_device(shop.code, token, device))
+        st.session_state[DEVICE_SEEN] = (shop.code, token)
+    welcome = st.session_state.pop(WELCOME, None)
+    if welcome:
+        st.success(streamlit_markdown(welcome))
     st.markdown(f"You are taking part as **{streamlit_markdown(me.display_name)}**.")
+    if st.session_state.get(REJOINED) == (shop.code, token):
+        st.button(
+            "Not you? Join under another name",
+            key="pb.ws.not_me",
+            on_click=_not_me,
+            args=(shop.code,),
+            help="On a shared computer: leave this participant's page and join as yourself.",
+        )
     st.info(
         "This page's address is your personal link: bookmark it to come back to your weights "
         "after a reload or on another device. Do not share it: anyone who has it can change "
@@ -343,17 +440,47 @@ def _participant(catalog: Catalog, s: Store, shop: Workshop, token: str) -> None
         if err is not None:
             common.show_error(err)
             return
+        top, step = workshop_weights.scale(catalog)
         workshop_weights.seed(
             KEY,
             shop.criteria,
             mine.weights if mine is not None else None,
             mine.reasons if mine is not None else None,
+            maximum=top,
+            step=step,
         )
+        _keep_saved(mine)
         st.session_state[SEEDED] = (shop.code, token)
     st.session_state[REVISION] = me.revision if me.submitted else 0
     _editor(catalog, s, shop.code, token, shop, me)
     st.divider()
     _group_result(catalog, shop.code, token)
+
+
+def _not_me(code: str) -> None:
+    """ "Not you?": forget the participant found through this browser, show the join form."""
+    for key in (IDENTITY, REJOINED, SEEDED, SAVED, DEVICE_SEEN):
+        st.session_state.pop(key, None)
+    st.session_state[NEW_IDENTITY] = code
+    st.query_params.clear()
+    st.query_params["code"] = code
+
+
+def _rejoin(s: Store, code: str) -> tuple[str, str] | None:
+    """The participant this browser last took part as in the workshop ``code``, if any."""
+    canonical = normalize_code(code)
+    device = common.device()
+    if canonical is None or not device or st.session_state.get(NEW_IDENTITY) == canonical:
+        return None
+    found, err = common.attempt(lambda: s.workshops.rejoin(canonical, device))
+    if err is not None or found is None:
+        return None
+    st.session_state[REJOINED] = (found.code, found.token)
+    st.session_state[WELCOME] = (
+        f"Welcome back, {found.display_name}: this browser joined this workshop before, so "
+        "this is your own page, with your weights."
+    )
+    return found.code, found.token
 
 
 @guarded
@@ -375,6 +502,14 @@ def body() -> None:
         _code_form()
         return
     s = common.store()
+    if not token:
+        # the join link opened again in another tab, or after a restart, on a browser that
+        # has joined before: the same participant again
+        found = _rejoin(s, code)
+        if found is not None:
+            code, token = found
+            st.query_params["code"] = code
+            st.query_params["p"] = token
     shop, err = common.attempt(lambda: s.workshops.get(code, client=common.client()))
     if err is not None or shop is None:
         common.show_error(err or RuntimeError("no workshop"))
