@@ -128,3 +128,14 @@ def test_a_bad_requirement_says_what_is_wrong(tiny_options: Path, text: str, mes
 
     with pytest.raises(WeightsError, match=message):
         parse_requirement(text, load(tiny_options))
+
+
+def test_a_requirement_is_met_exactly_at_its_bound() -> None:
+    from policybench.catalog.models import Requirement
+
+    floor = Requirement(criterion="achievability", at_least=3)
+    assert floor.failure(3.0) is None  # ">= 3": a 3 passes
+    assert floor.failure(2.5) == "achievability 2.5 < 3"
+    ceiling = Requirement(criterion="escalation_risk", at_most=5)
+    assert ceiling.failure(5.0) is None  # "<= 5": a 5 passes
+    assert ceiling.failure(5.5) == "escalation_risk 5.5 > 5"

@@ -133,6 +133,22 @@ def test_delete_hides_and_undelete_restores_everything(store: Store) -> None:
         store.profiles.undelete("a")
 
 
+def test_refusals_name_the_profile_and_what_to_do(store: Store) -> None:
+    store.profiles.save("alpha", W1)
+    store.profiles.save("beta", W1)
+    with pytest.raises(ProfileNotFound, match=r"^profile 'alpha' has no version 9$"):
+        store.profiles.restore("alpha", 9)
+    with pytest.raises(ProfileExistsError, match=r"^a profile named 'beta' already exists"):
+        store.profiles.rename("alpha", "beta")
+    store.profiles.delete("alpha")
+    deleted = r"^profile 'alpha' is deleted; undelete it first \(profiles undelete 'alpha'\)$"
+    with pytest.raises(ProfileNotFound, match=deleted):
+        store.profiles.restore("alpha", 1)
+    with pytest.raises(ProfileNotFound, match=deleted):
+        store.profiles.history("alpha")  # a deleted profile's history only when asked for
+    assert [h.version for h in store.profiles.history("alpha", include_deleted=True)] == [1]
+
+
 def test_undeleting_a_misspelt_name_suggests_the_deleted_profiles(store: Store) -> None:
     store.profiles.save("tokyo view", W1)
     store.profiles.delete("tokyo view")

@@ -109,8 +109,6 @@ def rank(
     from policybench.present.tables import (
         ranking_metadata,
         ranking_table,
-        screened_lines,
-        screened_records,
     )
 
     if not bands and (samples is not None or seed is not None):
@@ -133,11 +131,10 @@ def rank(
     _notes(ranking.notes)
     table = ranking_table(ranking, cat)
     meta = ranking_metadata(ranking, __version__)
-    screened = screened_lines(selection, cat)
     sentence = ""
     if bands:
         from policybench.analysis.bands import BANDS_SAMPLES, BANDS_SEED, bands_catalog
-        from policybench.present.bands import LIKELY, bands_metadata, bands_sentence, with_bands
+        from policybench.present.bands import bands_metadata, bands_sentence, with_bands
 
         drawn = bands_catalog(
             cat,
@@ -153,6 +150,17 @@ def rank(
         table = with_bands(table, drawn)
         meta = {**meta, **bands_metadata(drawn)}
         sentence = bands_sentence(drawn)
+    _print_ranking(fmt, table, meta, selection, cat, sentence, bands)
+
+
+def _print_ranking(
+    fmt: str, table: Any, meta: dict[str, Any], selection: Any, cat: Any, sentence: str, bands: bool
+) -> None:
+    """Print a ranking in ``fmt``, with the bands' sentence and what the screen set aside."""
+    from policybench.present.bands import LIKELY
+    from policybench.present.tables import screened_lines, screened_records
+
+    screened = screened_lines(selection, cat)
     if fmt == "json":
         payload = {
             **meta,

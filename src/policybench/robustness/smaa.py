@@ -201,9 +201,7 @@ def smaa(
     ------
     InputError
         Bad sizes, bounds that leave no weights to sample, ranges that do not contain the
-        scores, or anything :func:`policybench.mcda.score` rejects.
-    WeightsError
-        A bad weight profile.
+        scores, or anything :func:`policybench.mcda.score` rejects (WeightsError: bad weights).
     """
     samples = _count(samples, "samples")
     chunk = _count(chunk, "chunk")

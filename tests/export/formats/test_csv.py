@@ -99,3 +99,11 @@ def test_csv_never_writes_a_negative_zero(report: Report) -> None:
     for col in floats[:2]:
         assert {row[header(report, col)] for row in rows} == {"0.000"}, col
     assert not [c for row in rows for c in row.values() if c.startswith("-0.0")]
+
+
+def test_csv_writes_the_catalog_scores_as_given(report: Report) -> None:
+    """A 0-10 score is "7" or "6.5" as in the catalog, not "7.000"; ranks are whole."""
+    rows = list(csv.DictReader(io.StringIO(csv_format.render(report))))
+    scores = [row[header(report, "score:feasibility")] for row in rows]
+    assert scores == [format(float(s), "g") for s in scores] and "." not in "".join(scores)
+    assert all(row[header(report, "wsm:rank")].isdigit() for row in rows)
