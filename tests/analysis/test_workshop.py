@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from policybench import catalog, group, mcda
+from policybench.analysis.rank import smaa_catalog
 from policybench.analysis.workshop import group_result, rules_for
 from policybench.errors import InputError, WeightsError
 from policybench.robustness import kendall_tau_b
@@ -104,3 +105,66 @@ def test_what_cannot_be_computed_is_refused(cat) -> None:
         "median",
         "borda",
     )
+
+
+ADOPTED = {"summits": {"deterrence": 9.0}, "liaison": {"feasibility": 8.5, "backlash": 1.0}}
+
+
+def test_adopted_scores_rank_as_to_problem_overrides_would(cat) -> None:
+    weights = [ANA, BOB, CY]
+    res = group_result(cat, OPTIONS, CRITERIA, weights, overrides=ADOPTED, smaa_samples=2_000)
+    p = catalog.to_problem(cat, None, options=OPTIONS, criteria=CRITERIA, overrides=ADOPTED)
+    assert p.matrix[OPTIONS.index("summits"), CRITERIA.index("deterrence")] == 9.0
+    scores = mcda.score(p.matrix, shares(weights), p.types, "wsm", "scale")
+    np.testing.assert_allclose(res.scores, scores, atol=1e-12)
+    np.testing.assert_array_equal(res.ranks, mcda.rank(scores))
+    group_scores = mcda.score(p.matrix, res.group_weights, p.types, "wsm", "scale")
+    np.testing.assert_allclose(res.group_scores, group_scores, atol=1e-12)
+    drivers = group.disagreement_drivers(
+        p.matrix, shares(weights), p.types, "wsm", "scale", bounds=p.bounds
+    )
+    assert [(d.criterion, d.w_after) for d in res.drivers] == [
+        (d.criterion, d.w_after) for d in drivers
+    ]
+    assert res.concordance == group.kendall_w(mcda.rank(scores))
+    smaa = smaa_catalog(
+        cat,
+        None,
+        samples=2_000,
+        weight_low=res.shares.min(axis=0),
+        weight_high=res.shares.max(axis=0),
+        options=OPTIONS,
+        criteria=CRITERIA,
+        overrides=ADOPTED,
+    )
+    assert res.smaa is not None
+    np.testing.assert_allclose(res.smaa.rank_acceptability, smaa.rank_acceptability)
+    assert res.adjusted == (
+        ("liaison", "backlash"),
+        ("liaison", "feasibility"),
+        ("summits", "deterrence"),
+    )
+
+
+def test_overrides_change_the_ranking_and_none_changes_nothing(cat) -> None:
+    plain = group_result(cat, OPTIONS, CRITERIA, [ANA, BOB, CY], smaa_samples=500)
+    same = group_result(cat, OPTIONS, CRITERIA, [ANA, BOB, CY], smaa_samples=500, overrides={})
+    for res in (plain, same):
+        assert res.adjusted == ()
+    np.testing.assert_array_equal(plain.ranks, same.ranks)
+    np.testing.assert_array_equal(plain.group_scores, same.group_scores)
+    assert plain.smaa is not None and same.smaa is not None
+    np.testing.assert_array_equal(plain.smaa.rank_acceptability, same.smaa.rank_acceptability)
+    # liaison last under everyone's mean weights; top marks everywhere put it first
+    best = {"liaison": {"feasibility": 10.0, "deterrence": 10.0, "backlash": 0.0}}
+    adjusted = group_result(cat, OPTIONS, CRITERIA, [ANA, BOB, CY], overrides=best)
+    liaison = OPTIONS.index("liaison")
+    assert plain.group_ranking[liaison] > 1 and adjusted.group_ranking[liaison] == 1
+    assert (adjusted.ranks[:, liaison] == 1).all()
+
+
+def test_an_override_outside_the_workshop_is_refused(cat) -> None:
+    with pytest.raises(WeightsError, match="unknown option 'nowhere'"):
+        group_result(cat, OPTIONS, CRITERIA, [ANA], overrides={"nowhere": {"feasibility": 1.0}})
+    with pytest.raises(WeightsError, match="off the 0–10 scale"):
+        group_result(cat, OPTIONS, CRITERIA, [ANA], overrides={"liaison": {"feasibility": 11.0}})

@@ -12,6 +12,10 @@
   weights that put an option first.
 - :mod:`~policybench.analysis.workshop`: a workshop's group result, computed once for the
   facilitator's page and for the exports.
+- :mod:`~policybench.analysis.contest`: contested scores and the ranking if the room is right;
+  :mod:`~policybench.analysis.rounds`: a workshop's rounds and how the room converges.
+- :mod:`~policybench.analysis.camps` (camps in a room, "you are here") and
+  :mod:`~policybench.analysis.common_ground` (what every camp can live with, camps across rounds).
 
 Nothing here builds labels, sentences or DataFrames (that is :mod:`policybench.present`), and
 nothing imports pandas, Streamlit or the store: the UI, the CLI and the exporters call these

@@ -11,6 +11,11 @@ that drive the disagreement, each participant against the group, and optionally 
 room's range of weights: weights drawn uniformly between the lowest and the highest share
 anyone gave each criterion (intersected with the simplex), with a fixed seed.
 
+Scores the workshop adopted (``overrides``, ``{option: {criterion: value}}``, e.g. from
+:func:`policybench.analysis.contest.overrides_from`) replace the catalog's everywhere in it:
+each participant's ranking, the group's, the drivers and the room's SMAA;
+:attr:`GroupResult.adjusted` lists those cells so that every front end can say so.
+
 A workshop ranks with the app's default model unless told otherwise: the weighted sum on the
 criteria's fixed 0–10 scales, so a participant's own ranking, the group's and the export agree.
 """
@@ -58,7 +63,8 @@ class GroupResult:
     weights combined by ``weight_rule``; ``combined`` from the rankings combined by
     ``ranking_rule``; ``combination`` names the one that is the group's ranking, against which
     ``tau`` compares each participant (Kendall's tau-b). ``drivers`` and ``concordance`` need
-    two participants or more.
+    two participants or more. ``adjusted`` lists the ``(option, criterion)`` cells whose
+    adopted score replaced the catalog's, sorted (empty when none did).
     """
 
     option_ids: tuple[str, ...]
@@ -81,6 +87,7 @@ class GroupResult:
     tau: FloatArray
     smaa: SmaaRanking | None = None
     notes: tuple[str, ...] = ()
+    adjusted: tuple[tuple[str, str], ...] = ()
 
     @property
     def participants(self) -> int:
@@ -148,19 +155,23 @@ def group_result(
     normalization: str | None = None,
     smaa_samples: int = 0,
     params: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Mapping[str, float]] | None = None,
 ) -> GroupResult:
     """The group's result from the participants' ``weights`` (any positive scale each).
 
     ``combination`` is the group's ranking; the other side's rule defaults as in
     :func:`rules_for`, or is given (``weight_rule``, ``ranking_rule``). ``smaa_samples > 0``
-    adds SMAA over the room's range of weights.
+    adds SMAA over the room's range of weights. ``overrides`` are adopted scores
+    ``{option: {criterion: value}}`` (0–10) that replace the catalog's in every ranking here,
+    as :func:`policybench.catalog.to_problem` applies them.
 
     Raises
     ------
     InputError
         No submissions, or an unknown combination or rule.
     WeightsError
-        A submission whose weights are all zero, or a geometric mean that is zero everywhere.
+        A submission whose weights are all zero, a geometric mean that is zero everywhere, or
+        an override off the 0–10 scale or outside the options and criteria in play.
     """
     if not weights:
         raise InputError("no submissions yet")
@@ -172,7 +183,7 @@ def group_result(
     if combination not in (w_rule, r_rule):
         raise InputError(f"the group's ranking ({combination}) must be one of the two rules")
     crits, opts = tuple(criterion_ids), tuple(option_ids)
-    problem = to_problem(catalog, None, options=opts, criteria=crits)
+    problem = to_problem(catalog, None, options=opts, criteria=crits, overrides=overrides)
     norm = resolve_normalization(method, normalization)
     extra = method_params(problem, norm, params or {})
     shares = np.asarray(mcda.check_weights(weight_matrix(weights, crits), len(crits), crits))
@@ -214,6 +225,7 @@ def group_result(
             weight_high=shares.max(axis=0),
             options=opts,
             criteria=crits,
+            overrides=overrides,
             **(params or {}),
         )
     return GroupResult(
@@ -237,4 +249,5 @@ def group_result(
         tau=np.atleast_1d(kendall_tau_b(ranks, lead[None, :])),
         smaa=smaa,
         notes=tuple(notes),
+        adjusted=tuple(sorted((o, c) for o, row in (overrides or {}).items() for c in row)),
     )

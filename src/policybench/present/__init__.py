@@ -8,7 +8,9 @@ and chart specs, and every escaper.
 - :mod:`~policybench.present.tables`: the ranking table (the one schema the command line, the
   exports and the Rank page share), the comparison, criteria, quotes and SMAA tables.
 - :mod:`~policybench.present.compare`, :mod:`~policybench.present.robustness`,
-  :mod:`~policybench.present.evidence`, :mod:`~policybench.present.workshop`: the tables and
+  :mod:`~policybench.present.evidence`, :mod:`~policybench.present.workshop`,
+  :mod:`~policybench.present.contest` (contested scores, rounds),
+  :mod:`~policybench.present.camps` (camp cards, common ground): the tables and
   sentences of those pages (and of the workshop's export).
 - :mod:`~policybench.present.charts`: Vega-Lite specs, built with Altair.
 

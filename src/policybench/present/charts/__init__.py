@@ -4,7 +4,7 @@ Every builder returns a :class:`Chart`: the spec reads its data from **named dat
 beside it as DataFrames, so the app hands Streamlit the data as Arrow tables
 (``ui/components/chart.py``) and an export writes it inline (:meth:`Chart.to_dict`, which
 vl-convert renders to PNG and SVG). One module per page: :mod:`.ranking`, :mod:`.compare`,
-:mod:`.robustness`, :mod:`.workshop`; the theme and the shared pieces are here.
+:mod:`.robustness`, :mod:`.workshop`, :mod:`.rounds`; the theme and the shared pieces are here.
 
 The charts are meant for a projector: colour-blind-safe palettes (Paul Tol's *muted* for
 criteria, Okabe & Ito's eight colours for options and directions, single-hue ramps for heat
