@@ -18,6 +18,7 @@ from policybench.store import ParticipantTokenError, Store, WrongPassphraseError
 from policybench.store import schema as schema_module
 from policybench.store.db import Database, resolve_url
 from policybench.store.workshops import FACILITATOR_SESSION_HOURS, Facilitator, device_hash
+from support import store_v3
 
 OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
 CRITERIA = ["feasibility", "deterrence", "backlash"]
@@ -170,10 +171,9 @@ def test_a_version_2_store_with_data_is_upgraded_in_place(store_url: str) -> Non
     from policybench.store import workshops as workshops_module
 
     new = {schema_module.facilitator_sessions.name, schema_module.participant_devices.name}
-    v2_tables = sa.MetaData()
-    for table in schema_module.metadata.sorted_tables:
-        if table.name not in new:
-            table.to_metadata(v2_tables)
+    v2_tables = store_v3.metadata(2)
+    old = {name: v2_tables.tables[name] for name in ("workshops", "workshop_participants")}
+    old_submissions = v2_tables.tables["workshop_submissions"]
     parsed, _ = resolve_url(store_url)
     db = Database(parsed)
     token = secrets.token_urlsafe(32)
@@ -183,7 +183,7 @@ def test_a_version_2_store_with_data_is_upgraded_in_place(store_url: str) -> Non
         assert schema_module.migrate(db, schema_module.MIGRATIONS[:2], tables=v2_tables) == 2
         with db.engine.begin() as conn:  # what version-2 code wrote
             wid = conn.execute(
-                sa.insert(schema_module.workshops).values(
+                sa.insert(old["workshops"]).values(
                     code=code, title="Before", options=json.dumps(OPTIONS),
                     criteria=json.dumps(CRITERIA),
                     passphrase_hash=workshops_module._hasher.hash(PASS), state="open",
@@ -191,13 +191,13 @@ def test_a_version_2_store_with_data_is_upgraded_in_place(store_url: str) -> Non
                 )
             ).inserted_primary_key[0]  # fmt: skip
             pid = conn.execute(
-                sa.insert(schema_module.participants).values(
+                sa.insert(old["workshop_participants"]).values(
                     workshop_id=wid, display_name="Ana",
                     token_hash=workshops_module._token_hash(token), joined_at=now,
                 )
             ).inserted_primary_key[0]  # fmt: skip
             conn.execute(
-                sa.insert(schema_module.submissions).values(
+                sa.insert(old_submissions).values(
                     participant_id=pid, weights=json.dumps(W), reasons="{}", revision=1,
                     submitted_at=now, updated_at=now,
                 )
@@ -214,7 +214,7 @@ def test_a_version_2_store_with_data_is_upgraded_in_place(store_url: str) -> Non
         db.dispose()
 
     with open_store(store_url) as upgraded:
-        assert upgraded.schema_version == 3
+        assert upgraded.schema_version == max(m.version for m in schema_module.MIGRATIONS)
         with upgraded.engine.connect() as conn:
             assert new <= set(sa.inspect(conn).get_table_names())
             assert conn.execute(sa.text("SELECT failures FROM rate_limits")).scalar() == 3

@@ -23,6 +23,7 @@ from policybench.store import (
 )
 from policybench.store import schema as schema_module
 from policybench.store.db import Database, resolve_url
+from support import store_v3
 
 W = {"feasibility": 1.0, "deterrence": 3.0, "backlash": 2.0}
 
@@ -179,10 +180,7 @@ def test_an_older_schema_is_upgraded_step_by_step(store: Store, store_url: str) 
 def test_a_version_1_store_with_data_is_upgraded_in_place(store_url: str) -> None:
     """Version 2 adds the settings table (the install's secret) and drops the rate-limit rows,
     which held unsalted hashes of addresses; profiles and workshops are untouched."""
-    v1_tables = sa.MetaData()
-    for table in schema_module.metadata.sorted_tables:
-        if table.name != schema_module.settings.name:
-            table.to_metadata(v1_tables)
+    v1_tables = store_v3.metadata(1)
     parsed, _ = resolve_url(store_url)
     db = Database(parsed)
     try:

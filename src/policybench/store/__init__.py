@@ -7,6 +7,7 @@
     v = store.profiles.save("tokyo", {"deterrence": 3, "feasibility": 1}, author="ana")
     store.profiles.save("tokyo", edited, expect_version=v.version)   # ConflictError if stale
     facilitator = store.workshops.create("Seminar", options=o, criteria=c, passphrase=p)
+    store.workshops.challenge(code, token, "summits", "feasibility", 3, reason="...")
 
 With nothing configured the store is ``$XDG_DATA_HOME/policybench/policybench.db`` (i.e.
 ``~/.local/share/policybench/policybench.db``), created with its folder, in WAL mode. With
@@ -51,9 +52,11 @@ from policybench.store.profiles import HistoryEntry, Profiles, ProfileSummary, P
 from policybench.store.ratelimit import RateLimiter
 from policybench.store.schema import MIGRATIONS, migrate
 from policybench.store.workshops import (
+    Challenge,
     Facilitator,
     Participant,
     ParticipantPass,
+    ScoreDecision,
     Submission,
     Workshop,
     Workshops,
@@ -128,6 +131,7 @@ def open_store(url: str | None = None, *, clock: Callable[[], float] = time.time
 __all__ = [
     "ENV_URL",
     "MIGRATIONS",
+    "Challenge",
     "ConflictError",
     "Facilitator",
     "HistoryEntry",
@@ -145,6 +149,7 @@ __all__ = [
     "RateLimitedError",
     "ReadOnlyStoreError",
     "SchemaTooNewError",
+    "ScoreDecision",
     "Store",
     "StoreBusyError",
     "StoreError",

@@ -17,7 +17,13 @@ into SQL). Refused, with a message that says why:
   removed (:func:`visible`);
 - empty or whitespace-only names, and text over each field's length cap;
 - numbers that are not finite, negative weights, and weights above :data:`WEIGHT_MAX` (a
-  weight of 1e308 overflows when a group's weights are summed).
+  weight of 1e308 overflows when a group's weights are summed);
+- in a score challenge (:func:`challenge_text`, :func:`score_range`, :func:`source_id`): a
+  score or range end off the criteria's 0–10 scale, a range that does not hold the score, an
+  empty reason, a reason over :data:`CHALLENGE_REASON_MAX` or a quote over :data:`QUOTE_MAX`
+  characters, invisible formatting characters in either (refused, not removed: a quote is
+  checked verbatim against its source, so what is stored must be what was checked), and a
+  source that is not an id as the catalog writes them.
 
 Display names in a workshop are also trimmed and compared on :func:`name_key` (NFKC,
 case-folded), so that "Aiko", "aiko " and "Ａｉｋｏ" are one name.
@@ -27,12 +33,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from policybench.store.errors import InvalidValueError
-from policybench.store.schema import AUTHOR_MAX, ID_MAX, METHOD_MAX, NAME_MAX
+from policybench.store.schema import AUTHOR_MAX, ID_MAX, METHOD_MAX, NAME_MAX, SCORE_MAX, SCORE_MIN
 
 DESCRIPTION_MAX = 2_000
 PARAMS_MAX_BYTES = 16_384
@@ -40,6 +47,11 @@ WEIGHTS_MAX = 200
 #: The largest weight accepted: weights are relative points, and no slider or profile needs
 #: more than this; far larger ones overflow when a group's weights are combined.
 WEIGHT_MAX = 1e6
+#: A challenge's reason and quote: a few sentences, and a passage (a catalog quote is shorter).
+CHALLENGE_REASON_MAX = 500
+QUOTE_MAX = 1_000
+#: An id as the catalog writes them (``catalog.models.Id``): lower case, digits, ``-`` and ``_``.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 #: Invisible formatting characters: the bidirectional embeddings, overrides and isolates, the
 #: directional marks, the zero-width characters and the byte-order mark.
@@ -71,17 +83,21 @@ def line(text: object, what: str, *, max_len: int) -> str:
                 f"{what} cannot contain control characters such as newlines or tabs "
                 f"(found U+{ord(ch):04X})"
             )
+    _no_invisible(text, what)
+    if not text.strip():
+        raise InvalidValueError(f"{what} cannot be empty")
+    if len(text) > max_len:
+        raise InvalidValueError(f"{what} is too long ({len(text)} characters; at most {max_len})")
+    return text
+
+
+def _no_invisible(text: str, what: str) -> None:
     hidden = next((ch for ch in text if ch in INVISIBLE), None)
     if hidden is not None:
         raise InvalidValueError(
             f"{what} cannot contain invisible formatting characters such as right-to-left "
             f"overrides or zero-width spaces (found U+{ord(hidden):04X}); type it without them"
         )
-    if not text.strip():
-        raise InvalidValueError(f"{what} cannot be empty")
-    if len(text) > max_len:
-        raise InvalidValueError(f"{what} is too long ({len(text)} characters; at most {max_len})")
-    return text
 
 
 def display_name(text: object, *, max_len: int) -> str:
@@ -118,6 +134,13 @@ def method(text: object) -> str:
 
 def long_text(text: object, what: str, *, max_len: int) -> str:
     """Free text: newlines and tabs allowed, other control characters and NUL refused."""
+    text = _free_text(text, what)
+    if len(text) > max_len:
+        raise InvalidValueError(f"{what} is too long ({len(text)} characters; at most {max_len})")
+    return text
+
+
+def _free_text(text: object, what: str) -> str:
     if not isinstance(text, str):
         raise InvalidValueError(f"{what} must be text, not {type(text).__name__}")
     _nul(text, what)
@@ -126,8 +149,6 @@ def long_text(text: object, what: str, *, max_len: int) -> str:
             raise InvalidValueError(
                 f"{what} cannot contain control characters (found U+{ord(ch):04X})"
             )
-    if len(text) > max_len:
-        raise InvalidValueError(f"{what} is too long ({len(text)} characters; at most {max_len})")
     return text
 
 
@@ -173,6 +194,78 @@ def weights(value: object, what: str = "weights") -> dict[str, float]:
             f"all {what} are zero; give at least one criterion a positive weight"
         )
     return out
+
+
+def score(value: object, what: str) -> float:
+    """A score on the criteria's scale (:data:`~policybench.store.schema.SCORE_MIN` to
+    :data:`~policybench.store.schema.SCORE_MAX`)."""
+    result = number(value, what)
+    if not SCORE_MIN <= result <= SCORE_MAX:
+        raise InvalidValueError(
+            f"{what} is {result:g}, off the criterion's {SCORE_MIN:g}–{SCORE_MAX:g} scale; "
+            f"choose a value from {SCORE_MIN:g} to {SCORE_MAX:g}"
+        )
+    return result
+
+
+def score_range(
+    value: object, low: object, high: object, what: str = "the proposed score"
+) -> tuple[float, float | None, float | None]:
+    """A score and an optional range around it (either end may be left out), each on the
+    scale, with ``low <= value <= high``."""
+    v = score(value, what)
+    lo = None if low is None else score(low, "the low end of the range")
+    hi = None if high is None else score(high, "the high end of the range")
+    if lo is not None and lo > v:
+        raise InvalidValueError(
+            f"the low end of the range ({lo:g}) is above {what} ({v:g}); make it the score or lower"
+        )
+    if hi is not None and hi < v:
+        raise InvalidValueError(
+            f"the high end of the range ({hi:g}) is below {what} ({v:g}); "
+            "make it the score or higher"
+        )
+    return v, lo, hi
+
+
+def challenge_text(text: object, what: str, *, max_len: int, required: bool) -> str | None:
+    """A challenge's reason or quote: free text (newlines allowed), trimmed, without invisible
+    formatting characters, at most ``max_len`` characters; None for nothing when not
+    ``required``."""
+    if text is None and not required:
+        return None
+    checked = _free_text(text, what)
+    _no_invisible(checked, what)
+    checked = checked.strip()
+    if not checked:
+        if required:
+            raise InvalidValueError(f"{what} is required: say in a sentence or two why")
+        return None
+    if len(checked) > max_len:
+        raise InvalidValueError(
+            f"{what} is too long ({len(checked)} characters; at most {max_len}): shorten it"
+        )
+    return checked
+
+
+def source_id(text: object, what: str = "the quote's source") -> str | None:
+    """A source's id as the catalog writes it (:data:`ID_PATTERN`), or None for none."""
+    if text is None or text == "":
+        return None
+    found = line(text, what, max_len=ID_MAX)
+    if not ID_PATTERN.fullmatch(found):
+        raise InvalidValueError(
+            f"{what} must be a source id as the catalog writes them (lower case letters, "
+            f"digits, '-' and '_', at most {ID_MAX} characters), not {found!r}"
+        )
+    return found
+
+
+def flag(value: object, what: str) -> bool:
+    """True or False, and nothing else (not 1, not "yes")."""
+    if not isinstance(value, bool):
+        raise InvalidValueError(f"{what} must be True or False, not {value!r}")
+    return value
 
 
 def overrides(value: object) -> dict[str, dict[str, float]] | None:

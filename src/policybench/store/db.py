@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -197,7 +198,7 @@ class Database:
                 cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
                 cursor.execute("PRAGMA foreign_keys = ON")
                 if not read_only:
-                    cursor.execute("PRAGMA journal_mode = WAL")
+                    _wal(cursor)
                     cursor.execute("PRAGMA synchronous = NORMAL")
             finally:
                 cursor.close()
@@ -313,6 +314,26 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _wal(cursor: Any) -> None:
+    """Put the SQLite file in WAL mode (it stays so: the mode is kept in the file).
+
+    Switching a new file to WAL needs it to itself for a moment, and SQLite answers "database
+    is locked" at once, without waiting out the busy timeout, when another process is opening
+    the same new file (several servers starting together on an empty store). So the switch is
+    tried again until the busy timeout has passed; a file already in WAL mode needs no switch.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.005, 0.05))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -10,7 +10,10 @@ refuses it in one transaction, so attempts arriving together cannot all slip pas
 made before any of them was counted, and a refused attempt never reaches the hash. A success
 gives its reservation back (:meth:`RateLimiter.release`).
 
-Limits apply to wrong secrets only: a valid join code, a valid personal link or a facilitator
+Limits apply to wrong secrets, and to nothing else a participant does, with one exception:
+writes to their own score challenges (:data:`CHALLENGE_WRITES`, counted per participant
+inside the write's own transaction by :meth:`RateLimiter.take`, so only accepted writes count),
+which are free text a script could otherwise pour into the store. A valid join code, a valid personal link or a facilitator
 who is signed in is never refused because someone else, perhaps behind the same conference
 NAT, made mistakes. Client keys are HMAC-SHA256 under a random secret made once per store
 (``policybench_settings``), so the table holds nothing from which an address can be
@@ -60,6 +63,14 @@ PASSPHRASE_ALL = Limit(
 )
 #: Unknown or mistyped join codes, per client.
 UNKNOWN_CODE = Limit(10, 10 * 60, "too many unknown workshop codes; try again in {wait}")
+#: Score challenges made, revised or withdrawn, per participant: 60 in 10 minutes, one every
+#: ten seconds for ten minutes on end, far more than a person types while arguing a score, and
+#: few enough that a script holding a personal link cannot fill the store.
+CHALLENGE_WRITES = Limit(
+    60,
+    10 * 60,
+    "you have changed your challenges very often in the last few minutes; try again in {wait}",
+)
 
 
 def _wait(seconds: float) -> str:
@@ -134,24 +145,41 @@ class RateLimiter:
         now = self._clock()
 
         def tx(conn: Connection) -> float | None:
-            row = self._locked_row(conn, key, now)
-            if row is None:
-                conn.execute(sa.insert(R).values(key=key, window_start=now, failures=1))
-                return None
-            start, failures = float(row.window_start), int(row.failures)
-            if now - start >= limit.window_s:
-                conn.execute(
-                    sa.update(R).where(R.c.key == key).values(window_start=now, failures=1)
-                )
-                return None
-            if failures >= limit.max_failures:
-                return now - start
-            conn.execute(sa.update(R).where(R.c.key == key).values(failures=failures + 1))
-            return None
+            return self._count(conn, key, limit, now, self._locked_row(conn, key, now))
 
         elapsed = self._db.run(tx, write=True, action="record the attempt", retry_unique=True)
         if elapsed is not None:
             raise self._refusal(limit, elapsed)
+
+    def take(self, conn: Connection, key: str, limit: Limit) -> None:
+        """Count one action for ``key`` inside the caller's transaction ``conn``, or raise
+        :class:`RateLimitedError` if the limit is used up: the count commits with the action
+        and rolls back with it, so only actions that happened are counted. The caller's
+        :meth:`Database.run` must pass ``retry_unique`` (two first actions at once race on
+        the key's row)."""
+        now = self._clock()
+        row = conn.execute(
+            sa.select(R.c.window_start, R.c.failures).where(R.c.key == key).with_for_update()
+        ).one_or_none()
+        elapsed = self._count(conn, key, limit, now, row)
+        if elapsed is not None:
+            raise self._refusal(limit, elapsed)
+
+    @staticmethod
+    def _count(conn: Connection, key: str, limit: Limit, now: float, row: Any) -> float | None:
+        """Count one for ``key`` (whose row, locked, is ``row``); if the limit is used up,
+        count nothing and return how long ago its window started."""
+        if row is None:
+            conn.execute(sa.insert(R).values(key=key, window_start=now, failures=1))
+            return None
+        start, failures = float(row.window_start), int(row.failures)
+        if now - start >= limit.window_s:
+            conn.execute(sa.update(R).where(R.c.key == key).values(window_start=now, failures=1))
+            return None
+        if failures >= limit.max_failures:
+            return now - start
+        conn.execute(sa.update(R).where(R.c.key == key).values(failures=failures + 1))
+        return None
 
     def release(self, key: str) -> None:
         """Give back one reserved attempt (it succeeded, so it was no failure)."""

@@ -37,6 +37,11 @@ TITLE_MAX = 200
 DISPLAY_NAME_MAX = 60
 CODE_LENGTH = 13
 STATES = ("open", "locked", "revealed", "closed")
+#: Every criterion's scale in the catalog runs from 0 to 10 (docs/METHOD.md): the range a
+#: challenged or adopted score must lie on.
+SCORE_MIN = 0.0
+SCORE_MAX = 10.0
+DECISIONS = ("adopted", "rejected")
 
 metadata = sa.MetaData(
     naming_convention={
@@ -104,8 +109,10 @@ workshops = sa.Table(
     sa.Column("catalog_fingerprint", sa.String(64), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
-    sa.Column("revealed_at", Timestamp, nullable=True),
+    sa.Column("revealed_at", Timestamp, nullable=True),  # of the current round
+    sa.Column("current_round", sa.Integer, nullable=False, server_default=sa.text("1")),
     sa.CheckConstraint("state IN ('open', 'locked', 'revealed', 'closed')", name="state"),
+    sa.CheckConstraint("current_round >= 1", name="current_round"),
 )
 
 participants = sa.Table(
@@ -119,6 +126,8 @@ participants = sa.Table(
     sa.UniqueConstraint("workshop_id", "display_name"),
 )
 
+#: One row per participant and round: a participant's weights in round 2 never touch round 1's.
+#: ``round`` has no default, so that code which does not know rounds cannot write one.
 submissions = sa.Table(
     "workshop_submissions",
     metadata,
@@ -128,11 +137,14 @@ submissions = sa.Table(
         primary_key=True,
         autoincrement=False,
     ),
+    sa.Column("round", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("weights", sa.Text, nullable=False),
     sa.Column("reasons", sa.Text, nullable=False),
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("submitted_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
+    sa.CheckConstraint("round >= 1", name="round"),
+    sa.CheckConstraint("revision >= 1", name="revision"),
 )
 
 rate_limits = sa.Table(
@@ -184,6 +196,69 @@ participant_devices = sa.Table(
 )
 
 
+_ON_SCALE = f"BETWEEN {SCORE_MIN:g} AND {SCORE_MAX:g}"
+
+#: A participant's live challenge of one score (option × criterion): one row per participant,
+#: option and criterion, rewritten in place when they revise it and deleted when they withdraw
+#: it; ``round`` is the round it was last written in.
+challenges = sa.Table(
+    "workshop_challenges",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "participant_id",
+        sa.ForeignKey("workshop_participants.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("option", sa.String(ID_MAX), nullable=False),
+    sa.Column("criterion", sa.String(ID_MAX), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("low", sa.Float, nullable=True),
+    sa.Column("high", sa.Float, nullable=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("quote", sa.Text, nullable=True),
+    sa.Column("source", sa.String(ID_MAX), nullable=True),
+    sa.Column("verified", sa.Boolean, nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("participant_id", "option", "criterion"),
+    sa.CheckConstraint(f"value {_ON_SCALE}", name="value"),
+    sa.CheckConstraint(f"low IS NULL OR (low {_ON_SCALE} AND low <= value)", name="low"),
+    sa.CheckConstraint(f"high IS NULL OR (high {_ON_SCALE} AND high >= value)", name="high"),
+    sa.CheckConstraint("round >= 1", name="round"),
+)
+
+#: The facilitator's decision on one score for this workshop: adopted (with the value and
+#: range the workshop's results then use) or rejected (no value); one row per workshop,
+#: option and criterion, rewritten when they change their mind and deleted on undo.
+score_decisions = sa.Table(
+    "workshop_score_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("option", sa.String(ID_MAX), nullable=False),
+    sa.Column("criterion", sa.String(ID_MAX), nullable=False),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("low", sa.Float, nullable=True),
+    sa.Column("high", sa.Float, nullable=True),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("decided_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("workshop_id", "option", "criterion"),
+    sa.CheckConstraint(
+        "decision IN (" + ", ".join(f"'{d}'" for d in DECISIONS) + ")", name="decision"
+    ),
+    sa.CheckConstraint(
+        "(decision = 'adopted' AND value IS NOT NULL AND low IS NOT NULL AND high IS NOT NULL"
+        f" AND low {_ON_SCALE} AND high {_ON_SCALE} AND low <= value AND value <= high)"
+        " OR (decision = 'rejected' AND value IS NULL AND low IS NULL AND high IS NULL)",
+        name="value",
+    ),
+    sa.CheckConstraint("round >= 1", name="round"),
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step: takes a database at ``version - 1`` to ``version``."""
@@ -212,6 +287,53 @@ def _v3(connection: Connection) -> None:
     participant_devices.create(connection, checkfirst=True)
 
 
+def _v4(connection: Connection) -> None:
+    # Rounds, score challenges and the facilitator's decisions. The same SQL on both backends.
+    # A workshop is in round 1 until the facilitator opens another; its state and revealed_at
+    # are those of the current round.
+    connection.execute(
+        sa.text(
+            "ALTER TABLE workshops ADD COLUMN current_round INTEGER DEFAULT 1 NOT NULL "
+            "CONSTRAINT ck_workshops_current_round CHECK (current_round >= 1)"
+        )
+    )
+    _rebuild_submissions(connection)
+    challenges.create(connection)
+    score_decisions.create(connection)
+
+
+def _rebuild_submissions(connection: Connection) -> None:
+    """The submissions table rebuilt under its own name, keyed (participant, round), with
+    every existing submission copied as round 1.
+
+    Rebuilt rather than replaced by a table of another name: whatever reads the table by its
+    name (an operator's SQL, a report, the fault tests) keeps working, and an upgraded
+    database ends up with exactly the table a fresh one has (the tests compare the two). A
+    server still running version-3 code against it fails loudly rather than writing into the
+    wrong round: its inserts name no ``round``, which has no default. Adding ``round`` in
+    place is not an option: SQLite cannot change a table's primary key.
+    """
+    old = "workshop_submissions_v3"
+    connection.execute(sa.text(f"ALTER TABLE {submissions.name} RENAME TO {old}"))
+    if connection.dialect.name == "postgresql":
+        # The primary key's index keeps its name through the rename, and index names are
+        # unique within a schema: free the name for the new table's key.
+        key = sa.inspect(connection).get_pk_constraint(old).get("name")
+        if key:
+            connection.execute(
+                sa.text(f'ALTER TABLE {old} RENAME CONSTRAINT "{key}" TO {old}_pkey')
+            )
+    submissions.create(connection)
+    columns = "weights, reasons, revision, submitted_at, updated_at"
+    connection.execute(
+        sa.text(
+            f"INSERT INTO {submissions.name} (participant_id, round, {columns}) "
+            f"SELECT participant_id, 1, {columns} FROM {old}"
+        )
+    )
+    connection.execute(sa.text(f"DROP TABLE {old}"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -220,6 +342,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(2, "settings (the install's secret); rate-limit keys as HMACs", _v2),
     Migration(3, "facilitator sessions and participant devices (a reload keeps your place)", _v3),
+    Migration(4, "rounds; submissions per round; score challenges and decisions", _v4),
 )
 
 _PG_LOCK_KEY = 0x706F6C6963  # "polic": serialises schema upgrades across app servers
