@@ -15,6 +15,9 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 HOST   ?= 127.0.0.1
 PORT   ?= 8501
+# The source texts the catalog cites, beside the checkout: with them, the app checks a
+# participant's challenge quote verbatim (serve --sources); without them it still runs.
+SOURCES ?= $(wildcard ../shared/seeds)
 
 .PHONY: run test test-random mutation mutation-report bench bench-load screenshots lint system-deps clean
 
@@ -34,7 +37,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 # package again before its first page; up to date, the check takes a few milliseconds.
 run: $(VENV)/.installed-run
 	$(PY) -m compileall -q src >/dev/null
-	$(VENV)/bin/policybench serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/policybench serve --host $(HOST) --port $(PORT) $(if $(SOURCES),--sources $(SOURCES))
 
 system-deps:
 	bash scripts/system-deps.sh

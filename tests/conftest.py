@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from support import gitrepo
 from support.ci import require
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,3 +74,15 @@ def packaged_catalog(copy_catalog: Callable[..., Path], tiny_options: Path) -> P
         + "default_screen:\n  - criterion: feasibility\n    at_least: 5\n    reason: Test.\n"
     )
     return root
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[..., Path]:
+    """``make_repo(src=options/, edit=None)``: a git repository holding a copy of ``src`` as
+    ``options/``, committed (:func:`support.gitrepo.make_repo`); skips without git."""
+    require(shutil.which("git") is not None, "git is not installed: the patch tests apply with it")
+
+    def make(src: Path = SHIPPED_OPTIONS, edit: Callable[[Path], None] | None = None) -> Path:
+        return gitrepo.make_repo(tmp_path, src, edit)
+
+    return make

@@ -14,7 +14,7 @@ from policybench import catalog
 from policybench.analysis.rank import rank_catalog
 from policybench.analysis.screen import select
 from policybench.catalog import parse_requirement
-from policybench.export.report import compare_report, perspective
+from policybench.export.compare import compare_report, perspective
 from policybench.ui.components import downloads
 from policybench.ui.screens import compare as page
 

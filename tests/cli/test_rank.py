@@ -4,18 +4,17 @@ the other formats, the weight options and the exit codes of DESIGN.md's contract
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from policybench import __version__, catalog
 from policybench.cli import app
 
-runner = CliRunner()
+from .conftest import ok_json, runner
+
 RANK_KEYS = {
     "profile",
     "method",
@@ -45,25 +44,8 @@ SMAA_KEYS = {
 }
 
 
-@pytest.fixture
-def pb(tiny_options: Path) -> Any:
-    """Run ``policybench ...`` on the tiny catalog."""
-
-    def run(*args: str) -> Any:
-        result = runner.invoke(app, [*args, "--options", str(tiny_options)])
-        assert "Traceback" not in result.output
-        return result
-
-    return run
-
-
-def _json(result: Any) -> Any:
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
 def test_rank_json_is_stamped_and_best_first(pb: Any, tiny_options: Path) -> None:
-    data = _json(pb("rank", "--format", "json"))
+    data = ok_json(pb("rank", "--format", "json"))
     assert set(data) == RANK_KEYS
     assert (data["profile"], data["method"], data["normalization"]) == (
         "equal weights",
@@ -80,7 +62,7 @@ def test_rank_json_is_stamped_and_best_first(pb: Any, tiny_options: Path) -> Non
 
 
 def test_rank_formats_hold_the_same_ranking(pb: Any) -> None:
-    options = [r["option"] for r in _json(pb("rank", "--format", "json"))["ranking"]]
+    options = [r["option"] for r in ok_json(pb("rank", "--format", "json"))["ranking"]]
     csv = pd.read_csv(io.StringIO(pb("rank", "--format", "csv").stdout))
     assert list(csv["option"]) == options
     markdown = pb("rank", "--format", "markdown").stdout
@@ -91,7 +73,7 @@ def test_rank_formats_hold_the_same_ranking(pb: Any) -> None:
 
 
 def test_rank_with_a_preset_and_a_method_of_its_own_normalisation(pb: Any) -> None:
-    data = _json(pb("rank", "--preset", "hawk", "--method", "topsis", "--format", "json"))
+    data = ok_json(pb("rank", "--preset", "hawk", "--method", "topsis", "--format", "json"))
     assert (data["profile"], data["method"], data["normalization"]) == (
         "preset hawk",
         "topsis",
@@ -111,7 +93,7 @@ def test_rank_passes_method_parameters(pb: Any) -> None:
         "--param",
         "p=3",
     )
-    data = _json(pb("rank", *args, "--format", "json"))
+    data = ok_json(pb("rank", *args, "--format", "json"))
     assert data["params"] == {"preference": "linear", "q": 1.0, "p": 3.0}
 
 
@@ -142,7 +124,7 @@ def test_an_unknown_format_is_a_usage_error(pb: Any, command: str) -> None:
 
 
 def test_smaa_json_samples_the_whole_simplex_by_default(pb: Any) -> None:
-    data = _json(pb("smaa", "--samples", "2000", "--format", "json"))
+    data = ok_json(pb("smaa", "--samples", "2000", "--format", "json"))
     assert set(data) == SMAA_KEYS
     assert data["weights"] == "simplex" and (data["samples"], data["seed"]) == (2000, 0)
     rows = data["options"]
@@ -168,7 +150,7 @@ def test_smaa_around_a_preset_says_so_and_is_seeded(pb: Any) -> None:
         "--format",
         "json",
     )
-    first, again = _json(pb(*args)), _json(pb(*args))
+    first, again = ok_json(pb(*args)), ok_json(pb(*args))
     assert first["weights"] == {"around": "preset hawk", "delta": 0.1}
     assert first == again
 
@@ -184,7 +166,7 @@ def test_smaa_with_uncertain_scores_and_another_method(pb: Any) -> None:
         "--format",
         "json",
     )
-    data = _json(pb(*args))
+    data = ok_json(pb(*args))
     assert data["uncertain_scores"] is True and data["method"] == "topsis"
 
 
@@ -219,7 +201,7 @@ def test_rank_ranks_the_default_set_screened_and_says_what_it_set_aside(
     packaged_catalog: Path,
 ) -> None:
     root = packaged_catalog
-    data = _json(runner.invoke(app, ["rank", "--format", "json", "--options", str(root)]))
+    data = ok_json(runner.invoke(app, ["rank", "--format", "json", "--options", str(root)]))
     assert {r["option"] for r in data["ranking"]} == {"status-quo", "summits"}
     assert data["screen"] == ["feasibility>=5"] and data["all"] is False
     assert data["screened_out"] == [
@@ -228,7 +210,7 @@ def test_rank_ranks_the_default_set_screened_and_says_what_it_set_aside(
     text = runner.invoke(app, ["rank", "--options", str(root)]).stdout
     assert "Set aside by the screen (feasibility>=5), whatever the weights:" in text
     assert "[liaison]: feasibility 4 < 5" in text and "Why feasibility>=5: Test." in text
-    every = _json(
+    every = ok_json(
         runner.invoke(
             app,
             ["rank", "--all", "--no-default-screen", "--format", "json", "--options", str(root)],
@@ -244,7 +226,7 @@ def test_rank_ranks_the_default_set_screened_and_says_what_it_set_aside(
 
 
 def test_rank_require_screens_by_the_catalogs_scale(pb: Any) -> None:
-    data = _json(
+    data = ok_json(
         pb("rank", "--require", "backlash<=4", "--require", "feasibility>=5", "--format", "json")
     )
     assert {r["option"] for r in data["ranking"]} == {"summits", "status-quo"}
@@ -272,10 +254,10 @@ def test_a_bad_or_emptying_requirement_is_exit_1_naming_it(
 
 
 def test_smaa_around_given_weights_by_default_and_the_whole_space_on_request(pb: Any) -> None:
-    around = _json(pb("smaa", "--samples", "2000", "--preset", "hawk", "--format", "json"))
+    around = ok_json(pb("smaa", "--samples", "2000", "--preset", "hawk", "--format", "json"))
     assert around["weights"] == {"around": "preset hawk", "delta": 0.1}
     assert around["sampled"] == "Weights sampled within ±0.1 of preset hawk."
-    whole = _json(
+    whole = ok_json(
         pb("smaa", "--samples", "2000", "--preset", "hawk", "--whole-simplex", "--format", "json")
     )
     assert whole["weights"] == "simplex" and "whole weight space" in whole["sampled"]

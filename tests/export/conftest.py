@@ -1,10 +1,12 @@
 """Export fixtures: reports of the tiny catalog (one with every part: two methods, a preset, a
-SMAA section and a workshop section), and a copy of the catalog full of hostile text.
+SMAA section and a workshop section), a copy of the catalog full of hostile text, and a
+workshop of two rounds with challenges, decisions and camps (:func:`two_round_room`).
 
 The hostile catalog puts formula starts (``=``, ``+``, ``-``, ``@``: an option title each, and
 ``@`` at the start of a criterion's name too), HTML that would run, Markdown links and images
 with ``javascript:`` and outside addresses into titles, names, rationales, quotes and a source's
-title: every export must carry them as inert text.
+title; the hostile report adds a workshop's rounds whose challenge carries a hostile reason and
+quote: every export must carry them as inert text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +26,10 @@ from policybench.analysis.rank import rank_catalog
 from policybench.analysis.screen import select
 from policybench.analysis.workshop import group_result
 from policybench.catalog import Catalog
-from policybench.export.report import Report, build_report, group_section, smaa_section
+from policybench.export.deliberation import Room, participant_names
+from policybench.export.report import Report, build_report, smaa_section
+from policybench.export.workshop_report import deliberation_sections, group_section
+from policybench.store import Challenge, ScoreDecision, Submission, Workshop
 
 FIXED_TIME = "2025-01-31T09:30:00Z"
 
@@ -36,6 +43,9 @@ HOSTILE = {
     "rationale": "<img src=x onerror=alert(1)> [click](javascript:alert(1)) https://evil.example/track.png",
     "quote": "<script>alert(1)</script> ![x](https://evil.example/x.png) www.evil.example",
     "source_title": "Read https://evil.example/ & <i>more</i>",
+    "challenge_reason": '=HYPERLINK("https://evil.example/r") <script>alert(4)</script> '
+    "[why](javascript:alert(5)) **bold**",
+    "challenge_quote": "@SUM(9) <img src=x onerror=alert(6)> ![q](https://evil.example/q.png)",
 }
 
 
@@ -136,8 +146,12 @@ class FakeSMAA:
         self.confidence = np.linspace(0.0, 1.0, n)
 
 
-def full_report(cat: Catalog, make_report: Callable[..., Report], **kw: Any) -> Report:
-    """Two methods, a preset, a SMAA section and a workshop section, at a fixed time."""
+def full_report(
+    cat: Catalog, make_report: Callable[..., Report], *, deliberation: bool = False, **kw: Any
+) -> Report:
+    """Two methods, a preset, a SMAA section and a workshop section, at a fixed time; with
+    ``deliberation``, the two-round room's rounds, contested scores, decisions and camps after
+    them, its challenges carrying the hostile reason and quote under hostile names."""
     smaa = smaa_section(
         FakeSMAA(len(cat.options), len(cat.criteria)),
         cat.option_ids,
@@ -165,7 +179,15 @@ def full_report(cat: Catalog, make_report: Callable[..., Report], **kw: Any) -> 
         names=["=cmd|' /C calc'!A0", "<img src=x onerror=alert(2)>"],
         reasons=[{"deterrence": "[x](javascript:alert(3)) https://evil.example/"}, {}],
     )
-    return make_report(cat, ("wsm", "topsis"), preset="hawk", sections=[smaa, group], **kw)
+    sections = [smaa, group]
+    if deliberation:
+        room = two_round_room(cat, hostile=True)
+        labels = participant_names(room.rounds, room.challenges, names=True)
+        sections += deliberation_sections(
+            cat, cat.option_ids, cat.criterion_ids, room.rounds, room.challenges,
+            room.decisions, labels, Room("wsm", overrides=room.overrides),
+        )  # fmt: skip
+    return make_report(cat, ("wsm", "topsis"), preset="hawk", sections=sections, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -175,4 +197,121 @@ def report(tiny: Catalog, make_report: Callable[..., Report]) -> Report:
 
 @pytest.fixture(scope="module")
 def hostile_report(hostile: Catalog, make_report: Callable[..., Report]) -> Report:
-    return full_report(hostile, make_report)
+    return full_report(hostile, make_report, deliberation=True)
+
+
+# ------------------------------------------------------------------------------ a workshop
+#: When the two-round room happened (every time in it is fixed, so its exports are golden).
+ROOM_TIME = datetime(2025, 1, 31, 9, 0, tzinfo=UTC)
+#: Two obvious camps on the tiny catalog: deterrence first (Liaison officers, then the 2+2
+#: meeting) and feasibility with little backlash (the status quo, then summits), whose
+#: rankings are each other's reverse.
+DETERRENCE = (
+    {"feasibility": 1.0, "deterrence": 8.0, "backlash": 1.0},
+    {"feasibility": 1.0, "deterrence": 7.0, "backlash": 2.0},
+    {"feasibility": 2.0, "deterrence": 8.0, "backlash": 1.0},
+)
+CAUTION = (
+    {"feasibility": 5.0, "deterrence": 1.0, "backlash": 5.0},
+    {"feasibility": 6.0, "deterrence": 1.0, "backlash": 4.0},
+    {"feasibility": 4.0, "deterrence": 1.0, "backlash": 6.0},
+)
+#: Round 2: dan (cautious in round 1) moves to deterrence first, and gus joins the cautious.
+DAN_ROUND_2 = {"feasibility": 1.0, "deterrence": 6.0, "backlash": 2.0}
+GUS = {"feasibility": 4.0, "deterrence": 1.0, "backlash": 6.0}
+TOKYO_REASON = "Tokyo cannot staff liaison posts this year."
+VERIFIED_QUOTE = (
+    "Policy consultations between Japan and South Korea should be institutionalized and "
+    "strengthened."
+)
+
+
+@dataclass(frozen=True)
+class TwoRoundRoom:
+    """A workshop as the store gives it: the workshop, each round's submissions (join order),
+    every live challenge (named, as the facilitator reads them) and the decisions."""
+
+    shop: Workshop
+    rounds: dict[int, list[Submission]]
+    challenges: list[Challenge]
+    decisions: list[ScoreDecision] = field(default_factory=list)
+
+    @property
+    def overrides(self) -> dict[str, dict[str, float]]:
+        from policybench.analysis.contest import overrides_from
+
+        return overrides_from(self.decisions)
+
+
+def two_round_room(cat: Catalog, *, hostile: bool = False) -> TwoRoundRoom:
+    """Seven people over two rounds in two camps (see :data:`DETERRENCE`, :data:`CAUTION`),
+    four challenges on two cells (liaison's feasibility, one quote verified; summits'
+    deterrence, one quote unverified), the first adopted at its median 2.5 (range 2–3), the
+    second rejected. ``hostile``: the first challenger is named like a formula and gives the
+    hostile reason and quote, and ana's reason is hostile too."""
+
+    def at(minutes: int) -> datetime:
+        return ROOM_TIME + timedelta(minutes=minutes)
+
+    def sub(
+        name: str, weights: dict[str, float], rnd: int, why: dict[str, str] | None = None
+    ) -> Submission:
+        return Submission(name, dict(weights), dict(why or {}), 1, at(10 * rnd), at(10 * rnd), rnd)
+
+    ana = "=cmd|' /C calc'!A0" if hostile else "ana"
+    ana_why = HOSTILE["rationale"] if hostile else "North Korea's missiles come first."
+    one = [
+        sub(ana, DETERRENCE[0], 1, {"deterrence": ana_why}),
+        sub("bob", DETERRENCE[1], 1),
+        sub("cy", DETERRENCE[2], 1, {"deterrence": "Deterrence is what the alliance is for."}),
+        sub("dan", CAUTION[0], 1),
+        sub("eve", CAUTION[1], 1, {"backlash": "Beijing retaliates against anything trilateral."}),
+        sub("fay", CAUTION[2], 1, {"feasibility": "Only what both cabinets can sell at home."}),
+    ]
+    two = [
+        sub(ana, DETERRENCE[0], 2, {"deterrence": ana_why}),
+        sub("bob", DETERRENCE[1], 2),
+        sub("cy", DETERRENCE[2], 2),
+        sub("dan", DAN_ROUND_2, 2, {"deterrence": "The missile tests since round 1 moved me."}),
+        sub("eve", CAUTION[1], 2),
+        sub("fay", CAUTION[2], 2),
+        sub("gus", GUS, 2),
+    ]
+    challenges = [
+        Challenge(
+            ana, "liaison", "feasibility", 2.0, 1.0, 3.0,
+            HOSTILE["challenge_reason"] if hostile else TOKYO_REASON,
+            HOSTILE["challenge_quote"] if hostile else VERIFIED_QUOTE,
+            "nishino-2017", True, 1, at(12), at(12),
+        ),
+        Challenge(
+            "dan", "liaison", "feasibility", 3.0, None, None,
+            "Both defence ministries must agree first.", None, None, False, 2, at(21), at(21),
+        ),
+        Challenge(
+            "eve", "summits", "deterrence", 6.0, None, None,
+            "Summits signal unity to Pyongyang.", "Summits deter.", "glosserman-2018", False, 1,
+            at(13), at(13),
+        ),
+        Challenge(
+            "fay", "summits", "deterrence", 5.0, 4.0, 6.0,
+            "Only when they produce a joint statement.", None, None, False, 2, at(22), at(22),
+        ),
+    ]  # fmt: skip
+    decisions = [
+        ScoreDecision("liaison", "feasibility", "adopted", 2.5, 2.0, 3.0, 2, at(30)),
+        ScoreDecision("summits", "deterrence", "rejected", None, None, None, 2, at(31)),
+    ]
+    shop = Workshop(
+        code="K7Q2M9XW",
+        title="Seoul seminar <b>" if hostile else "Seoul seminar",
+        options=tuple(cat.option_ids),
+        criteria=tuple(cat.criterion_ids),
+        state="revealed",
+        created_at=ROOM_TIME,
+        updated_at=at(31),
+        catalog_fingerprint=cat.fingerprint,
+        revealed_at=at(25),
+        round=2,
+    )
+    return TwoRoundRoom(shop, {1: one, 2: two}, challenges, decisions)

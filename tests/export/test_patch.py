@@ -8,9 +8,6 @@ final newline) and the errors use the tiny fixture catalog.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,14 +18,9 @@ import yaml
 from policybench import catalog
 from policybench.catalog import Catalog
 from policybench.errors import InputError
-from policybench.export.patch import (
-    DEFAULT_WIDTH,
-    catalog_patch,
-    comment_text,
-    number,
-    widened,
-)
-from support.ci import require
+from policybench.export.patch import DEFAULT_WIDTH, catalog_patch, number, widened
+from policybench.present.text import comment_text
+from support.gitrepo import apply, git
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "options"
@@ -99,56 +91,6 @@ REASONS = {
     (RAISED, "achievability"): ["Seoul signed the 2016 GSOMIA; 3 understates it."],
     ("acsa", "deterrence"): ["A rejected cell's reason goes nowhere."],
 }
-
-
-# the user's and the system's git configuration kept out: a committer, no signing, no CRLF
-# conversion (the CRLF test needs the bytes as written)
-GIT_CONFIG = (
-    "user.name=test",
-    "user.email=test@example.org",
-    "core.autocrlf=false",
-    "commit.gpgsign=false",
-)
-
-
-def git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """git in ``repo``, isolated from the user's configuration."""
-    options = [part for setting in GIT_CONFIG for part in ("-c", setting)]
-    return subprocess.run(
-        ["git", *options, *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"},
-    )
-
-
-@pytest.fixture
-def make_repo(tmp_path: Path) -> Callable[..., Path]:
-    """``make_repo(src)``: a git repository holding a copy of ``src`` as ``options/``,
-    committed; returns the repository's root."""
-    require(shutil.which("git") is not None, "git is not installed: the patch tests apply with it")
-
-    def make(src: Path = SHIPPED, edit: Callable[[Path], None] | None = None) -> Path:
-        repo = tmp_path / "repo"
-        shutil.copytree(src, repo / "options")
-        if edit is not None:
-            edit(repo / "options")
-        for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "catalog")):
-            done = git(repo, *args)
-            assert done.returncode == 0, done.stderr
-        return repo
-
-    return make
-
-
-def apply(repo: Path, patch: str) -> None:
-    """``git apply --check`` then ``git apply`` at the repository's root."""
-    (repo.parent / "room.patch").write_text(patch, encoding="utf-8")
-    for args in (("apply", "--check", "../room.patch"), ("apply", "../room.patch")):
-        done = git(repo, *args)
-        assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -514,14 +456,3 @@ def test_widened_only_widens(
     args: tuple[float, ...], kwargs: dict[str, float], expected: tuple[float, float]
 ) -> None:
     assert widened(*args, **kwargs) == expected  # type: ignore[arg-type]
-
-
-def test_comment_text_is_one_line_with_every_invisible_character_shown() -> None:
-    assert comment_text("a\nb\r\nc\u2028d\u2029e\x85f\tg") == "a b c d e f g"
-    assert comment_text("# x: 'y' \"z\" - w") == "# x: 'y' \"z\" - w"
-    assert comment_text("a\u202eb\u200bc\x00d\x7fe\ufeff") == (
-        "a<U+202E>b<U+200B>c<U+0000>d<U+007F>e<U+FEFF>"
-    )
-    assert comment_text("Dokdo/Takeshima – “comfort women” 독도 竹島") == (
-        "Dokdo/Takeshima – “comfort women” 독도 竹島"
-    )

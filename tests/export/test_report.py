@@ -1,12 +1,10 @@
-"""policybench.export.report: what an export holds, gathered once from rankings, SMAA and a
-workshop's group result."""
+"""policybench.export.report: what an export holds, gathered once from rankings and SMAA (a
+workshop's report: tests/export/test_workshop_report.py)."""
 
 from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -14,30 +12,12 @@ import pytest
 from policybench import __version__
 from policybench.analysis.rank import rank_catalog
 from policybench.analysis.screen import select
-from policybench.analysis.workshop import group_result
 from policybench.catalog import Catalog, parse_requirement
-from policybench.errors import InputError
-from policybench.export.report import (
-    build_report,
-    catalog_note,
-    compare_report,
-    describe_weights,
-    file_stem,
-    group_section,
-    missing_from_catalog,
-    perspective,
-    smaa_section,
-    utc_timestamp,
-    workshop_report,
-)
+from policybench.export.report import build_report, file_stem, smaa_section
+from policybench.export.stamp import describe_weights
 from policybench.present import tables
 
 from .conftest import FakeSMAA
-
-OPTIONS = ("status-quo", "liaison", "summits", "two-plus-two")
-CRITERIA = ("feasibility", "deterrence", "backlash")
-ANA = {"feasibility": 10.0, "deterrence": 1.0, "backlash": 2.0}
-BOB = {"feasibility": 1.0, "deterrence": 10.0, "backlash": 5.0}
 
 
 def test_report_gathers_every_part_with_its_stamp(tiny: Catalog, make_report) -> None:
@@ -65,12 +45,6 @@ def test_report_gathers_every_part_with_its_stamp(tiny: Catalog, make_report) ->
 
 def test_report_without_charts_builds_none(tiny: Catalog, make_report) -> None:
     assert make_report(tiny, charts=False).charts == ()
-
-
-def test_utc_timestamp_is_iso_8601_utc() -> None:
-    when = datetime(2025, 3, 4, 5, 6, 7, 891, tzinfo=timezone(timedelta(hours=9)))
-    assert utc_timestamp(when) == "2025-03-03T20:06:07Z"
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", utc_timestamp())
 
 
 def test_building_a_report_mutates_nothing(tiny: Catalog) -> None:
@@ -110,70 +84,6 @@ def test_smaa_section_orders_central_weights_like_the_table(tiny: Catalog) -> No
         "uncertain_scores": False,
     }
     assert [c.name for c in s.charts] == ["smaa"]
-
-
-def test_group_section_is_the_group_result_with_its_stamp(tiny: Catalog) -> None:
-    result = group_result(tiny, OPTIONS, CRITERIA, [ANA, BOB], combination="borda")
-    section = group_section(tiny, result, title="Seminar", reasons=[{"deterrence": "why"}, {}])
-    assert section.key == "group" and section.title == "Workshop: Seminar"
-    assert section.about["workshop"] == "Seminar" and section.about["participants"] == 2
-    assert section.about["rankings combined by"] == "borda"
-    parts = dict(section.tables)
-    assert list(parts["Participants"]["participant"]) == ["Participant 1", "Participant 2"]
-    assert [c.name for c in section.charts] == ["group-weights", "group-ranks"]
-    named = group_section(tiny, result, title="S", names=["ana", "bob"], charts=False)
-    assert list(dict(named.tables)["Participants"]["participant"]) == ["ana", "bob"]
-    assert named.charts == ()
-
-
-@dataclass(frozen=True)
-class Shop:
-    title: str = "Seminar <b>"
-    options: tuple[str, ...] = OPTIONS
-    criteria: tuple[str, ...] = CRITERIA
-    state: str = "locked"
-    catalog_fingerprint: str | None = None
-    created_at: datetime = field(default_factory=lambda: datetime(2025, 1, 1, tzinfo=UTC))
-
-
-@dataclass(frozen=True)
-class Sub:
-    display_name: str
-    weights: dict[str, float]
-    reasons: dict[str, str] = field(default_factory=dict)
-
-
-def test_workshop_report_ranks_under_the_groups_weights(tiny: Catalog) -> None:
-    subs = [Sub("=ana", ANA, {"deterrence": "because"}), Sub("bob", BOB)]
-    report = workshop_report(tiny, Shop(), subs, charts=False)
-    section = report.section("group")
-    assert section is not None
-    ranking = dict(section.tables)["Group ranking"]
-    result = group_result(tiny, OPTIONS, CRITERIA, [ANA, BOB], combination="borda")
-    assert list(ranking["borda rank"]) == [int(result.combined.ranks[i]) for i in result.order()]
-    assert list(dict(section.tables)["Participants"]["participant"]) == [
-        "Participant 1",
-        "Participant 2",
-    ]
-    assert report.metadata["profile"] == "workshop group weights (mean of 2 participants)"
-    assert report.metadata["weights"] == pytest.approx(
-        dict(zip(CRITERIA, result.group_weights, strict=True))
-    )
-    named = workshop_report(tiny, Shop(), subs, names=True, result=result, charts=False)
-    people = dict(named.section("group").tables)["Participants"]["participant"]
-    assert list(people) == ["=ana", "bob"]
-
-
-def test_workshop_report_refuses_empty_or_foreign_workshops(tiny: Catalog) -> None:
-    with pytest.raises(InputError, match="no submissions"):
-        workshop_report(tiny, Shop(), [])
-    foreign = Shop(options=(*OPTIONS, "elsewhere"))
-    assert missing_from_catalog(tiny, foreign) == ["elsewhere"]
-    with pytest.raises(InputError, match="elsewhere"):
-        workshop_report(tiny, foreign, [Sub("a", ANA)])
-    assert catalog_note(tiny, Shop()) is None
-    note = catalog_note(tiny, Shop(catalog_fingerprint="f" * 64))
-    assert note is not None and "ffffffffffff" in note
 
 
 def test_the_stamp_says_what_the_screen_set_aside(tiny: Catalog, make_report) -> None:
@@ -220,42 +130,3 @@ def test_a_file_is_named_after_its_stamp(tiny: Catalog, make_report) -> None:
         "profile-ana-s-view-v3",
     )
     assert describe_weights(tiny, "preset equal") == ("Equal weights (preset)", "equal")
-
-
-def test_compare_report_sets_two_perspectives_side_by_side(tiny: Catalog) -> None:
-    hawk = perspective(tiny, tiny.presets_by_id["hawk"].weights, "hawk")
-    equal = perspective(tiny, tiny.presets_by_id["equal"].weights, "equal")
-    rep = compare_report(
-        tiny,
-        [hawk, equal],
-        selection=select(tiny),
-        head_to_head=["liaison", "summits"],
-        methods_under=hawk,
-        timestamp="2025-01-31T09:30:00Z",
-    )
-    a, b = (rank_catalog(tiny, p.weights).rank_map for p in (hawk, equal))
-    table = rep.comparison.set_index("option")
-    assert list(rep.comparison.columns[-5:]) == [
-        "hawk:score",
-        "hawk:rank",
-        "equal:score",
-        "equal:rank",
-        "change",
-    ]
-    for oid in tiny.option_ids:
-        assert (table.loc[oid, "hawk:rank"], table.loc[oid, "equal:rank"]) == (a[oid], b[oid])
-        assert table.loc[oid, "change"] == a[oid] - b[oid]
-    m = rep.metadata
-    assert (
-        rep.kind == "compare"
-        and m["profile"] == "Deterrence first (preset) against Equal weights (preset)"
-    )
-    assert [p["key"] for p in m["perspectives"]] == ["hawk", "equal"]
-    assert file_stem(rep).startswith("policybench-compare-hawk-vs-equal-wsm-default-set-")
-    assert [s.key for s in rep.sections] == ["head-to-head", "methods"]
-    assert set(rep.quotes.loc[rep.quotes["where"] == "preset", "preset"]) == {"hawk", "equal"}
-    assert rep.summary[0].startswith(
-        "Under Deterrence first (preset), Liaison officers ranks first"
-    )
-    assert [c.name for c in rep.charts] == ["ranking"]
-    assert len(rep.stamp_lines) == 4  # a weights line per perspective

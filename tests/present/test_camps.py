@@ -61,11 +61,11 @@ def test_fractions_in_words(ratio: float, text: str) -> None:
 def test_what_sets_a_camp_apart_in_words(cat) -> None:
     up = Distinctive("deterrence", 0.4, 0.2, 2.0)
     assert words.distinctive_words(cat, up) == (
-        "weights Deterrence twice the rest of the room's median (40.0 % against 20.0 %)"
+        "weights deterrence twice the rest of the room's median (40.0 % against 20.0 %)"
     )
     down = Distinctive("feasibility", 0.05, 0.15, 1 / 3)
     assert words.distinctive_words(cat, down) == (
-        "gives Feasibility a third of the rest of the room's median weight (5.0 % against 15.0 %)"
+        "gives feasibility a third of the rest of the room's median weight (5.0 % against 15.0 %)"
     )
     alone = Distinctive("backlash", 0.2, 0.0, float("inf"))
     assert words.distinctive_words(cat, alone) == (
@@ -101,13 +101,13 @@ def test_a_card_per_camp_with_its_weights_top_options_and_what_sets_it_apart(cat
     # the hawks' median gives backlash nothing: that sets them apart most, then deterrence
     assert [p.split(" (")[0].split(" no weight")[0] for p in hawks.distinctive] == [
         "gives Chinese backlash",
-        "weights Deterrence 11 times the rest of the room's median",
-        "gives Feasibility a sixth of the rest of the room's median weight",  # 10.1 against 67.4
+        "weights deterrence 11 times the rest of the room's median",
+        "gives feasibility a sixth of the rest of the room's median weight",  # 10.1 against 67.4
     ]
     assert doves.distinctive[0].startswith("weights Chinese backlash (cost) (24.4 %) where")
-    assert doves.distinctive[1].startswith("gives Deterrence a tenth of")  # 8.1 against 89.9
+    assert doves.distinctive[1].startswith("gives deterrence a tenth of")  # 8.1 against 89.9
     assert hawks.summary == (
-        "Camp 1: 5 people; top options Liaison officers, A 2+2 meeting and Regular summits. "
+        "Camp 1: 5 people; top options “Liaison officers”, “A 2+2 meeting” and “Regular summits”. "
         "It " + "; it ".join(hawks.distinctive) + "."
     )
     assert hawks.reasons == () and doves.reasons == ()  # none given
@@ -184,7 +184,7 @@ def test_you_are_here(cat) -> None:
     titles = {"summits": "Regular summits", "two-plus-two": "A 2+2 meeting"}
     assert words.you_are_here(cat, camps, 1, ground) == (
         "Your weights fall in camp 2 of 2 (4 people). Every camp puts "
-        f"{titles[shared[0]]} and {titles[shared[1]]} in its top 3 at least half the time."
+        f"“{titles[shared[0]]}” and “{titles[shared[1]]}” in its top 3 at least half the time."
     )
     strict = common_ground(cat, OPTIONS, CRITERIA, camps, weights, top_k=1, samples=500)
     assert words.you_are_here(cat, camps, None, strict) == (

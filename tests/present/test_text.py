@@ -1,7 +1,7 @@
 """Every escaper (src/policybench/present/text.py), one table of hostile text through each output:
-Streamlit Markdown, Streamlit widget labels, Markdown files, HTML and spreadsheet cells. Each
-output must show the text faithfully and let none of it act: no markup, link, image, formula,
-directive or bare address."""
+Streamlit Markdown, Streamlit widget labels, Markdown files, HTML, spreadsheet cells and YAML
+comment lines. Each output must show the text faithfully and let none of it act: no markup,
+link, image, formula, directive, bare address or line that ends a comment."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as hs
 
@@ -40,6 +41,8 @@ HOSTILE = [
     "(https://evil.example/x) HTTPS://EVIL.EXAMPLE WWW.EVIL.EXAMPLE https://www.evil.example",
     "[a](b) [a]: b <https://evil.example> <mail@evil.example>",
     "Ai\u200bko \u202eevil\u202c \u2066isolated\u2069 \ufeffbom",
+    # what would end or bend a YAML comment: line breaks of every kind, a NUL, "key: value"
+    "one\r\ntwo\u2028three\x85four # not: a comment\x00 - item\x7f",
 ]
 
 WJ = text.WORD_JOINER
@@ -141,12 +144,25 @@ def _cell(raw: str) -> None:
     assert (out != raw) == text.is_formula_like(raw)
 
 
+def _yaml_comment(raw: str) -> None:
+    out = text.comment_text(raw)
+    # one line that YAML reads as a comment, wherever it stands: nothing of it becomes data
+    assert len(out.splitlines()) == 1 or out == ""
+    assert yaml.safe_load(f"a: 1  # {out}\n# {out}\nb: 2\n") == {"a": 1, "b": 2}
+    invisible = {"Cc", "Cf", "Cs", "Cn"}
+    assert not [c for c in out if unicodedata.category(c) in invisible], out
+    # shown faithfully: each mark read back gives the folded text
+    shown = re.sub(r"<U\+([0-9A-F]{4,6})>", lambda m: chr(int(m.group(1), 16)), out)
+    assert shown == text.fold(raw)
+
+
 OUTPUTS: dict[str, Callable[[str], None]] = {
     "streamlit markdown": _streamlit,
     "widget label": _label,
     "markdown file": _markdown_file,
     "html": _html,
     "spreadsheet cell": _cell,
+    "yaml comment": _yaml_comment,
 }
 
 
@@ -286,6 +302,17 @@ def test_streamlit_markdown_keeps_bare_addresses_from_becoming_links() -> None:
     out = text.streamlit_markdown(raw)
     assert out.count(WJ) == 3 and not autolinks(unescape(out))
     assert unescape(out).replace(WJ, "") == raw, "what a person reads is unchanged"
+
+
+def test_yaml_comments_fold_lines_and_show_every_invisible_character() -> None:
+    assert text.comment_text("a\nb\r\nc\u2028d\u2029e\x85f\tg") == "a b c d e f g"
+    assert text.comment_text("# x: 'y' \"z\" - w") == "# x: 'y' \"z\" - w"
+    assert text.comment_text("a\u202eb\u200bc\x00d\x7fe\ufeff") == (
+        "a<U+202E>b<U+200B>c<U+0000>d<U+007F>e<U+FEFF>"
+    )
+    assert text.comment_text("Dokdo/Takeshima – “comfort women” 독도 竹島") == (
+        "Dokdo/Takeshima – “comfort women” 독도 竹島"
+    )
 
 
 def test_cells_leave_numbers_alone() -> None:

@@ -5,6 +5,7 @@
 - :mod:`support.ci`: ``require()``: skip on a user's machine, fail under CI=true.
 - :mod:`support.chromium`: Debian's chromium and the arguments it is launched with.
 - :mod:`support.ports`: ``free_port()``.
+- :mod:`support.gitrepo`: a git repository holding a catalog, and ``git apply`` on it.
 - :mod:`support.stclient`: a client that speaks Streamlit's websocket protocol as a browser tab
   does (the load test's participants, the fault tests' reconnecting pages).
 

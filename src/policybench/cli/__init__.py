@@ -5,14 +5,18 @@ One module per command group, registered here in one list:
 - :mod:`~policybench.cli.catalog`: ``validate``, ``catalog``;
 - :mod:`~policybench.cli.rank`: ``rank``, ``smaa``;
 - :mod:`~policybench.cli.frontier`: ``frontier``;
-- :mod:`~policybench.cli.export`: ``export``;
+- :mod:`~policybench.cli.export`: ``export`` (a workshop's part in
+  :mod:`~policybench.cli.workshop_export`);
 - :mod:`~policybench.cli.profiles`: ``profiles save|list|show|history|rename|delete|undelete|
   restore|export|import``;
 - :mod:`~policybench.cli.serve`: ``serve``;
 - :mod:`~policybench.cli.workshop`: ``workshop unlock``;
 
 beside them :mod:`~policybench.cli.options` (the options several commands share, each
-declared once), :mod:`~policybench.cli.weights` (where a command's weights come from) and
+declared once, and the settings of every typer app), :mod:`~policybench.cli.weights` (where a
+command's weights come from, and the prologue of ``rank``, ``smaa``, ``frontier`` and
+``export``: the catalog, the weights and the options in play), :mod:`~policybench.cli.output`
+(the notes and the screen's list the ranking commands print) and
 :mod:`~policybench.cli.errors` (the one decorator, on every command, that turns errors into
 exit codes: DESIGN.md's 0 done, 1 bad input with the message on stderr, 2 usage errors,
 which are click's own, 3 a save conflict).
@@ -28,17 +32,12 @@ tests/cli/test_serve.py and tests/store/test_store_layers.py).
 
 from __future__ import annotations
 
-import typer
-
+import policybench.cli.options as opt
 from policybench.cli import catalog, export, frontier, profiles, rank, serve, workshop
 
-app = typer.Typer(
-    name="policybench",
-    help="Score policy options against several criteria, and see the evidence behind every score.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+app = opt.typer_app(
+    "policybench",
+    "Score policy options against several criteria, and see the evidence behind every score.",
 )
 
 app.command()(catalog.validate)

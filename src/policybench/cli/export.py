@@ -2,12 +2,12 @@
 
 ::
 
-    policybench export --format csv|xlsx|markdown|json|html|png|svg --out FILE|DIR|-
+    policybench export --format csv|xlsx|markdown|json|html|png|svg|patch --out FILE|DIR|-
                        [--profile NAME|FILE | --preset ID | --weights c1=3,c2=7]
                        [--method M ...repeatable] [--normalization N] [--param k=v ...]
                        [--all] [--require C>=V ...] [--no-default-screen] [--top N]
                        [--workshop CODE [--names] [--combine mean|geometric|median]
-                        [--group-ranking borda|copeland]]
+                        [--group-ranking borda|copeland] [--top-k K]]
                        [--smaa-samples N] [--bands] [--seed S] [--title TEXT]
                        [--options DIR] [--db URL]
 
@@ -16,18 +16,22 @@ after the export's stamp (``policybench-tokyo-wsm-default-set-<catalog>-<time>.c
 holds the table alone, gets its stamp in a text file beside it (``x.csv`` → ``x.stamp.txt``).
 The options in play are those ``rank`` ranks (the default set, screened; ``--all``,
 ``--require``, ``--no-default-screen`` as for ``rank``), and the stamp says which and what the
-screen set aside. ``--workshop CODE`` exports a workshop's group result: the facilitator's
+screen set aside. ``--workshop CODE`` exports a workshop: its group result, every round, the
+contested scores and the decisions on them, and the camps with their common ground (top
+``--top-k``), every ranking with the scores the facilitator adopted; the facilitator's
 passphrase is read from ``$POLICYBENCH_WORKSHOP_PASSPHRASE``, else asked for (hidden);
-participants appear as "participant 1", "participant 2", … unless ``--names``.
+participants appear as "participant 1", "participant 2", … unless ``--names``. ``--workshop
+CODE --format patch`` writes the workshop's adopted scores as a patch against the catalog in
+use (:mod:`policybench.cli.workshop_export`), or says there is nothing to patch.
 
 This module parses and wires: the rankings come from :mod:`policybench.analysis`, the report
-and the files from :mod:`policybench.export`, a workshop's submissions from the store.
+and the files from :mod:`policybench.export`, a workshop from the store
+(:mod:`policybench.cli.workshop_export`).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -35,95 +39,117 @@ import typer
 
 import policybench.cli.options as opt
 from policybench import __version__
+from policybench.cli import workshop_export
 from policybench.cli.errors import exits_on_error
+from policybench.cli.workshop_export import PASSPHRASE_ENV
 from policybench.errors import InputError
 
 if TYPE_CHECKING:
     from policybench.analysis.rank import Ranking
     from policybench.analysis.screen import Selection
     from policybench.catalog import Catalog
-    from policybench.cli.weights import WeightChoice
+    from policybench.cli.weights import Setup, WeightChoice
     from policybench.export.report import Report, Section
 
-#: The formats this command writes (the exporters' own list; a test holds the two equal).
-Format = Literal["csv", "xlsx", "markdown", "json", "html", "png", "svg"]
-PASSPHRASE_ENV = "POLICYBENCH_WORKSHOP_PASSPHRASE"
+__all__ = ["PASSPHRASE_ENV", "Format", "export", "split_params"]
+
+#: The formats this command writes: the exporters' own list (a test holds the two equal), and
+#: a workshop's catalog patch.
+Format = Literal["csv", "xlsx", "markdown", "json", "html", "png", "svg", "patch"]
 #: Formats that carry no chart, so the report skips building them.
 _CHARTLESS = frozenset({"csv", "json"})
+
+# This command's own options (those several commands share are in policybench.cli.options).
+FormatOption = Annotated[
+    Format, typer.Option("--format", help="The file's format", show_default=False)
+]
+Out = Annotated[
+    str, typer.Option("--out", help="The file to write; - for standard output", show_default=False)
+]
+WorkshopCode = Annotated[
+    str | None,
+    typer.Option(
+        "--workshop",
+        help="Export this workshop's group result (its join code); the passphrase comes "
+        "from $POLICYBENCH_WORKSHOP_PASSPHRASE or a prompt",
+    ),
+]
+Names = Annotated[
+    bool,
+    typer.Option(
+        "--names",
+        help="With --workshop: show participants' display names (default: participant 1, 2, ...)",
+    ),
+]
+Combine = Annotated[
+    Literal["mean", "geometric", "median"],
+    typer.Option("--combine", help="With --workshop: how to combine the weights"),
+]
+GroupRanking = Annotated[
+    Literal["borda", "copeland"],
+    typer.Option("--group-ranking", help="With --workshop: how to combine the rankings"),
+]
+SmaaSamples = Annotated[
+    int | None,
+    typer.Option(
+        "--smaa-samples",
+        min=100,
+        max=5_000_000,
+        help="Add a SMAA section with this many weight samples (first method)",
+        show_default=False,
+    ),
+]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed for --smaa-samples and --bands")]
+Bands = Annotated[
+    bool,
+    typer.Option(
+        "--bands",
+        help="Add each option's likely ranks (5th to 95th percentile rank over 10,000 draws "
+        "of the scores within their ranges, the weights fixed; first method)",
+    ),
+]
+Title = Annotated[
+    str | None, typer.Option("--title", help="The report's title", show_default=False)
+]
+Top = Annotated[
+    int,
+    typer.Option(
+        "--top", min=0, help="How many options the ranking chart shows (PNG, SVG, HTML); 0 for all"
+    ),
+]
+TopK = Annotated[
+    int,
+    typer.Option(
+        "--top-k",
+        min=1,
+        help="With --workshop: how many places count as the top in each camp's common ground",
+    ),
+]
 
 
 @exits_on_error
 def export(
-    fmt: Annotated[Format, typer.Option("--format", help="The file's format", show_default=False)],
-    out: Annotated[
-        str,
-        typer.Option("--out", help="The file to write; - for standard output", show_default=False),
-    ],
+    fmt: FormatOption,
+    out: Out,
     profile: opt.Profile = None,
     preset: opt.Preset = None,
     weights: opt.Weights = None,
     method: opt.Methods = None,
     normalization: opt.Normalization = None,
     param: opt.Params = None,
-    workshop: Annotated[
-        str | None,
-        typer.Option(
-            "--workshop",
-            help="Export this workshop's group result (its join code); the passphrase comes "
-            "from $POLICYBENCH_WORKSHOP_PASSPHRASE or a prompt",
-        ),
-    ] = None,
-    names: Annotated[
-        bool,
-        typer.Option(
-            "--names",
-            help="With --workshop: show participants' display names "
-            "(default: participant 1, 2, ...)",
-        ),
-    ] = False,
-    combine: Annotated[
-        Literal["mean", "geometric", "median"],
-        typer.Option("--combine", help="With --workshop: how to combine the weights"),
-    ] = "mean",
-    group_ranking: Annotated[
-        Literal["borda", "copeland"],
-        typer.Option("--group-ranking", help="With --workshop: how to combine the rankings"),
-    ] = "borda",
-    smaa_samples: Annotated[
-        int | None,
-        typer.Option(
-            "--smaa-samples",
-            min=100,
-            max=5_000_000,
-            help="Add a SMAA section with this many weight samples (first method)",
-            show_default=False,
-        ),
-    ] = None,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Random seed for --smaa-samples and --bands")
-    ] = 0,
-    bands: Annotated[
-        bool,
-        typer.Option(
-            "--bands",
-            help="Add each option's likely ranks (5th to 95th percentile rank over 10,000 draws "
-            "of the scores within their ranges, the weights fixed; first method)",
-        ),
-    ] = False,
-    title: Annotated[
-        str | None, typer.Option("--title", help="The report's title", show_default=False)
-    ] = None,
+    workshop: WorkshopCode = None,
+    names: Names = False,
+    combine: Combine = "mean",
+    group_ranking: GroupRanking = "borda",
+    smaa_samples: SmaaSamples = None,
+    seed: Seed = 0,
+    bands: Bands = False,
+    title: Title = None,
     everything: opt.Everything = False,
     require: opt.Require = None,
     no_default_screen: opt.NoDefaultScreen = False,
-    top: Annotated[
-        int,
-        typer.Option(
-            "--top",
-            min=0,
-            help="How many options the ranking chart shows (PNG, SVG, HTML); 0 for all",
-        ),
-    ] = 10,
+    top: Top = 10,
+    top_k: TopK = 3,
     options: opt.OptionsDir = None,
     db: opt.Db = None,
 ) -> None:
@@ -131,92 +157,87 @@ def export(
 
     CSV holds the comparison table alone (its stamp goes into FILE.stamp.txt beside it); PNG
     and SVG the ranking chart; HTML a brief (the verdict, the chart, the caveats, the
-    evidence). --out DIR names the file after its stamp.
+    evidence). --out DIR names the file after its stamp. With --workshop, the workshop's
+    rounds, contested scores, decisions and camps too; --format patch writes its adopted
+    scores as a patch for the catalog (git apply).
     """
     from policybench.analysis.rank import DEFAULT_METHOD
     from policybench.catalog import load
-    from policybench.cli.weights import choose_weights
+    from policybench.cli.weights import prepare
 
-    if workshop is not None and any(x is not None for x in (profile, preset, weights)):
-        raise typer.BadParameter(
-            "a workshop's weights are its participants': leave out --profile, --preset and "
-            "--weights",
-            param_hint="--workshop",
-        )
-    if workshop is not None and (everything or require or no_default_screen):
-        raise typer.BadParameter(
-            "a workshop ranks the options it was run on: leave out --all, --require and "
-            "--no-default-screen",
-            param_hint="--workshop",
-        )
-    if workshop is not None and bands:
-        raise typer.BadParameter(
-            "the likely ranks are drawn for a profile's ranking: leave out --bands",
-            param_hint="--workshop",
-        )
-    cat = load(options)
-    params = opt.parse_params(param)
     charts = fmt not in _CHARTLESS
-    shown = top or None
     if workshop is not None:
-        report = _workshop_report(
+        workshop_export.flags(
+            named=any(x is not None for x in (profile, preset, weights)),
+            option_set=bool(everything or require or no_default_screen),
+            bands=bands,
+        )
+        cat = load(options)
+        record = workshop_export.read(workshop, workshop_export.passphrase, db=db)
+        if fmt == "patch":
+            typer.echo(workshop_export.write_patch(cat, record, out), err=True)
+            return
+        methods = method or [DEFAULT_METHOD]
+        report = workshop_export.report(
             cat,
-            workshop,
-            _passphrase,
-            db=db,
-            methods=method or [DEFAULT_METHOD],
+            record,
+            methods=methods,
             normalization=normalization,
-            params=params,
+            params=split_params(methods, opt.parse_params(param)),
             names=names,
             combine=combine,
             ranking_rule=group_ranking,
             title=title,
             charts=charts,
+            top_k=top_k,
+        )
+    elif fmt == "patch":
+        raise typer.BadParameter(
+            "a patch holds the scores a workshop adopted: give --workshop CODE",
+            param_hint="--format",
         )
     else:
-        choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db)
-        # a profile's own thresholds first, then --require (each once), as rank applies them
-        asked = list(dict.fromkeys([*choice.require, *(require or [])]))
-        selection = _selection(cat, asked, everything, no_default_screen)
-        rankings = _rankings(cat, choice, method, normalization, params, selection.options)
-        extra = _bands_and_map(
-            cat, rankings[0], choice, selection, bands=bands, seed=seed, map_=fmt == "html"
+        setup = prepare(
+            options,
+            profile=profile,
+            preset=preset,
+            weights=weights,
+            db=db,
+            require=require,
+            everything=everything,
+            no_default_screen=no_default_screen,
         )
         report = _profile_report(
-            cat,
-            rankings,
-            choice.weights,
-            preset,
-            smaa_samples,
-            seed,
+            setup,
+            method,
+            normalization,
+            opt.parse_params(param),
+            preset=preset,
+            smaa_samples=smaa_samples,
+            seed=seed,
+            bands=bands,
+            map_=fmt == "html",
             title=title,
             charts=charts,
-            selection=selection,
-            top=shown,
-            extra=extra,
+            top=top or None,
         )
-    where = _save(fmt, out, report)
+    typer.echo(_wrote(_save(fmt, out, report), fmt, report), err=True)
+
+
+def _wrote(where: str, fmt: str, report: Report) -> str:
+    """What was written where, for stderr: the format, the options and methods, the weights,
+    the options in play and what the screen set aside, the catalog and the version."""
     m = report.metadata
     scope = ""
     if "all" in m:
         scope = f"; {'every option' if m['all'] else 'default set'}"
         scope += f", screen {', '.join(m['screen'])}" if m["screen"] else ", no screen"
         scope += f" ({len(m['screened_out'])} set aside)" if m.get("screened_out") else ""
-    typer.echo(
+    return (
         f"wrote {where} ({fmt}: {len(m['options'])} options, "
         f"{', '.join(x['title'] for x in m['methods'])}; {m['profile']}{scope}; "
-        f"catalog {m['catalog_fingerprint']}; policybench {__version__})",
-        err=True,
+        f"catalog {m['catalog_fingerprint']}; policybench {__version__})"
     )
-
-
-def _passphrase() -> str:
-    """The facilitator's passphrase: ``$POLICYBENCH_WORKSHOP_PASSPHRASE``, else a hidden prompt
-    (never a command-line option, which other users of the machine could read)."""
-    given = os.environ.get(PASSPHRASE_ENV)
-    if given is not None:
-        return given
-    return str(typer.prompt("Facilitator passphrase", hide_input=True))
 
 
 def split_params(methods: Sequence[str], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -238,17 +259,6 @@ def split_params(methods: Sequence[str], params: Mapping[str, Any]) -> dict[str,
             f"no chosen method takes {', '.join(map(repr, orphans))} (methods: {', '.join(methods)})"
         )
     return {m: {k: v for k, v in params.items() if k in known.get(m, set(params))} for m in methods}
-
-
-def _selection(
-    cat: Catalog, require: list[str] | None, everything: bool, no_default_screen: bool
-) -> Selection:
-    """The options in play, as ``rank`` chooses them (policybench.analysis.screen)."""
-    from policybench.analysis.screen import select
-    from policybench.catalog import parse_requirement
-
-    requirements = [parse_requirement(text, cat) for text in require or []]
-    return select(cat, requirements, everything=everything, default_screen=not no_default_screen)
 
 
 def _rankings(
@@ -282,34 +292,40 @@ def _rankings(
 
 
 def _profile_report(
-    cat: Catalog,
-    rankings: list[Ranking],
-    weights_given: dict[str, float],
+    setup: Setup,
+    methods: list[str] | None,
+    normalization: str | None,
+    params: dict[str, Any],
+    *,
     preset: str | None,
     smaa_samples: int | None,
     seed: int,
-    *,
+    bands: bool,
+    map_: bool,
     title: str | None,
     charts: bool,
-    selection: Selection | None = None,
-    top: int | None = None,
-    extra: Sequence[Section] = (),
+    top: int | None,
 ) -> Report:
-    """The report of one weight choice: its rankings, and a SMAA section of the first method
-    when ``--smaa-samples`` asks for one; ``extra`` sections after it (the likely ranks, the
-    map: :func:`_bands_and_map`)."""
-    from policybench.export.report import build_report, describe_weights
+    """The report of one weight choice: its rankings (one per method, :func:`_rankings`), a
+    SMAA section of the first method when ``--smaa-samples`` asks for one, then the likely
+    ranks and the map (:func:`_bands_and_map`); named after ``preset`` when one is given."""
+    from policybench.export.report import build_report
+    from policybench.export.stamp import describe_weights
 
+    cat, choice, selection = setup.catalog, setup.choice, setup.selection
+    rankings = _rankings(cat, choice, methods, normalization, params, selection.options)
     sections: list[Section] = []
     if smaa_samples is not None:
         sections.append(_smaa_section(cat, rankings[0], smaa_samples, seed, charts=charts))
-    sections.extend(extra)
+    sections += _bands_and_map(
+        cat, rankings[0], choice, selection, bands=bands, seed=seed, map_=map_
+    )
     name, _ = describe_weights(cat, rankings[0].label, preset)
     return build_report(
         cat,
         rankings,
         title=title or f"policybench: {name}",
-        weights_given=weights_given,
+        weights_given=choice.weights,
         preset=preset,
         sections=sections,
         charts=charts,
@@ -395,49 +411,6 @@ def _smaa_section(
         seed=seed,
         charts=charts,
     )
-
-
-def _workshop_report(
-    cat: Catalog,
-    code: str,
-    passphrase: Callable[[], str],
-    *,
-    db: str | None,
-    methods: list[str],
-    normalization: str | None,
-    params: dict[str, Any],
-    names: bool,
-    combine: str,
-    ranking_rule: str,
-    title: str | None,
-    charts: bool,
-) -> Report:
-    """Read a workshop's submissions (with the facilitator's passphrase, asked for only once
-    the code is known) and build its report, as the app's facilitator page does."""
-    from policybench.export.report import catalog_note, workshop_report
-    from policybench.store import open_store
-
-    with open_store(db) as store:
-        shop = store.workshops.get(code)
-        facilitator = store.workshops.verify_facilitator(code, passphrase())
-        submissions = store.workshops.submissions(facilitator)
-    report = workshop_report(
-        cat,
-        shop,
-        submissions,
-        methods=methods,
-        normalization=normalization,
-        params=split_params(methods, params),
-        names=names,
-        combine=combine,
-        ranking_rule=ranking_rule,
-        title=title,
-        charts=charts,
-    )
-    note = catalog_note(cat, shop)
-    if note:
-        typer.echo(f"note: {note}", err=True)
-    return report
 
 
 def _save(fmt: str, out: str, report: Report) -> str:

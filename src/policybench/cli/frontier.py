@@ -2,8 +2,9 @@
 and which options are efficient (no other is at least as good on both and better on one).
 
 The positions come from :func:`policybench.analysis.frontier.frontier_catalog`, the table and
-the JSON rows from :mod:`policybench.present.frontier`; the options in play are chosen as
-``rank`` chooses them (the default set or --all, the catalog's screen and --require).
+the JSON rows from :mod:`policybench.present.frontier`; the catalog, the weights and the
+options in play are chosen as ``rank`` chooses them (:func:`policybench.cli.weights.prepare`:
+the default set or --all, the catalog's screen, a profile's thresholds and --require).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import typer
 
 import policybench.cli.options as opt
 from policybench import __version__
+from policybench.cli import output
 from policybench.cli.errors import exits_on_error
-from policybench.cli.rank import _selection
 
 AXIS_HELP = (
     "A criterion cluster (impact, achievability) or a single criterion's id; "
@@ -49,8 +50,7 @@ def frontier(
     efficient when no other is at least as good on both axes and better on one.
     """
     from policybench.analysis.frontier import frontier_catalog
-    from policybench.catalog import load
-    from policybench.cli.weights import choose_weights
+    from policybench.cli.weights import prepare
     from policybench.present.frontier import (
         axis_label,
         axis_record,
@@ -60,9 +60,17 @@ def frontier(
     )
     from policybench.present.tables import screened_lines, screened_records
 
-    cat = load(options)
-    choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db)
-    selection = _selection(cat, require, everything, no_default_screen, choice.require)
+    setup = prepare(
+        options,
+        profile=profile,
+        preset=preset,
+        weights=weights,
+        db=db,
+        require=require,
+        everything=everything,
+        no_default_screen=no_default_screen,
+    )
+    cat, choice, selection = setup.catalog, setup.choice, setup.selection
     result = frontier_catalog(
         cat,
         choice.weights,
@@ -95,8 +103,7 @@ def frontier(
     screened = screened_lines(selection, cat)
     if fmt == "csv":
         typer.echo(table.to_csv(index=False), nl=False)
-        for line in screened:
-            typer.echo(f"note: {line.strip()}", err=True)
+        output.notes([line.strip() for line in screened])
         return
     typer.echo(
         f"{result.label} · x: {axis_label(result.x_axis, cat)} · "
@@ -105,5 +112,4 @@ def frontier(
     shown = table.assign(efficient=["yes" if e else "" for e in table["efficient"]])
     typer.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     typer.echo("\n" + frontier_sentence(result, cat))
-    if screened:
-        typer.echo("\n" + "\n".join(f"  {line}" if i else line for i, line in enumerate(screened)))
+    output.screened(screened)

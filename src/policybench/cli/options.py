@@ -1,5 +1,6 @@
 """The options several ``policybench`` commands share, declared once (typer ``Annotated``
-types), and the reading of ``--param`` values.
+types), the reading of ``--param`` values, and the settings every typer app of the command
+line is made with (:func:`typer_app`).
 
 Method and normalisation names are checked by the library (exit 1 with the list to choose
 from); the help lists the engine's registries (:data:`policybench.mcda.METHODS`,
@@ -114,3 +115,18 @@ def parse_params(items: Sequence[str] | None) -> dict[str, Any]:
         except ValueError:
             out[key.strip()] = raw.strip()
     return out
+
+
+def typer_app(name: str, help: str) -> typer.Typer:
+    """A typer app (the command line, or a group of its commands) with the settings they all
+    share: ``-h`` as well as ``--help``, the help when run without a command, no shell
+    completion to install, and no rich tracebacks (errors become exit codes in
+    :mod:`policybench.cli.errors`)."""
+    return typer.Typer(
+        name=name,
+        help=help,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )

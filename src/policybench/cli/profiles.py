@@ -27,13 +27,9 @@ if TYPE_CHECKING:
     from policybench.store import Store
     from policybench.store.profiles import ProfileVersion
 
-profiles_app = typer.Typer(
-    name="profiles",
-    help="Save, list, show, version, rename, delete, restore, export and import weight profiles.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+profiles_app = opt.typer_app(
+    "profiles",
+    "Save, list, show, version, rename, delete, restore, export and import weight profiles.",
 )
 
 Author = Annotated[

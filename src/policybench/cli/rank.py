@@ -1,22 +1,27 @@
 """``policybench rank`` and ``policybench smaa``: a ranking, and how often each option takes
 each rank when the weights (and, if asked, the scores) are sampled.
 
-Both read the same weight options (:mod:`policybench.cli.weights`), compute through
-:mod:`policybench.analysis` and print the tables of :mod:`policybench.present.tables` as a
-text table, CSV, JSON or Markdown.
+Both start from the same prologue (:func:`policybench.cli.weights.prepare`: the catalog, the
+weights, the options in play), compute through :mod:`policybench.analysis` and print the
+tables of :mod:`policybench.present.tables` as a text table, CSV, JSON or Markdown, with the
+engine's notes and what the screen set aside (:mod:`policybench.cli.output`).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
 import policybench.cli.options as opt
 from policybench import __version__
+from policybench.cli import output
 from policybench.cli.errors import exits_on_error
 from policybench.errors import InputError
+
+if TYPE_CHECKING:
+    from policybench.cli.weights import Setup
 
 #: How many columns of the SMAA table the text format shows (option, first, the first ranks,
 #: confidence): enough to read on a terminal; CSV and JSON carry every rank.
@@ -26,29 +31,6 @@ SMAA_TEXT_COLUMNS = 8
 #: SMAA given a weight option samples within ±this of it unless told --delta or
 #: --whole-simplex: a perspective's robustness, not every possible weighting's.
 DEFAULT_DELTA = 0.1
-
-
-def _notes(notes: tuple[str, ...]) -> None:
-    """The engine's caveats about a result (e.g. the weighted product's floor), on stderr."""
-    for note in notes:
-        typer.echo(f"note: {note}", err=True)
-
-
-def _selection(
-    cat: Any,
-    require: list[str] | None,
-    everything: bool,
-    no_default_screen: bool,
-    profile_require: tuple[str, ...] = (),
-) -> Any:
-    """The options in play: the default set or --all, screened (policybench.analysis.screen)
-    by the catalog's default screen, a profile's thresholds and --require, in that order."""
-    from policybench.analysis.screen import select
-    from policybench.catalog import parse_requirement
-
-    texts = list(dict.fromkeys([*profile_require, *(require or [])]))  # each once
-    requirements = [parse_requirement(text, cat) for text in texts]
-    return select(cat, requirements, everything=everything, default_screen=not no_default_screen)
 
 
 @exits_on_error
@@ -104,31 +86,33 @@ def rank(
     how far each rank can move within the scores' uncertainty ranges.
     """
     from policybench.analysis.rank import rank_catalog
-    from policybench.catalog import load
-    from policybench.cli.weights import choose_weights
-    from policybench.present.tables import (
-        ranking_metadata,
-        ranking_table,
-    )
+    from policybench.cli.weights import prepare
+    from policybench.present.tables import ranking_metadata, ranking_table
 
     if not bands and (samples is not None or seed is not None):
         raise InputError("--samples and --seed set how the bands are drawn: add --bands")
-    cat = load(options)
-    choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db)
-    selection = _selection(cat, require, everything, no_default_screen, choice.require)
-    chosen = choice.method_for(method)
-    params = {**choice.params, **opt.parse_params(param)}
-    ranking = rank_catalog(
-        cat,
-        choice.weights,
-        method=chosen,
-        normalization=normalization,
-        options=selection.options,
-        label=choice.label,
-        overrides=choice.overrides,
-        **params,
+    setup = prepare(
+        options,
+        profile=profile,
+        preset=preset,
+        weights=weights,
+        db=db,
+        require=require,
+        everything=everything,
+        no_default_screen=no_default_screen,
     )
-    _notes(ranking.notes)
+    cat, choice = setup.catalog, setup.choice
+    chosen, params = setup.method_and_params(method, param)
+    # the ranking and its bands rank the same options, with the same weights and scores
+    same = {
+        "method": chosen,
+        "normalization": normalization,
+        "options": setup.selection.options,
+        "overrides": choice.overrides,
+        **params,
+    }
+    ranking = rank_catalog(cat, choice.weights, label=choice.label, **same)
+    output.notes(ranking.notes)
     table = ranking_table(ranking, cat)
     meta = ranking_metadata(ranking, __version__)
     sentence = ""
@@ -139,18 +123,14 @@ def rank(
         drawn = bands_catalog(
             cat,
             choice.weights,
-            method=chosen,
-            normalization=normalization,
-            options=selection.options,
-            overrides=choice.overrides,
             samples=BANDS_SAMPLES if samples is None else samples,
             seed=BANDS_SEED if seed is None else seed,
-            **params,
+            **same,
         )
         table = with_bands(table, drawn)
         meta = {**meta, **bands_metadata(drawn)}
         sentence = bands_sentence(drawn)
-    _print_ranking(fmt, table, meta, selection, cat, sentence, bands)
+    _print_ranking(fmt, table, meta, setup.selection, cat, sentence, bands)
 
 
 def _print_ranking(
@@ -174,18 +154,13 @@ def _print_ranking(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         typer.echo(table.to_csv(index=False), nl=False)
-        for line in ([sentence] if sentence else []) + screened:
-            typer.echo(f"note: {line.strip()}", err=True)
+        output.notes([line.strip() for line in ([sentence] if sentence else []) + screened])
     elif fmt == "markdown":
         shown = table.drop(columns=["rank_low", "rank_high"], errors="ignore")
         typer.echo(shown.to_markdown(index=False, floatfmt=".4f"))
         if sentence:
             typer.echo(f"\n{sentence}")
-        if screened:
-            typer.echo(
-                "\n"
-                + "\n".join(f"- {line.strip()}" if i else line for i, line in enumerate(screened))
-            )
+        output.screened([line.strip() for line in screened], bullet="- ")
     else:
         typer.echo(
             f"{meta['profile']} · {meta['method']} ({meta['normalization']}) · "
@@ -195,10 +170,7 @@ def _print_ranking(
         typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
         if sentence:
             typer.echo(f"\n{sentence}")
-        if screened:
-            typer.echo(
-                "\n" + "\n".join(f"  {line}" if i else line for i, line in enumerate(screened))
-            )
+        output.screened(screened)
 
 
 @exits_on_error
@@ -252,46 +224,69 @@ def smaa(
     samples every possible weighting. The output says which.
     """
     from policybench.analysis.rank import smaa_catalog
-    from policybench.catalog import load
-    from policybench.cli.weights import choose_weights
-    from policybench.present.tables import screened_lines, screened_records, smaa_table
+    from policybench.cli.weights import prepare
+    from policybench.present.tables import smaa_table
 
-    cat = load(options)
     named = any(x is not None for x in (profile, preset, weights))
-    choice = choose_weights(cat, profile=profile, preset=preset, weights=weights, db=db)
-    if delta is not None and not named:
-        raise InputError("--delta needs a profile, preset or weights to sample around")
-    if delta is not None and whole_simplex:
-        raise InputError("--delta and --whole-simplex contradict each other: choose one")
-    if named and not whole_simplex and delta is None:
-        delta = DEFAULT_DELTA
-    if whole_simplex:
-        delta = None
-    selection = _selection(cat, require, everything, no_default_screen, choice.require)
-    chosen = choice.method_for(method)
+    delta = _delta(named, delta, whole_simplex)
+    setup = prepare(
+        options,
+        profile=profile,
+        preset=preset,
+        weights=weights,
+        db=db,
+        require=require,
+        everything=everything,
+        no_default_screen=no_default_screen,
+    )
+    chosen, params = setup.method_and_params(method, param)
     result = smaa_catalog(
-        cat,
-        choice.weights,
+        setup.catalog,
+        setup.choice.weights,
         method=chosen,
         normalization=normalization,
-        options=selection.options,
+        options=setup.selection.options,
         samples=samples,
         seed=seed,
         delta=delta,
         uncertain_scores=uncertain_scores,
-        overrides=choice.overrides,
-        **{**choice.params, **opt.parse_params(param)},
+        overrides=setup.choice.overrides,
+        **params,
     )
-    _notes(result.notes)
-    table = smaa_table(result, result.option_ids, cat)
+    output.notes(result.notes)
+    table = smaa_table(result, result.option_ids, setup.catalog)
+    about = {
+        "method": chosen,
+        "samples": samples,
+        "seed": seed,
+        "uncertain_scores": uncertain_scores,
+        "weights": "simplex" if delta is None else {"around": setup.choice.label, "delta": delta},
+        "sampled": _sampled(setup.choice.label, delta),
+    }
+    _print_smaa(fmt, table, about, setup)
+
+
+def _delta(named: bool, delta: float | None, whole_simplex: bool) -> float | None:
+    """How far from the given weights SMAA samples: ``--delta``, else :data:`DEFAULT_DELTA`
+    around named weights; None for the whole weight space (no weights named, or
+    ``--whole-simplex``)."""
+    if delta is not None and not named:
+        raise InputError("--delta needs a profile, preset or weights to sample around")
+    if delta is not None and whole_simplex:
+        raise InputError("--delta and --whole-simplex contradict each other: choose one")
+    if whole_simplex or not named:
+        return None
+    return DEFAULT_DELTA if delta is None else delta
+
+
+def _print_smaa(fmt: str, table: Any, about: dict[str, Any], setup: Setup) -> None:
+    """Print SMAA's table in ``fmt``, with what was sampled and what the screen set aside."""
+    from policybench.present.tables import screened_lines, screened_records
+
+    cat, selection = setup.catalog, setup.selection
     if fmt == "json":
         payload = {
-            "method": chosen,
-            "samples": samples,
-            "seed": seed,
-            "uncertain_scores": uncertain_scores,
-            "weights": "simplex" if delta is None else {"around": choice.label, "delta": delta},
-            "sampled": _sampled(choice.label, delta),
+            **about,
             "all": selection.everything,
             "screen": list(selection.expressions),
             "catalog_fingerprint": cat.short_fingerprint,
@@ -309,16 +304,13 @@ def smaa(
             if c in {"option", "first", "confidence"} or c.startswith("rank ")
         ]
         typer.echo(
-            f"SMAA · {chosen} · {samples:,} samples · seed {seed} · catalog {cat.short_fingerprint}"
+            f"SMAA · {about['method']} · {about['samples']:,} samples · seed {about['seed']} · "
+            f"catalog {cat.short_fingerprint}"
         )
-        typer.echo(_sampled(choice.label, delta))
+        typer.echo(about["sampled"])
         shown = table[columns[:SMAA_TEXT_COLUMNS]]
         typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-        screened = screened_lines(selection, cat)
-        if screened:
-            typer.echo(
-                "\n" + "\n".join(f"  {line}" if i else line for i, line in enumerate(screened))
-            )
+        output.screened(screened_lines(selection, cat))
 
 
 def _sampled(label: str, delta: float | None) -> str:

@@ -1,5 +1,12 @@
 """``policybench serve``: the app (Streamlit) on HOST:PORT, in this process; ``make run`` calls it.
 
+**Source texts.** ``--sources DIR`` (or ``$POLICYBENCH_SOURCES``) names the folder of the texts
+the catalog cites (``../shared/seeds``): the app checks a participant's challenge quote
+verbatim against them and marks it verified (:mod:`policybench.ui.components.sources` reads
+the folder from ``$POLICYBENCH_SOURCES``, which this command sets for the app). The folder
+must exist and hold every source file the catalog names; the command names the missing ones
+and stops (exit 1) otherwise (:func:`check_sources`). Without it, quotes are kept unverified.
+
 The server's settings are chosen here (:data:`STREAMLIT_OPTIONS`): headless, no usage
 statistics, no file watcher, the viewer toolbar, the light theme, and two that the room and
 the first visitor notice, explained where they are set.
@@ -19,14 +26,19 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 import policybench.cli.options as opt
 from policybench import __version__
 from policybench.cli.errors import exits_on_error
+from policybench.errors import InputError
 from policybench.ui import launch
+
+if TYPE_CHECKING:
+    from policybench.catalog import Catalog
 
 #: Streamlit's options for every server this command starts, beside the address and port.
 STREAMLIT_OPTIONS = [
@@ -50,6 +62,8 @@ LOOPBACK = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
 #: uvicorn's variable for the addresses whose ``X-Forwarded-For`` it believes.
 UVICORN_TRUST = "FORWARDED_ALLOW_IPS"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+#: The variable the app reads the source texts' folder from (ui/components/sources.py).
+SOURCES_ENV = "POLICYBENCH_SOURCES"
 
 
 def trusted_proxies(behind_proxy: bool, forwarded_allow_ips: str | None) -> list[str]:
@@ -90,6 +104,24 @@ def trusted_proxies(behind_proxy: bool, forwarded_allow_ips: str | None) -> list
     return out
 
 
+def check_sources(folder: Path, catalog: Catalog) -> Path:
+    """``folder``, resolved, when it is a folder holding a file for every source the catalog
+    cites; else an :class:`~policybench.errors.InputError` that names what is missing."""
+    if not folder.is_dir():
+        raise InputError(
+            f"--sources {folder}: no such folder; give the folder of the source texts the "
+            "catalog cites (../shared/seeds), or leave --sources out to keep quotes unverified"
+        )
+    missing = [f"{s.file} ({s.id})" for s in catalog.sources if not (folder / s.file).is_file()]
+    if missing:
+        raise InputError(
+            f"--sources {folder}: {len(missing)} of the catalog's {len(catalog.sources)} source "
+            f"texts are not there: {', '.join(missing)}; put them there, or give the folder "
+            "that holds them"
+        )
+    return folder.resolve()
+
+
 @exits_on_error
 def serve(
     host: Annotated[
@@ -116,15 +148,28 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            envvar=SOURCES_ENV,
+            help="Folder of the source texts the catalog cites: challenge quotes are checked "
+            "verbatim against them [default: $POLICYBENCH_SOURCES, else quotes stay unverified]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the app (Streamlit) on HOST:PORT; `make run` calls this."""
     proxies = trusted_proxies(behind_proxy, forwarded_allow_ips)
     launch.limit_blas_threads()  # before the catalog's check loads numpy (it reads it once)
-    if options is not None:
+    if options is not None or sources is not None:
         from policybench.catalog import load
 
-        load(options)  # refuse a broken catalog before starting a server for it
-        os.environ["POLICYBENCH_OPTIONS"] = str(options.resolve())
+        cat = load(options)  # refuse a broken catalog before starting a server for it
+        if options is not None:
+            os.environ["POLICYBENCH_OPTIONS"] = str(options.resolve())
+        if sources is not None:
+            os.environ[SOURCES_ENV] = str(check_sources(sources, cat))
     inherited = os.environ.get(UVICORN_TRUST)
     # uvicorn reads this when the server starts, in this process; "" trusts nobody
     os.environ[UVICORN_TRUST] = ",".join(proxies)
@@ -145,6 +190,10 @@ def serve(
                 "--forwarded-allow-ips to trust a proxy",
                 err=True,
             )
+    if sources is not None:
+        typer.echo(
+            f"  source texts: {os.environ[SOURCES_ENV]} (challenge quotes checked)", err=True
+        )
     if host in LOCAL_HOSTS:
         typer.echo(
             "  only this computer can open it; for a room, serve with --host 0.0.0.0 and "

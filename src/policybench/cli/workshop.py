@@ -13,13 +13,9 @@ import typer
 import policybench.cli.options as opt
 from policybench.cli.errors import exits_on_error
 
-workshop_app = typer.Typer(
-    name="workshop",
-    help="Look after a workshop from the server's side (the app runs the workshop itself).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+workshop_app = opt.typer_app(
+    "workshop",
+    "Look after a workshop from the server's side (the app runs the workshop itself).",
 )
 
 

@@ -97,6 +97,12 @@ def write(fmt: str, path: str | os.PathLike[str], report: Report) -> Path:
     return _save(render_bytes(fmt, report), Path(path))
 
 
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Save ``text`` (UTF-8) at ``path`` atomically, as :func:`write` saves a report (the
+    catalog patch, :mod:`policybench.export.patch`); return the path."""
+    return _save(text.encode("utf-8"), Path(path))
+
+
 def write_stamp(csv_path: str | os.PathLike[str], report: Report) -> Path:
     """Save the stamp of a CSV written at ``csv_path`` beside it (:func:`stamp_path`)."""
     return _save(stamp_bytes(report), stamp_path(csv_path))

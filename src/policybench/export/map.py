@@ -17,7 +17,8 @@ import policybench
 from policybench.analysis.frontier import DEFAULT_X, DEFAULT_Y, Frontier, axes
 from policybench.catalog import Catalog
 from policybench.export.formats.image import stable_ids, svg_of
-from policybench.export.report import ChartSpec, Section, utc_timestamp
+from policybench.export.report import ChartSpec, Section
+from policybench.export.stamp import utc_timestamp
 from policybench.present.charts import EXPORT_WIDTH
 from policybench.present.charts.map import map_chart
 from policybench.present.frontier import (

@@ -20,10 +20,10 @@ The file is edited as text at the exact places PyYAML's marks give for each numb
 other byte (comments, folded prose, quoting, line endings) stays as it was; the edited text is
 then parsed again and checked against what was meant and against the catalog's own model, so a
 patch that would not validate is never written. Reasons are participants' text: they become
-comments only after :func:`comment_text` has put them on one line and made every invisible or
-non-printable character visible (a line break would end the comment; a bidirectional control
-would let a comment read differently in review from what it says). Rejected decisions change
-nothing; no adopted decision gives an empty string.
+comments only after :func:`~policybench.present.text.comment_text` has put them on one line and
+made every invisible or non-printable character visible (a line break would end the comment; a
+bidirectional control would let a comment read differently in review from what it says).
+Rejected decisions change nothing; no adopted decision gives an empty string.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ import difflib
 import math
 import re
 import textwrap
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -46,6 +45,7 @@ import policybench
 from policybench.catalog.loader import OPTIONS_SUBDIR, fingerprint
 from policybench.catalog.models import JUDGEMENT_MIN_WIDTH, Catalog, Criterion, Option
 from policybench.errors import InputError
+from policybench.present.text import comment_text
 
 #: What a download of the patch is sent as, and the extension its file gets.
 MEDIA_TYPE = "text/x-diff"
@@ -59,13 +59,6 @@ DECISIONS = ("adopted", "rejected")
 # Joins words the folding must not part ("[2, 8]", "seoul (3)"); a space once folded.
 # comment_text never lets it through from a participant's text.
 _GLUE = "\x00"
-# What PyYAML's reader refuses anywhere in a file, comments included.
-_NOT_YAML_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
-# Controls, invisible format characters (bidirectional overrides, zero-width joiners, the
-# byte-order mark), lone surrogates and unassigned code points.
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Cn"})
 
 
 class Decision(Protocol):
@@ -179,20 +172,6 @@ def catalog_patch(
         new = _patched_file(path, old, catalog, by_file[rel], reasons, label)
         parts.append(_unified(f"{prefix}/{rel}" if prefix else rel, old, new))
     return "".join(parts)
-
-
-def comment_text(text: object) -> str:
-    """``text`` safe inside a YAML comment: on one line (every run of whitespace, line breaks of
-    every kind included, becomes one space) and with each control, invisible format character
-    or character YAML refuses shown as ``<U+XXXX>``. ``#``, ``: `` and quotes need nothing: a
-    comment runs to the end of its line."""
-    folded = " ".join(str(text).split())
-    return "".join(
-        f"<U+{ord(ch):04X}>"
-        if unicodedata.category(ch) in _INVISIBLE or _NOT_YAML_PRINTABLE.match(ch)
-        else ch
-        for ch in folded
-    )
 
 
 def number(value: float) -> str:

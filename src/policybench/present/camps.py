@@ -29,6 +29,11 @@ from policybench.present.text import fold
 #: A camp's reasons are shown only when it has at least this many members, so that no reason
 #: can be traced to one or two people.
 MIN_REASONS = 3
+#: First words of a criterion name that keep their capital inside a sentence.
+_PROPER = frozenset(
+    {"Japan", "Japanese", "Japan–ROK", "ROK", "Korea", "Korean", "US", "US–Japan", "American"}
+    | {"China", "Chinese", "Beijing", "Pyongyang", "Tokyo", "Seoul", "Australia", "Australian"}
+)
 #: Multiples said in words, to the nearest half (beyond the table: "5.5 times", "12 times").
 _TIMES = {
     1.5: "one and a half times",
@@ -103,9 +108,17 @@ def fraction_words(ratio: float) -> str:
     return min(_FRACTIONS, key=lambda f: abs(math.log(ratio / f[0])))[1]
 
 
+def in_sentence(name: str) -> str:
+    """A criterion's name inside a sentence: its capital dropped ("Early gains" → "early
+    gains"), unless it starts with an acronym or a name ("ROK …", "Japan–ROK …")."""
+    if name[1:2].islower() and name.split(" ", 1)[0] not in _PROPER:
+        return name[:1].lower() + name[1:]
+    return name
+
+
 def distinctive_words(catalog: Catalog, d: Distinctive) -> str:
     """What a distinctive criterion says about a camp, as a phrase after "The camp"."""
-    name = criterion_label(catalog, d.criterion)
+    name = in_sentence(criterion_label(catalog, d.criterion))
     both = f"({share_label(d.camp)} against {share_label(d.room)})"
     if d.room <= 0:
         return f"weights {name} ({share_label(d.camp)}) where the rest of the room's median gives it nothing"
@@ -144,6 +157,12 @@ def _options(catalog: Catalog, option_ids: Sequence[str]) -> list[str]:
     return [option_label(catalog.options_by_id[o]) for o in option_ids]
 
 
+def quoted(titles: Sequence[str]) -> list[str]:
+    """Option titles as a sentence lists them: quoted, since a title starts with a capital
+    ("The two-pronged approach …") and may hold commas of its own, which a list must not blur."""
+    return [f"“{t}”" for t in titles]
+
+
 def common_sentence(catalog: Catalog, common: CommonGround, *, clear: bool = True) -> str:
     """The options every camp puts in its top k at least half the time (the room's, with no
     clear camps), or that there are none."""
@@ -151,7 +170,7 @@ def common_sentence(catalog: Catalog, common: CommonGround, *, clear: bool = Tru
     who, whose = ("Every camp", "every camp's") if clear else ("The room", "the room's")
     if not common.order:
         return ""
-    picked = _options(catalog, [common.option_ids[i] for i in common.common])
+    picked = quoted(_options(catalog, [common.option_ids[i] for i in common.common]))
     if not picked:
         return f"No option is in {whose} top {k} at least half the time."
     return f"{who} puts {listing(picked)} in its top {k} at least half the time."
@@ -214,7 +233,7 @@ def _card(
         given = tuple(
             (criterion_label(catalog, camps.criterion_ids[j]), t) for j, t in sorted(texts)
         )
-    summary = f"{title}: {people(camp.size)}; top options {listing(top)}."
+    summary = f"{title}: {people(camp.size)}; top options {listing(quoted(top))}."
     if phrases:
         summary += " It " + "; it ".join(phrases) + "."
     return CampCard(
@@ -231,6 +250,12 @@ def _card(
 
 
 # ------------------------------------------------------------------------------ tables
+def _chance(value: float) -> float:
+    # a chance from a few thousand SMAA samples is good to about a percentage point: more
+    # digits than 0.1 % would be noise on the page and in the exports
+    return round(float(value), 3)
+
+
 def _camp_columns(common: CommonGround, clear: bool) -> list[str]:
     if not clear and len(common.camps) == 1:
         return ["room"]
@@ -246,8 +271,8 @@ def common_ground_table(catalog: Catalog, common: CommonGround, camps: Camps) ->
         {
             "option": common.option_ids[i],
             "label": option_label(catalog.options_by_id[common.option_ids[i]]),
-            **{name: float(common.chance[i, c]) for c, name in enumerate(columns)},
-            "floor": float(common.floor[i]),
+            **{name: _chance(common.chance[i, c]) for c, name in enumerate(columns)},
+            "floor": _chance(common.floor[i]),
         }
         for i in common.order
     ]
@@ -263,10 +288,10 @@ def dividing_table(catalog: Catalog, common: CommonGround) -> pd.DataFrame:
             "option": d.option,
             "label": option_label(catalog.options_by_id[d.option]),
             "high_camp": f"Camp {d.high_camp + 1}",
-            "high": d.high,
+            "high": _chance(d.high),
             "low_camp": f"Camp {d.low_camp + 1}",
-            "low": d.low,
-            "gap": d.gap,
+            "low": _chance(d.low),
+            "gap": _chance(d.gap),
         }
         for d in common.dividing
     ]

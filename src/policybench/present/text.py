@@ -24,6 +24,11 @@ Markdown files         :func:`markdown`: what CommonMark and GitHub interpret (e
 HTML                   :func:`html`: entity-escaped, ``/`` too, for content and attributes
 CSV and XLSX cells     :func:`cell`: a leading ``'`` before a formula-like start (``=``,
                        ``+``, ``-``, ``@``, tab, carriage return, line feed; OWASP's advice)
+YAML comment lines     :func:`comment_text`: on one line (a line break of any kind would
+                       end the comment), and every control, invisible format character
+                       (a bidirectional override would let a comment read differently in
+                       review from what it says) or character YAML refuses shown as
+                       ``<U+XXXX>``; the catalog patch's reasons
 =====================  =================================================================
 
 Each also folds runs of whitespace to one space where a line break would change the markup
@@ -36,6 +41,7 @@ from __future__ import annotations
 import html as _html
 import re
 import string
+import unicodedata
 from typing import Any
 
 #: Longest text shown in a table cell before it is cut with "…".
@@ -139,3 +145,26 @@ def cell(value: Any) -> Any:
     if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
+
+
+# --------------------------------------------------------------------------- YAML comments
+#: What PyYAML's reader refuses anywhere in a file, comments included.
+_NOT_YAML_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+#: Controls, invisible format characters (bidirectional overrides, zero-width joiners, the
+#: byte-order mark), lone surrogates and unassigned code points.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Cn"})
+
+
+def comment_text(text: object) -> str:
+    """``text`` safe inside a YAML comment: on one line (every run of whitespace, line breaks of
+    every kind included, becomes one space) and with each control, invisible format character
+    or character YAML refuses shown as ``<U+XXXX>``. ``#``, ``: `` and quotes need nothing: a
+    comment runs to the end of its line."""
+    return "".join(
+        f"<U+{ord(ch):04X}>"
+        if unicodedata.category(ch) in _INVISIBLE or _NOT_YAML_PRINTABLE.match(ch)
+        else ch
+        for ch in fold(text)
+    )

@@ -5,7 +5,7 @@
   next rerun while an unchanged catalog costs a few ``stat`` calls. A catalog that fails to
   load is cached too (as its list of problems) until a file changes.
 - **Results**: bounded ``st.cache_data`` keyed on the catalog fingerprint, the weights (as a
-  tuple) and the method.
+  tuple), the method and the options in play (:func:`policybench.ui.cache.by_catalog`).
 - **View state**: the weights, method and preset live in ``st.session_state`` under the
   ``pb.`` keys below, and are mirrored in ``st.query_params`` as plain text
   (``?preset=tokyo&method=wsm`` or ``?weights=deterrence:6,feasibility:1,...``), so a copied
@@ -40,6 +40,7 @@ from policybench.analysis.verdict import Verdict
 from policybench.analysis.verdict import verdict as verdict_of
 from policybench.catalog import Catalog, default_options_dir, load, parse_requirement
 from policybench.errors import CatalogError, InputError, WeightsError
+from policybench.ui.cache import by_catalog, freeze
 
 # Session-state keys (the canonical view state).
 WEIGHTS = "pb.weights"
@@ -425,7 +426,7 @@ def reset(catalog: Catalog) -> None:
 
 def key_of(weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
     """A hashable, order-independent form of a weight mapping (a cache key)."""
-    return tuple(sorted((str(k), float(v)) for k, v in weights.items()))
+    return tuple(freeze(weights))
 
 
 def previous_ranks(view_key: Any, ranks: Mapping[str, int]) -> dict[str, int] | None:
@@ -453,13 +454,13 @@ def selection(catalog: Catalog) -> Selection:
     required = current_requirements()
     if required:
         try:
-            return _selected(catalog, catalog.fingerprint, everything, screen, required)
+            return _selected(catalog, everything, screen, required)
         except InputError:  # the user's thresholds leave too little: not applied (said so)
             pass
     try:
-        return _selected(catalog, catalog.fingerprint, everything, screen)
+        return _selected(catalog, everything, screen)
     except InputError:
-        return _selected(catalog, catalog.fingerprint, everything, False)
+        return _selected(catalog, everything, False)
 
 
 def thresholds_applied(catalog: Catalog) -> bool:
@@ -470,74 +471,36 @@ def thresholds_applied(catalog: Catalog) -> bool:
     return bool(required) and set(required) <= applied
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@by_catalog(max_entries=64)
 def _selected(
-    _catalog: Catalog,
-    fingerprint: str,
-    everything: bool,
-    screen: bool,
-    required: tuple[str, ...] = (),
+    catalog: Catalog, everything: bool, screen: bool, required: tuple[str, ...] = ()
 ) -> Selection:
-    requirements = [parse_requirement(text, _catalog) for text in required]
-    return select(_catalog, requirements, everything=everything, default_screen=screen)
+    requirements = [parse_requirement(text, catalog) for text in required]
+    return select(catalog, requirements, everything=everything, default_screen=screen)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def ranked(
-    _catalog: Catalog,
-    fingerprint: str,
-    weights: tuple[tuple[str, float], ...],
-    method: str,
-    options: tuple[str, ...] | None = None,
-) -> Ranking:
-    """:func:`policybench.analysis.rank.rank_catalog`, cached on the catalog fingerprint and
-    the inputs."""
-    return rank_catalog(_catalog, dict(weights), method=method, options=options)
+_ranked = by_catalog(max_entries=256)(rank_catalog)
+_banded = by_catalog(max_entries=128)(bands_catalog)
+_verdict = by_catalog(max_entries=128)(verdict_of)
 
 
 def rank(catalog: Catalog, weights: Mapping[str, float], method: str) -> Ranking:
-    """The cached ranking of the options in play (:func:`selection`) under ``weights`` and
-    ``method``."""
-    return ranked(catalog, catalog.fingerprint, key_of(weights), method, selection(catalog).options)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def _banded(
-    _catalog: Catalog,
-    fingerprint: str,
-    weights: tuple[tuple[str, float], ...],
-    method: str,
-    options: tuple[str, ...] | None,
-) -> RankBands:
-    return bands_catalog(_catalog, dict(weights), method=method, options=options)
+    """The cached ranking (:func:`policybench.analysis.rank.rank_catalog`) of the options in
+    play (:func:`selection`) under ``weights`` and ``method``."""
+    return _ranked(catalog, weights, method=method, options=selection(catalog).options)
 
 
 def bands(catalog: Catalog, weights: Mapping[str, float], method: str) -> RankBands:
     """The cached rank bands (:func:`policybench.analysis.bands.bands_catalog`, its default
     samples and seed) of the options in play under ``weights`` and ``method``: the ranking
     :func:`rank` gives, with how far each rank can move within the scores' ranges."""
-    return _banded(
-        catalog, catalog.fingerprint, key_of(weights), method, selection(catalog).options
-    )
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def _verdict(
-    _catalog: Catalog,
-    fingerprint: str,
-    weights: tuple[tuple[str, float], ...],
-    method: str,
-    options: tuple[str, ...],
-) -> Verdict:
-    return verdict_of(_catalog, dict(weights), method, options=options)
+    return _banded(catalog, weights, method=method, options=selection(catalog).options)
 
 
 def verdict(catalog: Catalog, weights: Mapping[str, float], method: str) -> Verdict:
     """The cached verdict (:func:`policybench.analysis.verdict.verdict`) on the ranking of
     the options in play under ``weights`` and ``method``."""
-    return _verdict(
-        catalog, catalog.fingerprint, key_of(weights), method, selection(catalog).options
-    )
+    return _verdict(catalog, weights, method, options=selection(catalog).options)
 
 
 # ------------------------------------------------------------------------------ links

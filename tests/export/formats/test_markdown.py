@@ -66,6 +66,9 @@ def test_markdown_escapes_catalog_text_so_nothing_renders(hostile_report: Report
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
     assert "[click](javascript:alert(1))" in rendered
     assert "=HYPERLINK(" in rendered
+    # a challenge's reason and quote (the workshop's rounds) too
+    assert "[why](javascript:alert(5)) **bold**" in rendered  # as text: no link, no bold
+    assert "![q](https:" not in md and "@SUM(9) &lt;img src=x onerror=alert(6)&gt;" in rendered
     # nothing in the source would be auto-linked by GitHub either
     assert not URL.search(md.replace("\\:\\/\\/", "")) and "www\\.evil" in md
 

@@ -134,6 +134,8 @@ def test_xlsx_text_is_never_a_formula_or_a_link(hostile_report: Report) -> None:
         HOSTILE["at_name"] + " (cost)",  # ... a band over the Comparison's columns ...
         HOSTILE["at_name"] + " adds",  # ... and a header on the Ranking sheet
         "=cmd|' /C calc'!A0",  # a participant's name
+        HOSTILE["challenge_reason"],  # a challenge's reason and quote (the workshop's rounds)
+        HOSTILE["challenge_quote"],
     ):
         assert bad in seen, bad  # kept intact...
         assert seen[bad].data_type == "s" and seen[bad].quotePrefix, bad  # ...and inert

@@ -16,15 +16,41 @@ from policybench.export.report import RankingPart, Report
 
 #: Decimals of every non-integer number people read in an export (scores, weights, shares).
 DECIMALS = 3
+#: Decimals, at most, of a 0–10 score that is not the catalog's own (a median of proposals, an
+#: adopted value): as a room reads a score, without the noise of a mean ("6.25", "6.33").
+SCALE_DECIMALS = 2
+#: The columns of a workshop's tables that hold 0–10 scores other than the catalog's columns
+#: (:mod:`policybench.export.deliberation`): the catalog's score beside the room's proposals,
+#: medians and adopted values.
+SCALE_COLUMNS = frozenset(
+    {
+        "catalog score",
+        "catalog low",
+        "catalog high",
+        "median proposal",
+        "proposals iqr",
+        "lowest proposal",
+        "highest proposal",
+        "proposed score",
+        "proposed low",
+        "proposed high",
+        "adopted score",
+        "adopted low",
+        "adopted high",
+    }
+)
 
 
 def kind(column: str) -> str:
     """How a column's numbers are shown: ``rank``, ``raw`` (the catalog's 0–10 scores),
-    ``share``, ``weight`` or ``float``."""
+    ``scale`` (other 0–10 scores, :data:`SCALE_COLUMNS`), ``share``, ``weight`` or
+    ``float``."""
     if column == "rank" or column.endswith(":rank") or column.endswith(" rank"):
         return "rank"
     if column.startswith(("score:", "low:", "high:")):
         return "raw"
+    if column in SCALE_COLUMNS:
+        return "scale"
     if column in {"first", "confidence", "agreement"} or column.startswith("rank "):
         return "share"
     if column == "weight" or column.startswith("weight:") or column.endswith(":weight"):
@@ -42,8 +68,9 @@ def is_missing(value: Any) -> bool:
 
 
 def format_value(column: str, value: Any) -> str:
-    """A cell as text for Markdown and HTML: ranks as integers, 0–10 scores as given, every
-    other number to :data:`DECIMALS` decimals; booleans as yes/no; missing as empty."""
+    """A cell as text for Markdown and HTML: ranks as integers, the catalog's 0–10 scores as
+    given, other 0–10 scores to :data:`SCALE_DECIMALS` decimals at most, every other number to
+    :data:`DECIMALS` decimals; booleans as yes/no; missing as empty."""
     if is_missing(value):
         return ""
     if isinstance(value, bool | np.bool_):
@@ -57,6 +84,8 @@ def format_value(column: str, value: Any) -> str:
             return str(int(v))
         if shown == "raw":
             return f"{v:g}"
+        if shown == "scale":
+            return f"{round(v, SCALE_DECIMALS) + 0.0:g}"
         return f"{round(v, DECIMALS) + 0.0:.{DECIMALS}f}"  # -0.0001 too: "0.000", not "-0.000"
     return str(value)
 
@@ -124,6 +153,8 @@ PLAIN = {
     "participant": "Participant",
     "reason": "Reason",
     "method": "Method",
+    "kendall w": "Kendall's W",
+    "kendall w p-value": "Kendall's W: p-value",
 }
 
 

@@ -7,9 +7,10 @@ the weights and the method; the **evidence** behind the leading options (each cr
 score, range and rationale, then the authors' words, quoted); the SMAA, workshop or comparison
 sections; then, folded away (``<details>``, no script needed), the scores of every option and
 the evidence of the others; and the full stamp. Every table fits the page's width (at most
-:data:`MAX_COLUMNS` narrow columns; the wide ones — every rank's share, every participant's
-ranks — are left to the Excel and JSON files, and the page says so), so nothing scrolls
-sideways on a laptop or a printed page.
+:data:`MAX_COLUMNS` narrow columns, or the columns its section names for a brief,
+:attr:`~policybench.export.report.Section.brief`; the wide ones — every rank's share, every
+participant's ranks, the numbers behind a workshop's challenges — are left to the Excel and
+JSON files, and the page says so), so nothing scrolls sideways on a laptop or a printed page.
 
 The page loads nothing from anywhere: no script at all, no external address, and a
 Content-Security-Policy that forbids scripts and every external request. Catalog text is
@@ -34,7 +35,8 @@ from policybench.export.formats.common import (
     option_quote_rows,
 )
 from policybench.export.formats.image import stable_ids, svg_of
-from policybench.export.report import ChartSpec, Report, Section, option_set_text
+from policybench.export.report import ChartSpec, Report, Section
+from policybench.export.stamp import option_set_text
 from policybench.present.text import html as h
 
 #: The most columns a table on the page has; wider tables drop their per-rank columns.
@@ -201,6 +203,10 @@ def _figure(chart: ChartSpec, prefix: str) -> str:
     return f'<figure id="{prefix}"><figcaption>{h(caption)}</figcaption>{body}</figure>'
 
 
+def _more(n: int) -> str:
+    return f"{n} more column{'s are' if n != 1 else ' is'} in the Excel and JSON files."
+
+
 def _section(report: Report, s: Section) -> list[str]:
     out = [f'<section id="{h(s.key)}"><h2>{h(s.title)}</h2><dl class="meta">']
     out += [f"<dt>{h(k)}</dt><dd>{h(v)}</dd>" for k, v in about_items(s.about)]
@@ -208,7 +214,10 @@ def _section(report: Report, s: Section) -> list[str]:
     for k, chart in enumerate(s.charts):
         out.append(_figure(chart, f"chart-{h(s.key)}-{k}"))
     for name, t in s.tables:
-        out += [f"<h3>{h(name)}</h3>", _human_table(report, t)]
+        shown = t[list(s.brief[name])] if name in s.brief else t
+        out += [f"<h3>{h(name)}</h3>", _human_table(report, shown)]
+        if len(shown.columns) < len(t.columns):
+            out.append(f'<p class="note">{h(_more(len(t.columns) - len(shown.columns)))}</p>')
     out.append("</section>")
     return out
 

@@ -34,9 +34,16 @@ from policybench.export.formats.common import (
 from policybench.export.report import Report
 from policybench.present.text import is_formula_like
 
-NUMBER_FORMATS = {"rank": "0", "raw": "0.0#", "share": "0.0%", "weight": "0.000", "float": "0.000"}
+NUMBER_FORMATS = {
+    "rank": "0",
+    "raw": "0.0#",
+    "scale": "0.0#",
+    "share": "0.0%",
+    "weight": "0.000",
+    "float": "0.000",
+}
 #: Widths of the columns that hold long text (characters).
-WIDE_TEXT = {"quote": 70, "rationale": 50, "citation": 45, "value": 70}
+WIDE_TEXT = {"quote": 70, "rationale": 50, "citation": 45, "value": 70, "reason": 60}
 
 
 class Formats:

@@ -30,17 +30,13 @@ from policybench.export import (
     stamp_path,
 )
 from policybench.export.bands import bands_section
+from policybench.export.compare import Perspective, compare_report
 from policybench.export.map import default_axes, map_section
-from policybench.export.report import (
-    Perspective,
-    Report,
-    Section,
-    build_report,
-    compare_report,
-    describe_weights,
-)
+from policybench.export.report import Report, Section, build_report
+from policybench.export.stamp import describe_weights
 from policybench.present.text import widget_label
 from policybench.ui import state
+from policybench.ui.cache import by_catalog, freeze
 from policybench.ui.components.text import note
 
 #: The formats offered, with their button labels.
@@ -139,17 +135,11 @@ def _files(report: Report, fmt: str) -> list[File]:
     return out
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@by_catalog(max_entries=32)
 def _export(
-    _catalog: Catalog,
-    fingerprint: str,
-    weights: tuple[tuple[str, float], ...],
-    method: str,
-    fmt: str,
-    _selection: Selection,
-    scope: tuple[object, ...],
+    catalog: Catalog, weights: Mapping[str, float], method: str, fmt: str, selection: Selection
 ) -> list[File]:
-    return _files(page_report(_catalog, dict(weights), method, fmt, _selection), fmt)
+    return _files(page_report(catalog, weights, method, fmt, selection), fmt)
 
 
 def _scope(selection: Selection) -> tuple[object, ...]:
@@ -204,39 +194,29 @@ def show(catalog: Catalog, weights: Mapping[str, float], method: str, *, key: st
         if not _prepared(key, (*inputs, _scope(selection))):
             return
         with st.spinner("Preparing…"):
-            _buttons(lambda fmt: _export(catalog, *inputs, fmt, selection, _scope(selection)), key)
+            _buttons(lambda fmt: _export(catalog, weights, method, fmt, selection), key)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@by_catalog(max_entries=16)
 def _compare_export(
-    _catalog: Catalog,
-    fingerprint: str,
-    sides: tuple[tuple[str, str, tuple[tuple[str, float], ...], str | None], ...],
+    catalog: Catalog,
+    perspectives: Sequence[Perspective],
     method: str,
-    head_to_head: tuple[str, ...],
-    under: tuple[str, str, tuple[tuple[str, float], ...], str | None],
+    head_to_head: Sequence[str],
+    under: Perspective,
     fmt: str,
-    _selection: Selection,
-    scope: tuple[object, ...],
+    selection: Selection,
 ) -> list[File]:
-    def persp(side: tuple[str, str, tuple[tuple[str, float], ...], str | None]) -> Perspective:
-        name, key, weights, preset = side
-        return Perspective(name, key, dict(weights), preset)
-
     report = compare_report(
-        _catalog,
-        [persp(s) for s in sides],
+        catalog,
+        perspectives,
         method=method,
-        selection=_selection,
+        selection=selection,
         head_to_head=head_to_head,
-        methods_under=persp(under),
+        methods_under=under,
         charts=fmt == "html",
     )
     return _files(report, fmt)
-
-
-def _side(p: Perspective) -> tuple[str, str, tuple[tuple[str, float], ...], str | None]:
-    return (p.name, p.key, state.key_of(p.weights), p.preset)
 
 
 def show_compare(
@@ -252,8 +232,7 @@ def show_compare(
     ``perspectives`` side by side (the CSV's table), the ``head_to_head`` options criterion by
     criterion and every method under ``methods_under`` (the other files' sections)."""
     selection = state.selection(catalog)
-    sides = tuple(_side(p) for p in perspectives)
-    inputs = (catalog.fingerprint, sides, method, tuple(head_to_head), _side(methods_under))
+    inputs = (catalog.fingerprint, perspectives, method, tuple(head_to_head), methods_under)
     names = " against ".join(p.name for p in perspectives)
     label = f"Download this comparison: {widget_label(names)} (CSV, Excel, Markdown, HTML brief)"
     with st.expander(label):
@@ -262,10 +241,12 @@ def show_compare(
             "gains or loses. The other files add each perspective's ranking, the options head "
             "to head, every method's ranking and the quotes. " + WHAT
         )
-        if not _prepared(key, (*inputs, _scope(selection))):
+        if not _prepared(key, freeze((*inputs, _scope(selection)))):
             return
         with st.spinner("Preparing…"):
             _buttons(
-                lambda fmt: _compare_export(catalog, *inputs, fmt, selection, _scope(selection)),
+                lambda fmt: _compare_export(
+                    catalog, perspectives, method, head_to_head, methods_under, fmt, selection
+                ),
                 key,
             )

@@ -73,21 +73,32 @@ def show_body(
         st.markdown("**The package beside each of its steps taken alone**")
         st.dataframe(component_rows(catalog, option), hide_index=True, width="content")
     for crit in catalog.criteria:
-        score = option.scores[crit.id]
         with st.container(border=True):
-            hit = " · :violet-badge[matches the search]" if crit.id in matched else ""
-            judged = (
-                " · :gray-badge[judgement: the texts are silent]"
-                if score.evidence == "judgement"
-                else ""
-            )
-            st.markdown(
-                f"**{streamlit_markdown(criterion_label(catalog, crit.id))}: {score.value:g}** "
-                f"(range {score.low:g}–{score.high:g}){judged}{hit}"
-            )
-            actors = actors_line(option, crit.id)
-            if actors:
-                st.markdown(streamlit_markdown(actors), help=define("weakest-link"))
-            st.markdown(highlight(score.rationale, found))
-            for quote in score.quotes:
-                st.markdown(quote_markdown(catalog, quote, found))
+            show_score(catalog, option, crit.id, hit=crit.id in matched, found=found)
+
+
+def show_score(
+    catalog: Catalog,
+    option: Option,
+    criterion_id: str,
+    *,
+    hit: bool = False,
+    found: Sequence[str] = (),
+) -> None:
+    """Draw one score of an option: value and range, the governments it names, the rationale
+    and the quotes (``hit``: flagged as a search match; ``found``: the terms marked)."""
+    score = option.scores[criterion_id]
+    mark = " · :violet-badge[matches the search]" if hit else ""
+    judged = (
+        " · :gray-badge[judgement: the texts are silent]" if score.evidence == "judgement" else ""
+    )
+    st.markdown(
+        f"**{streamlit_markdown(criterion_label(catalog, criterion_id))}: {score.value:g}** "
+        f"(range {score.low:g}–{score.high:g}){judged}{mark}"
+    )
+    actors = actors_line(option, criterion_id)
+    if actors:
+        st.markdown(streamlit_markdown(actors), help=define("weakest-link"))
+    st.markdown(highlight(score.rationale, found))
+    for quote in score.quotes:
+        st.markdown(quote_markdown(catalog, quote, found))

@@ -25,7 +25,7 @@ import io
 import ipaddress
 import os
 import socket
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -233,19 +233,3 @@ def room_addresses() -> list[str]:
         if not (ip.is_loopback or ip.is_link_local or ip.is_unspecified):
             usable.append(text)
     return sorted(usable, key=lambda a: (not ipaddress.ip_address(a).is_private, a))
-
-
-def submissions_key(
-    weights: Sequence[Mapping[str, float]],
-    names: Sequence[str],
-    reasons: Sequence[Mapping[str, str]],
-) -> tuple[tuple[str, tuple[tuple[str, float], ...], tuple[tuple[str, str], ...]], ...]:
-    """A hashable form of the submissions: a cache key that changes when any of them does."""
-    return tuple(
-        (
-            str(n),
-            tuple((str(c), float(v)) for c, v in w.items()),
-            tuple((str(c), str(t)) for c, t in r.items()),
-        )
-        for n, w, r in zip(names, weights, reasons, strict=True)
-    )

@@ -16,17 +16,21 @@ show_compare`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
 from policybench.analysis.rank import Ranking, compare_methods
 from policybench.catalog import Catalog
-from policybench.export.report import Perspective, describe_weights
+from policybench.export.compare import Perspective
+from policybench.export.stamp import describe_weights
 from policybench.present import compare
 from policybench.present.charts.compare import head_to_head_chart, slope_chart, tau_chart
 from policybench.present.labels import method_label, option_label
 from policybench.present.text import streamlit_markdown
 from policybench.ui import state
+from policybench.ui.cache import by_catalog
 from policybench.ui.components import chart, downloads, weight_controls
 from policybench.ui.components.errors import guarded
 from policybench.ui.components.text import note
@@ -41,31 +45,18 @@ LEFT_PARAM, RIGHT_PARAM, H2H_PARAM = "left", "right", "h2h"
 CHOICES = "pb.compare.choices"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _shift(
-    _catalog: Catalog,
-    fingerprint: str,
-    profiles: tuple[tuple[str, tuple[tuple[str, float], ...]], ...],
-    method: str,
-    options: tuple[str, ...],
-) -> pd.DataFrame:
-    return compare.rank_shift(
-        _catalog, [(label, dict(w)) for label, w in profiles], method, options=options
-    )
+_shift = by_catalog(max_entries=64)(compare.rank_shift)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@by_catalog(max_entries=64)
 def _agreement(
-    _catalog: Catalog,
-    fingerprint: str,
-    weights: tuple[tuple[str, float], ...],
-    options: tuple[str, ...],
+    catalog: Catalog, weights: dict[str, float], options: tuple[str, ...]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    agreement = compare_methods(_catalog, dict(weights), options=options)
-    return compare.method_ranks(_catalog, agreement), compare.tau_matrix(agreement)
+    agreement = compare_methods(catalog, weights, options=options)
+    return compare.method_ranks(catalog, agreement), compare.tau_matrix(agreement)
 
 
-def _same(a: dict[str, float], b: dict[str, float]) -> bool:
+def _same(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
     """Whether two weightings give the same shares (so the same ranking)."""
     ta, tb = sum(a.values()), sum(b.values())
     if ta <= 0 or tb <= 0:
@@ -218,10 +209,8 @@ def _profiles(
             "ranking shifts between them."
         )
         return None
-    profiles = tuple(
-        (names[p], state.key_of(s.weights)) for p, s in zip((left, right), sides, strict=True)
-    )
-    shift = _shift(catalog, catalog.fingerprint, profiles, method, options)
+    profiles = [(names[p], s.weights) for p, s in zip((left, right), sides, strict=True)]
+    shift = _shift(catalog, profiles, method, options=options)
     chart.show(slope_chart(shift, title=f"Ranks: {names[left]} against {names[right]}"))
     with st.expander("The same as a table"):
         st.dataframe(
@@ -267,7 +256,7 @@ def _methods(catalog: Catalog, weights: dict[str, float], options: tuple[str, ..
         "The same weights, combined five ways. Kendall's tau compares two rankings: 1 means the "
         "same order, 0 no relation, −1 the reverse."
     )
-    table, tau = _agreement(catalog, catalog.fingerprint, state.key_of(weights), options)
+    table, tau = _agreement(catalog, weights, options)
     chart.show(tau_chart(tau))
     with st.expander("Every method's ranks, as a table", expanded=True):
         st.dataframe(

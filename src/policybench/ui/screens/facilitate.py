@@ -8,48 +8,70 @@ arrive, run the round, export.
   browser session; the store also remembers the sign-in on this browser (its ``pb_device``
   cookie, never in the address) for 12 hours, so a reload or a server restart keeps the
   facilitator in their workshop on that device. Signing out forgets it.
-- **Invite**: the join link (``<base URL>/workshop?code=...``) and a QR code large enough for
-  a projector, with a warning when the link points at this computer alone (127.0.0.1).
+- **Invite** (:mod:`policybench.ui.components.facilitator_invite`): the join link
+  (``<base URL>/workshop?code=...``) and a QR code large enough for a projector, with a
+  warning when the link points at this computer alone (127.0.0.1).
 - **Run the round**: lock (after a warning: participants' unsaved changes are discarded),
-  reopen, reveal (participants see the group's result), close; a disabled button says why.
-- **Monitor** (a fragment that refreshes every few seconds): how many have submitted, the
-  group's ranking by the chosen combination, Kendall's W in words, the spread of each
-  criterion's weights with the reasons given (most contested first), the criterion that
-  drives the disagreement, each participant against the group (anonymous unless "show
-  names" is ticked), and SMAA over the room's range of weights: one
-  :class:`~policybench.analysis.workshop.GroupResult`, formatted by
-  :mod:`policybench.present.workshop`.
+  reopen, reveal (participants see the group's result), close; after a reveal, **open the
+  next round** (``pb.fac.next_round``, "Open round N"). A disabled button says why.
+- **Monitor** (a fragment that refreshes every few seconds), from one read of the room per
+  run (:class:`~policybench.ui.components.facilitator_room.Room`: every round's submissions,
+  who joined, the challenges, the decisions):
+
+  - how many have submitted in the current round, then the panels of
+    :mod:`policybench.ui.components.facilitator_results` for the latest round with
+    submissions: the group's ranking by the chosen combination, Kendall's W in words, the
+    spread of each criterion's weights with the reasons given, each participant against the
+    group (numbered as the export numbers them unless "show names" is ticked), and SMAA over
+    the room's range of weights;
+  - **contested scores** (:mod:`~policybench.ui.components.contested_panel`): the challenged
+    cells, most consequential first, with the room's reasons and quotes, "if the room is
+    right", adopt / reject / undo per cell and the catalog patch;
+  - **rounds** (:mod:`~policybench.ui.components.rounds_panel`): per round, submissions,
+    Kendall's W, the spread per criterion, each participant's movement, the convergence chart;
+  - **camps and common ground** (:mod:`~policybench.ui.components.camps_panel`).
+
+  Once a score is adopted, every result on the page ranks with it and says so ("1 score
+  adjusted in this workshop"). Every computation is cached on what it reads (the weights and
+  reasons submitted, the decisions, the combination, top k), so a refresh with nothing new
+  recomputes nothing.
 - **Export** the whole workshop as CSV, Excel, Markdown or HTML, built by
-  :func:`policybench.export.report.workshop_report` from the same group result the monitor
-  shows (``policybench export --workshop`` builds the same report).
+  :func:`policybench.export.workshop_report.workshop_report` from the same group result the
+  monitor shows, with every round, the challenges, the decisions and the camps (top k as on
+  screen); ``policybench export --workshop`` builds the same report.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from policybench.analysis.workshop import COMBINATIONS, ROOM_SMAA_SAMPLES, GroupResult, group_result
+from policybench.analysis.weights import weight_matrix
+from policybench.analysis.workshop import COMBINATIONS, GroupResult
 from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
 from policybench.export import EXTENSIONS, MEDIA_TYPES, render_bytes
-from policybench.export.report import missing_from_catalog, utc_timestamp, workshop_report
+from policybench.export.stamp import utc_timestamp
+from policybench.export.workshop_report import missing_from_catalog, workshop_report
 from policybench.present import workshop as words
 from policybench.present.text import fold, streamlit_markdown
-from policybench.store import Facilitator, Store, Workshop
+from policybench.store import Facilitator, Store, Submission, Workshop
 from policybench.store.schema import TITLE_MAX
-from policybench.store.workshops import PASSPHRASE_MIN, format_code, normalize_code
+from policybench.store.workshops import PASSPHRASE_MIN, normalize_code
 from policybench.ui import state
+from policybench.ui.components import camps_panel, contested_panel, rounds_panel
+from policybench.ui.components import facilitator_invite as invite
+from policybench.ui.components import facilitator_results as results
 from policybench.ui.components import workshop_common as common
 from policybench.ui.components.errors import guarded, show_exception
+from policybench.ui.components.facilitator_room import Room, room_from
 from policybench.ui.components.text import note
 
 HANDLE = "pb.fac.handle"
 FLASH = "pb.fac.flash"
 COMBINATION = "pb.fac.combination"
 NAMES = "pb.fac.names"
-BASE = "pb.fac.base"
 CONFIRM_CLOSE = "pb.fac.confirm_close"
 CONFIRM_LOCK = "pb.fac.confirm_lock"
 EXPORT = "pb.fac.export"
@@ -66,36 +88,45 @@ ACTIONS = {
         "Participants now see the group's result.",
     ),
 }
+#: Why "Open round N" is disabled, by state (it needs a revealed round).
+NEXT_ROUND_WHY = {
+    "open": "Lock and reveal this round first: the next round starts from its result.",
+    "locked": "Reveal this round first: the next round starts from its result.",
+    "closed": "The workshop is closed: nothing more can change.",
+}
 
 
-# ------------------------------------------------------------------------------ cached maths
-@st.cache_data(max_entries=64, show_spinner=False)
-def _result(
-    _catalog: Catalog,
-    fingerprint: str,
-    options: tuple[str, ...],
-    criteria: tuple[str, ...],
-    weights: tuple[tuple[tuple[str, float], ...], ...],
+# ------------------------------------------------------------------------------ the result
+def room_result(
+    catalog: Catalog,
+    shop: Workshop,
+    subs: Sequence[Submission],
     combination: str,
+    overrides: Mapping[str, Mapping[str, float]] | None = None,
 ) -> GroupResult:
-    """The group result the monitor shows and the export writes (cached on its inputs)."""
-    return group_result(
-        _catalog,
-        options,
-        criteria,
-        [dict(w) for w in weights],
-        combination=combination,
-        smaa_samples=ROOM_SMAA_SAMPLES,
+    """The group result the monitor shows and the export writes: the room's weights combined
+    by ``combination``, the adopted scores in place, with SMAA over their range (cached on
+    the catalog, the weights and the adopted scores)."""
+    return results.room_result(
+        catalog,
+        shop.options,
+        shop.criteria,
+        weight_matrix([x.weights for x in subs], shop.criteria),
+        combination,
+        overrides or {},
     )
 
 
-def room_result(catalog: Catalog, shop: Workshop, subs: list[Any], combination: str) -> GroupResult:
-    """:func:`_result` for these submissions."""
-    key = common.submissions_key(
-        [x.weights for x in subs], [x.display_name for x in subs], [x.reasons for x in subs]
+def read_room(s: Store, handle: Facilitator) -> Room:
+    """One read of the workshop for this run (every round, who joined, challenges,
+    decisions)."""
+    w = s.workshops
+    return room_from(
+        w.rounds(handle),
+        [p.display_name for p in w.participants(handle)],
+        w.challenges(handle),
+        w.decisions(handle),
     )
-    weights = tuple(w for _, w, _ in key)
-    return _result(catalog, catalog.fingerprint, shop.options, shop.criteria, weights, combination)
 
 
 # ------------------------------------------------------------------------------ signed out
@@ -212,73 +243,9 @@ def _sign_out(s: Store, handle: Facilitator) -> None:
 
 
 # ------------------------------------------------------------------------------ signed in
-def _invite(shop: Workshop) -> None:
-    st.header("Invite the participants", anchor=False)
-    st.session_state.setdefault(BASE, common.app_base(common.page_url(), PAGE))
-    left, right = st.columns([3, 2])
-    with left:
-        st.subheader(f"Join code: {streamlit_markdown(format_code(shop.code))}", anchor=False)
-        base = st.text_input(
-            "The app's address, as participants reach it",
-            key=BASE,
-            help="Change it when participants reach this server by another name or address "
-            "(e.g. the laptop's address on the room's network).",
-        )
-        link = common.join_link(base, shop.code)
-        st.code(link, language=None, wrap_lines=True)
-        if common.only_this_computer(base):
-            _local_warning()
-        note(
-            "Anyone with this link or code can join while the round is open: share it with "
-            "the room only. Each participant then gets a personal link of their own."
-        )
-    with right:
-        st.image(
-            common.qr_png(link),
-            width=370,
-            output_format="PNG",
-            alt="QR code of the join link shown beside it",
-        )
-        note("Scan to join: the QR code holds the join link.")
-
-
-def _use_base(address: str) -> None:
-    st.session_state[BASE] = address
-
-
-def _local_warning() -> None:
-    """The join link points at 127.0.0.1: say so, and how to serve for the room."""
-    port = common.server_port()
-    found = common.room_addresses() if common.listens_to_the_room() else []
-    if found:
-        st.warning(
-            "This link points at 127.0.0.1, which means “this computer”: on anyone else's "
-            "device it opens nothing. This server also listens on the room's network: use "
-            "this computer's address there instead (participants must be on the same network)."
-        )
-        for address in found[:3]:
-            url = f"http://{address}:{port}"
-            st.button(
-                f"Use {url}",
-                key=f"pb.fac.use.{address}",
-                on_click=_use_base,
-                args=(url,),
-            )
-        return
-    st.warning(
-        "This link points at 127.0.0.1, which means “this computer”: nobody else in the room "
-        "can open it, and this server listens to this computer only. To serve the room, stop "
-        "the app and start it with `policybench serve --host 0.0.0.0` (or `make run "
-        "HOST=0.0.0.0`), then open this page at this computer's address on the room's "
-        "network (e.g. `http://192.168.1.20:8501`; `hostname -I` on Linux or `ipconfig` "
-        "on Windows shows it), or type that address in the box above. "
-        "docs/OPERATIONS.md has more, including several servers for a large room."
-    )
-
-
 def _round(s: Store, handle: Facilitator, shop: Workshop) -> None:
     st.header("Run the round", anchor=False)
-    note(streamlit_markdown(words.state_text(shop.state)))
+    note(f"**Round {shop.round}.** {streamlit_markdown(words.state_text(shop.state))}")
     if st.session_state.get(CONFIRM_LOCK) and shop.state == "open":
         _confirm_lock(s, handle)
         return
@@ -313,6 +280,33 @@ def _round(s: Store, handle: Facilitator, shop: Workshop) -> None:
             _transition(s, handle, "close", "The workshop is closed.")
         if why:
             note(streamlit_markdown(why))
+    _next_round(s, handle, shop)
+
+
+def _next_round(s: Store, handle: Facilitator, shop: Workshop) -> None:
+    """Open the next round ("Open round N"), only after a reveal: the participants then
+    revise, starting from their weights of this round."""
+    why = NEXT_ROUND_WHY.get(shop.state)
+    col, _ = st.columns([1, 3])
+    with col:
+        if st.button(
+            f"Open round {shop.round + 1}",
+            key="pb.fac.next_round",
+            type="primary" if why is None else "secondary",
+            disabled=why is not None,
+            width="stretch",
+            help=why
+            or "Participants see this round's result, start from their own weights and revise.",
+        ):
+            _transition(
+                s,
+                handle,
+                "next_round",
+                f"Round {shop.round + 1} is open: participants revise their weights, starting "
+                "from their own of this round.",
+            )
+    if why:
+        note(streamlit_markdown(why))
 
 
 def _confirm_lock(s: Store, handle: Facilitator) -> None:
@@ -341,24 +335,28 @@ def _transition(s: Store, handle: Facilitator, action: str, done: str) -> None:
     st.rerun()
 
 
-def _percent(label: str, help: str | None = None) -> Any:
-    return st.column_config.NumberColumn(label, format="percent", help=help)
+def _decide(s: Store, handle: Facilitator) -> contested_panel.Decide:
+    def decide(
+        option: str,
+        criterion: str,
+        decision: str,
+        value: float | None,
+        low: float | None,
+        high: float | None,
+    ) -> object:
+        return s.workshops.decide(
+            handle, option, criterion, decision, value=value, low=low, high=high
+        )
+
+    return decide
 
 
-@st.fragment(run_every=REFRESH_S)
-def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
-    """The room so far, redrawn every few seconds: counts, then the group's result."""
-    s = common.store()
-    st.header("The room so far", anchor=False)
-    subs, err = common.attempt(lambda: s.workshops.submissions(handle))
-    people, err2 = common.attempt(lambda: s.workshops.participants(handle))
-    if err is not None or err2 is not None or subs is None or people is None:
-        common.show_error(err or err2 or RuntimeError("no submissions"))
-        return
-    a, b, c = st.columns(3)
-    a.metric("Submissions", len(subs))
-    b.metric("Joined", len(people))
-    c.metric("Refreshes every", f"{REFRESH_S} s")
+def _undo(s: Store, handle: Facilitator) -> contested_panel.Undo:
+    return lambda option, criterion: s.workshops.undo_decision(handle, option, criterion)
+
+
+def _room_controls() -> tuple[str, bool]:
+    """The combination and "show names"."""
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     combination = left.selectbox(
         "Group ranking by",
@@ -370,142 +368,62 @@ def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
     show_names = right.checkbox(
         "Show names",
         key=NAMES,
-        help="Participants are numbered in the order they joined; tick to show their display "
-        "names instead (not on a shared screen without their consent).",
+        help="Participants are numbered in the order they joined, as in the export; tick to "
+        "show their display names instead (not on a shared screen without their consent).",
     )
-    if not subs:
-        st.info("No submissions yet: the results appear here as they arrive.")
-        return
+    return str(combination), bool(show_names)
+
+
+def _deliberation(
+    catalog: Catalog,
+    s: Store,
+    handle: Facilitator,
+    shop: Workshop,
+    room: Room,
+    combination: str,
+    names: bool,
+) -> None:
+    """Contested scores, rounds, camps: each panel from the same read of the room."""
+    st.divider()
+    contested_panel.show(
+        catalog,
+        shop,
+        room,
+        names=names,
+        combination=combination,
+        decide=_decide(s, handle),
+        undo=_undo(s, handle),
+    )
     try:
-        result = room_result(catalog, shop, subs, str(combination))
+        st.divider()
+        rounds_panel.show(catalog, shop.options, shop.criteria, room, names=names)
+        st.divider()
+        camps_panel.show(catalog, shop.options, shop.criteria, room)
     except PolicybenchError as exc:
         common.show_error(exc)
+
+
+@st.fragment(run_every=REFRESH_S)
+def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
+    """The room so far, redrawn every few seconds: counts, the group's result, the contested
+    scores, the rounds and the camps."""
+    s = common.store()
+    st.header("The room so far", anchor=False)
+    room, err = common.attempt(lambda: read_room(s, handle))
+    if err is not None or room is None:
+        common.show_error(err or RuntimeError("no submissions"))
         return
-    names = [x.display_name for x in subs] if show_names else None
-    labels = words.participant_labels(names, len(subs))
-    _group_ranking(catalog, result)
-    _disagreement(catalog, result, labels, [x.reasons for x in subs])
-    _participants(catalog, result, labels)
-    _room_smaa(catalog, result)
-
-
-def _group_ranking(catalog: Catalog, result: GroupResult) -> None:
-    st.subheader("Group ranking", anchor=False)
-    st.markdown(f"**{streamlit_markdown(words.headline(catalog, result))}**")
-    n = result.participants
-    note(
-        f"{streamlit_markdown(words.COMBINATIONS[result.combination])}, over {n} "
-        f"submission{'s' if n != 1 else ''}; each person's ranking is the "
-        "weighted sum on the criteria's 0–10 scales."
-    )
-    table = words.group_ranking(catalog, result)
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_order=["rank", "label", "value"],
-        column_config={
-            "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-            "label": st.column_config.TextColumn("Option", width="large"),
-            "value": st.column_config.NumberColumn(words.value_label(result), format="%.3f"),
-        },
-        height=min(35 * (len(table) + 1) + 3, 600),
-        key="pb.fac.ranking",
-    )
-    st.subheader("Agreement", anchor=False)
-    st.markdown(streamlit_markdown(words.agreement_words(result.concordance)))
-    driver = words.driver_sentence(catalog, result)
-    if driver:
-        st.markdown(streamlit_markdown(driver))
-
-
-def _disagreement(
-    catalog: Catalog, result: GroupResult, labels: list[str], reasons: list[Any]
-) -> None:
-    st.subheader("Where the room disagrees", anchor=False)
-    note(
-        "Each criterion's weight across the participants (shares of each one's total), most contested first."
-    )
-    st.dataframe(
-        words.spread_table(catalog, result, labels, reasons),
-        hide_index=True,
-        column_order=["criterion", "group_weight", "mean", "std", "min", "max", "reasons"],
-        column_config={
-            "criterion": st.column_config.TextColumn("Criterion", width="medium"),
-            "group_weight": _percent("Group weight"),
-            "mean": _percent("Mean"),
-            "std": _percent("Spread (sd)", "Standard deviation of the participants' weights"),
-            "min": _percent("Lowest"),
-            "max": _percent("Highest"),
-            "reasons": st.column_config.TextColumn(
-                "Reasons given (first words)", width="large", help="Every reason in full below"
-            ),
-        },
-        key="pb.fac.spread",
-    )
-    every = words.reason_list(catalog, result, labels, reasons)
-    if every:
-        with st.expander(f"Every reason in full ({len(every)})"):
-            current = None
-            for criterion, who, text in every:
-                if criterion != current:
-                    st.markdown(f"**{streamlit_markdown(criterion)}**")
-                    current = criterion
-                st.markdown(f"- {streamlit_markdown(who)}: {streamlit_markdown(text)}")
-
-
-def _participants(catalog: Catalog, result: GroupResult, labels: list[str]) -> None:
-    st.subheader("Each participant against the group", anchor=False)
-    note(
-        "Kendall's tau between each participant's ranking and the group's (1 the same order, "
-        "−1 the reverse), their first choice, and where they put the group's first."
-    )
-    st.dataframe(
-        words.versus_table(catalog, result, labels),
-        hide_index=True,
-        column_config={
-            "participant": st.column_config.TextColumn("Participant", width="medium"),
-            "tau": st.column_config.NumberColumn("Agreement with the group (τ)", format="%.2f"),
-            "first_choice": st.column_config.TextColumn("Their first choice", width="large"),
-            "group_first_at": st.column_config.NumberColumn(
-                "Group's first is their no.", format="%d"
-            ),
-        },
-        key="pb.fac.versus",
-    )
-    with st.expander("Every participant's rank of every option"):
-        st.dataframe(
-            words.ranks_table(catalog, result, labels),
-            hide_index=True,
-            column_config={
-                "option": st.column_config.TextColumn("Option", width="large"),
-                "group": st.column_config.NumberColumn("Group", format="%d"),
-            },
-            key="pb.fac.ranks",
-        )
-
-
-def _room_smaa(catalog: Catalog, result: GroupResult) -> None:
-    table = words.room_smaa_table(catalog, result)
-    if table is None:
-        return
-    st.subheader("Which options stay on top across the room's weights (SMAA)", anchor=False)
-    note(streamlit_markdown(words.smaa_note(result)))
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "option": st.column_config.TextColumn("Option", width="large"),
-            "first": st.column_config.ProgressColumn(
-                "Ranked first", format="percent", min_value=0.0, max_value=1.0
-            ),
-            "top3": st.column_config.ProgressColumn(
-                "In the top 3", format="percent", min_value=0.0, max_value=1.0
-            ),
-            "expected_rank": st.column_config.NumberColumn("Expected rank", format="%.1f"),
-        },
-        height=min(35 * (len(table) + 1) + 3, 600),
-        key="pb.fac.smaa",
-    )
+    a, b, c = st.columns(3)
+    a.metric("Submissions", len(room.current))
+    b.metric("Joined", len(room.joined))
+    c.metric("Round", room.round)
+    note(f"Refreshes every {REFRESH_S} s.")
+    combination, names = _room_controls()
+    try:
+        results.show(catalog, shop.options, shop.criteria, room, combination, names)
+    except PolicybenchError as exc:
+        common.show_error(exc)
+    _deliberation(catalog, s, handle, shop, room, combination, names)
 
 
 def _export(catalog: Catalog, s: Store, handle: Facilitator, shop: Workshop) -> None:
@@ -517,17 +435,34 @@ def _export(catalog: Catalog, s: Store, handle: Facilitator, shop: Workshop) -> 
         f"{streamlit_markdown(words.COMBINATIONS[combination].lower())} as on screen; "
         f"participants are {'named' if names else 'numbered'} as on screen. "
         "CSV holds the comparison table alone; Excel, Markdown and HTML add the group's "
-        "result, the quotes and the stamp."
+        "result, every round, the contested scores and decisions, the camps (with the top k "
+        "on screen), the quotes and the stamp."
     )
     if st.button("Prepare the export files", key="pb.fac.prepare"):
-        subs, err = common.attempt(lambda: s.workshops.submissions(handle))
-        if err is not None or subs is None:
+        room, err = common.attempt(lambda: read_room(s, handle))
+        if err is not None or room is None:
             common.show_error(err or RuntimeError("no submissions"))
             return
+        # the group result of the latest round with submissions, as the report expects
+        latest = [room.rounds[r] for r in sorted(room.rounds, reverse=True) if room.rounds[r]]
+        subs = latest[0] if latest else ()
+        top_k = int(st.session_state.get(camps_panel.TOPK, camps_panel.DEFAULT_TOPK))
         try:
             with st.spinner("Preparing the files…"):
-                result = room_result(catalog, shop, subs, combination) if subs else None
-                report = workshop_report(catalog, shop, subs, result=result, names=names)
+                result = (
+                    room_result(catalog, shop, subs, combination, room.overrides) if subs else None
+                )
+                report = workshop_report(
+                    catalog,
+                    shop,
+                    subs,
+                    result=result,
+                    names=names,
+                    rounds=room.rounds,
+                    challenges=room.challenges,
+                    decisions=room.decisions,
+                    top_k=top_k,
+                )
                 files = {fmt: render_bytes(fmt, report) for fmt in FORMATS}
         except Exception as exc:  # a message beside the button, never a traceback
             show_exception(exc, "workshop export")
@@ -582,7 +517,7 @@ def _dashboard(catalog: Catalog, s: Store, handle: Facilitator) -> None:
             ":small[A reload signs you out: this server was not started with `policybench "
             "serve`, which remembers a sign-in on the browser.]"
         )
-    _invite(shop)
+    invite.show(shop, page=PAGE)
     st.divider()
     _round(s, handle, shop)
     st.divider()
@@ -593,10 +528,7 @@ def _dashboard(catalog: Catalog, s: Store, handle: Facilitator) -> None:
 
 @guarded
 def body() -> None:
-    loaded = state.load_catalog()
-    if loaded.catalog is None:
-        st.rerun(scope="app")
-    catalog = loaded.catalog
+    catalog = state.catalog_or_rerun()
     s = common.store()
     handle = st.session_state.get(HANDLE)
     wanted = normalize_code(str(st.query_params.get("code", "")))

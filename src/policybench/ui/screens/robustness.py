@@ -25,8 +25,6 @@ import streamlit as st
 from policybench import mcda
 from policybench.analysis.rank import Ranking, smaa_catalog
 from policybench.analysis.whatif import (
-    NearestWeights,
-    Sensitivity,
     nearest_first,
     sensitivity,
     stability,
@@ -44,6 +42,7 @@ from policybench.present.robustness import sampled_sentence
 from policybench.present.tables import acceptability_long, smaa_summary, smaa_table
 from policybench.present.text import streamlit_markdown
 from policybench.ui import state
+from policybench.ui.cache import by_catalog
 from policybench.ui.components import chart, downloads, verdict, weight_controls
 from policybench.ui.components.errors import guarded
 from policybench.ui.components.text import note
@@ -67,45 +66,15 @@ WHAT_IT_TAKES = "what-would-it-take"
 SMAA = "smaa"
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def _sensitivity(
-    _catalog: Catalog,
-    fp: str,
-    weights: tuple[tuple[str, float], ...],
-    method: str,
-    criterion: str,
-    options: tuple[str, ...],
-) -> Sensitivity:
-    return sensitivity(_catalog, dict(weights), method, criterion, options=options)
+_sensitivity = by_catalog(max_entries=128)(sensitivity)
+_nearest_first = by_catalog(max_entries=64)(nearest_first)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@by_catalog(max_entries=64)
 def _stability(
-    _catalog: Catalog,
-    fp: str,
-    weights: tuple[tuple[str, float], ...],
-    method: str,
-    options: tuple[str, ...],
+    catalog: Catalog, weights: dict[str, float], method: str, options: tuple[str, ...]
 ) -> pd.DataFrame:
-    return present.stability_table(
-        _catalog, stability(_catalog, dict(weights), method, options=options)
-    )
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _what_it_takes(
-    _catalog: Catalog,
-    fp: str,
-    weights: tuple[tuple[str, float], ...],
-    method: str,
-    option: str,
-    top: float,
-    step: float,
-    options: tuple[str, ...],
-) -> NearestWeights:
-    return nearest_first(
-        _catalog, dict(weights), method, option, maximum=top, step=step, options=options
-    )
+    return present.stability_table(catalog, stability(catalog, weights, method, options=options))
 
 
 def _on_demand(label: str, key: tuple[Any, ...], method: str, compute: Callable[[], Any]) -> Any:
@@ -127,12 +96,7 @@ def _sensitivity_section(catalog: Catalog, weights: dict[str, float], method: st
         "Criterion", list(names), key=CRITERION_KEY, format_func=names.__getitem__
     )
     sens = _sensitivity(
-        catalog,
-        catalog.fingerprint,
-        state.key_of(weights),
-        method,
-        criterion,
-        state.selection(catalog).options,
+        catalog, weights, method, criterion, options=state.selection(catalog).options
     )
     name = catalog.criteria_by_id[criterion].name
     changes = present.first_place_changes(catalog, sens)
@@ -171,13 +135,7 @@ def _stability_section(catalog: Catalog, weights: dict[str, float], method: str)
         "Compute stability intervals",
         ("stability", catalog.fingerprint, state.key_of(weights)),
         method,
-        lambda: _stability(
-            catalog,
-            catalog.fingerprint,
-            state.key_of(weights),
-            method,
-            state.selection(catalog).options,
-        ),
+        lambda: _stability(catalog, weights, method, state.selection(catalog).options),
     )
     if table is None:
         return
@@ -231,15 +189,14 @@ def _what_it_takes_section(
         "Find the nearest weights",
         ("what", catalog.fingerprint, state.key_of(weights), option),
         method,
-        lambda: _what_it_takes(
+        lambda: _nearest_first(
             catalog,
-            catalog.fingerprint,
-            state.key_of(weights),
+            weights,
             method,
             option,
-            top,
-            step,
-            state.selection(catalog).options,
+            maximum=top,
+            step=step,
+            options=state.selection(catalog).options,
         ),
     )
     if res is None:

@@ -17,27 +17,33 @@ last of them, with a "Not you?" way to join under another name on a shared compu
 Changes not yet saved are said so beside the controls; if the facilitator locks the round
 before they are saved, the page says what was lost and that the last saved weights count.
 
+Rounds: from round 2 the page says which round it is, the controls start from the
+participant's weights of the round before (until they change them) and the previous round's
+group result is shown beside their own (:mod:`policybench.ui.components.workshop_room`, which
+also shows the room's contested scores and "you are here" after a reveal). Every ranking uses
+the scores the workshop adopted, and says so. Score challenges are
+:mod:`policybench.ui.components.challenge_form`'s.
+
 Fragments keep reruns cheap, as a workshop puts thirty people on one server: the weight
 controls with the participant's own ranking (a slider move reruns only them, and touches no
 store: the workshop and the participant were read when the page was drawn), the reasons (a
 reason typed reruns only them), the submit button (a submit writes, then redraws only
-itself), and the group's result, which checks every few seconds for the facilitator's
-reveal (and redraws the page when the round's state changes: locked, reopened, revealed).
+itself), the challenges, and a watch that checks every few seconds for the facilitator's
+moves and redraws the page when the round's state or number changes (locked, reopened,
+revealed, another round opened) or, once a result is visible, when the adopted scores do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 
-import pandas as pd
 import streamlit as st
 
-from policybench.analysis.rank import rank_catalog
 from policybench.analysis.weights import same_proportions, shares
-from policybench.analysis.workshop import GroupResult, group_result
 from policybench.catalog import Catalog
-from policybench.export.report import missing_from_catalog
+from policybench.export.workshop_report import missing_from_catalog
 from policybench.present import workshop as words
+from policybench.present.contest import adjusted_label
 from policybench.present.text import streamlit_markdown
 from policybench.store import (
     Participant,
@@ -52,14 +58,19 @@ from policybench.store import (
 from policybench.store.schema import DISPLAY_NAME_MAX
 from policybench.store.workshops import normalize_code
 from policybench.ui import state
+from policybench.ui.components import challenge_form, workshop_room, workshop_weights
 from policybench.ui.components import workshop_common as common
-from policybench.ui.components import workshop_weights
 from policybench.ui.components.errors import guarded, log
 from policybench.ui.components.text import note
 
 KEY = "pb.ws"
 SEEDED = "pb.ws.seeded"
 SEEN_STATE = "pb.ws.seen_state"
+SEEN_ROUND = "pb.ws.seen_round"
+#: The earlier round whose weights the controls started from (None: this round's, or none).
+STARTED_FROM = "pb.ws.started_from"
+#: The adopted scores the page was drawn with (the watch redraws it when they change).
+ADOPTED = "pb.ws.adopted"
 REVISION = "pb.ws.revision"
 SUBMIT_OUTCOME = "pb.ws.submit_outcome"
 #: What a submit that failed for an unexpected reason (a bug, not the store) says.
@@ -87,45 +98,7 @@ REFRESH_S = 5
 PAGE = "workshop"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _group(
-    _catalog: Catalog,
-    fingerprint: str,
-    options: tuple[str, ...],
-    criteria: tuple[str, ...],
-    weights: tuple[tuple[tuple[str, float], ...], ...],
-) -> GroupResult:
-    """The group's result as participants see it: under the mean of everyone's weights."""
-    return group_result(_catalog, options, criteria, [dict(w) for w in weights])
-
-
-def _key(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
-    return tuple((str(c), float(v)) for c, v in weights.items())
-
-
-def _own_ranking(catalog: Catalog, shop: Workshop, weights: dict[str, float]) -> pd.DataFrame:
-    # not cached: cheaper to compute than hashing the inputs would be
-    ranking = rank_catalog(catalog, weights, options=shop.options, criteria=shop.criteria)
-    return words.own_ranking(catalog, ranking)
-
-
-def _ranking_table(table: pd.DataFrame, columns: Sequence[str], key: str) -> None:
-    config = {
-        "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-        "label": st.column_config.TextColumn("Option", width="large"),
-        "score": st.column_config.NumberColumn(
-            "Score", format="%.3f", help="Weighted sum on the 0–10 scales; higher is better"
-        ),
-        "your_rank": st.column_config.NumberColumn("Your rank", format="%d", width="small"),
-    }
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_order=list(columns),
-        column_config={k: v for k, v in config.items() if k in columns},
-        height=min(35 * (len(table) + 1) + 3, 800),
-        key=key,
-    )
+Overrides = Mapping[str, Mapping[str, float]]
 
 
 def _code_form() -> None:
@@ -238,11 +211,17 @@ def _submit(s: Store, code: str, token: str, shop: Workshop, me: Participant) ->
 
 @st.fragment
 @guarded
-def _controls(catalog: Catalog, shop: Workshop) -> None:
+def _controls(catalog: Catalog, shop: Workshop, adopted: Overrides) -> None:
     """The weight controls beside the participant's own ranking under them."""
     left, right = st.columns([4, 5], gap="large")  # side by side on a laptop, stacked on a phone
     with left:
         st.header("Your weights", anchor=False)
+        started = st.session_state.get(STARTED_FROM)
+        if started and not isinstance(st.session_state.get(SAVED), tuple):
+            note(
+                f"They start from your weights of round {started}: change them, or submit "
+                f"them as they are, to take part in round {shop.round}."
+            )
         entry = workshop_weights.show(catalog, shop.criteria, key=KEY)
         if entry.problem:
             st.warning(streamlit_markdown(entry.problem))
@@ -260,9 +239,18 @@ def _controls(catalog: Catalog, shop: Workshop) -> None:
             "The options under the weights beside it (weighted sum on the criteria's 0–10 "
             "scales), whether or not you have submitted them yet."
         )
-        _ranking_table(
-            _own_ranking(catalog, shop, entry.weights), ("rank", "label", "score"), "pb.ws.own"
+        _adjusted_label(adopted)
+        workshop_room.ranking_table(
+            workshop_room.own_ranking(catalog, shop, entry.weights, adopted),
+            ("rank", "label", "score"),
+            "pb.ws.own",
         )
+
+
+def _adjusted_label(adopted: Overrides) -> None:
+    label = adjusted_label(sum(len(row) for row in adopted.values()))
+    if label:
+        note(f"**{label}**: ranked with the scores the facilitator adopted.")
 
 
 @st.fragment
@@ -313,7 +301,12 @@ def _submitted(
 
 
 def _editor(
-    catalog: Catalog, s: Store, code: str, token: str, shop: Workshop, me: Participant
+    catalog: Catalog,
+    s: Store,
+    token: str,
+    shop: Workshop,
+    me: Participant,
+    adopted: Overrides,
 ) -> None:
     """An open round: the controls, the reasons and the submit button; else the weights
     that count, read-only, and the ranking under them."""
@@ -321,60 +314,55 @@ def _editor(
         # the round closed under this page: say what it discarded (the widgets still hold it)
         st.session_state[LOCK_NOTICE] = _lost_changes(catalog, shop)
     st.session_state[SEEN_STATE] = shop.state
+    st.session_state[SEEN_ROUND] = shop.round
     if shop.state == "open":
-        _controls(catalog, shop)
+        _controls(catalog, shop, adopted)
         _reasons(catalog, shop)
-        _submit(s, code, token, shop, me)
+        _submit(s, shop.code, token, shop, me)
         return
     st.header("Your weights", anchor=False)
-    weights = _submitted(catalog, s, code, token, shop)
+    weights = _submitted(catalog, s, shop.code, token, shop)
     if weights is None:
         return
     st.header("Your ranking", anchor=False)
     note("The options under the weights above (weighted sum on the criteria's 0–10 scales).")
-    _ranking_table(_own_ranking(catalog, shop, weights), ("rank", "label", "score"), "pb.ws.own")
+    _adjusted_label(adopted)
+    workshop_room.ranking_table(
+        workshop_room.own_ranking(catalog, shop, weights, adopted),
+        ("rank", "label", "score"),
+        "pb.ws.own",
+    )
 
 
 @st.fragment(run_every=REFRESH_S)
-def _group_result(catalog: Catalog, code: str, token: str) -> None:
+def _watch(code: str, token: str) -> None:
+    """Every few seconds: redraw the page when the facilitator has moved the workshop on
+    (state, round) or, while a result is visible, changed the adopted scores; say that the
+    current round's result is still to come."""
     s = common.store()
     shop, err = common.attempt(lambda: s.workshops.get(code, client=common.client()))
     if err is not None or shop is None:
         common.show_error(err or RuntimeError("no workshop"))
         return
-    if shop.state != st.session_state.get(SEEN_STATE, shop.state):
-        st.rerun(scope="app")  # the facilitator locked, reopened or revealed: redraw it all
-    st.header("The group's result", anchor=False)
-    if not shop.results_visible:
+    seen = (st.session_state.get(SEEN_STATE), st.session_state.get(SEEN_ROUND))
+    if seen != (None, None) and seen != (shop.state, shop.round):
+        st.rerun(scope="app")  # locked, reopened, revealed, next round: redraw it all
+    if shop.results_visible:
+        adopted, err = common.attempt(lambda: s.workshops.adopted_scores(code, token))
+        if err is None and adopted != st.session_state.get(ADOPTED):
+            st.rerun(scope="app")  # the facilitator adopted or undid a score
+        return
+    if shop.round == 1:
+        st.header("The group's result", anchor=False)
         st.info(
             "The group's result appears here once the facilitator reveals it "
             f"(this part of the page checks every {REFRESH_S} seconds)."
         )
-        return
-    weights, err = common.attempt(lambda: s.workshops.group_weights(code, token))
-    mine, err2 = common.attempt(lambda: s.workshops.my_submission(code, token))
-    if err is not None or err2 is not None or not weights:
-        common.show_error(err or err2 or RuntimeError("no group result"))
-        return
-    result = _group(
-        catalog,
-        catalog.fingerprint,
-        shop.options,
-        shop.criteria,
-        tuple(_key({c: float(w.get(c, 0.0)) for c in shop.criteria}) for w in weights),
-    )
-    n = result.participants
-    st.markdown(
-        f"{n} participant{'s' if n != 1 else ''} submitted; "
-        "the group's ranking is under the mean of everyone's weights."
-    )
-    st.markdown(streamlit_markdown(words.agreement_words(result.concordance)))
-    ranking = words.group_ranking(catalog, result)
-    if mine is not None:
-        table = words.versus_group(_own_ranking(catalog, shop, mine.weights), ranking)
-        _ranking_table(table, ("rank", "label", "your_rank"), "pb.ws.group")
     else:
-        _ranking_table(ranking, ("rank", "label"), "pb.ws.group")
+        note(
+            f"Round {shop.round}'s group result appears here once the facilitator reveals it "
+            f"(this part of the page checks every {REFRESH_S} seconds)."
+        )
 
 
 def _lost_changes(catalog: Catalog, shop: Workshop) -> str | None:
@@ -435,26 +423,47 @@ def _participant(catalog: Catalog, s: Store, shop: Workshop, token: str) -> None
     with st.expander("Your personal link"):
         base = common.app_base(common.page_url(), PAGE)
         st.code(common.personal_link(base, shop.code, token), language=None, wrap_lines=True)
-    if st.session_state.get(SEEDED) != (shop.code, token):
-        mine, err = common.attempt(lambda: s.workshops.my_submission(shop.code, token))
-        if err is not None:
-            common.show_error(err)
-            return
-        top, step = workshop_weights.scale(catalog)
-        workshop_weights.seed(
-            KEY,
-            shop.criteria,
-            mine.weights if mine is not None else None,
-            mine.reasons if mine is not None else None,
-            maximum=top,
-            step=step,
-        )
-        _keep_saved(mine)
-        st.session_state[SEEDED] = (shop.code, token)
+    if not _seed(catalog, s, shop, token):
+        return
+    adopted, err = common.attempt(lambda: s.workshops.adopted_scores(shop.code, token))
+    if err is not None or adopted is None:
+        common.show_error(err or RuntimeError("no adopted scores"))
+        return
+    st.session_state[ADOPTED] = adopted
     st.session_state[REVISION] = me.revision if me.submitted else 0
-    _editor(catalog, s, shop.code, token, shop, me)
+    _editor(catalog, s, token, shop, me, adopted)
     st.divider()
-    _group_result(catalog, shop.code, token)
+    _watch(shop.code, token)
+    workshop_room.show(catalog, s, shop, token, adopted)
+    st.divider()
+    challenge_form.show(catalog, shop, shop.code, token)
+
+
+def _seed(catalog: Catalog, s: Store, shop: Workshop, token: str) -> bool:
+    """Fill the controls once per participant and round: from their submission in this
+    round, else (round 2 on) from their latest earlier one. False when the store failed."""
+    if st.session_state.get(SEEDED) == (shop.code, token, shop.round):
+        return True
+    mine, err = common.attempt(lambda: s.workshops.my_submission(shop.code, token))
+    start = mine
+    if err is None and mine is None and shop.round > 1:
+        start, err = common.attempt(lambda: s.workshops.my_previous(shop.code, token))
+    if err is not None:
+        common.show_error(err)
+        return False
+    top, step = workshop_weights.scale(catalog)
+    workshop_weights.seed(
+        KEY,
+        shop.criteria,
+        start.weights if start is not None else None,
+        start.reasons if start is not None else None,
+        maximum=top,
+        step=step,
+    )
+    _keep_saved(mine)  # saved means saved in this round: an earlier round's are a start
+    st.session_state[STARTED_FROM] = start.round if start is not None and mine is None else None
+    st.session_state[SEEDED] = (shop.code, token, shop.round)
+    return True
 
 
 def _not_me(code: str) -> None:
@@ -523,7 +532,8 @@ def body() -> None:
         )
         return
     st.subheader(streamlit_markdown(shop.title), anchor=False)
-    note(streamlit_markdown(words.state_text(shop.state)))
+    when = f":blue-badge[Round {shop.round}] " if shop.round > 1 else ""
+    note(when + streamlit_markdown(words.state_text(shop.state)))
     if not token:
         _join(s, shop)
         return
