@@ -272,3 +272,33 @@ def test_a_searched_answer_is_a_weight_vector(
     assert r.weights.min() >= 0.0
     assert r.weights.sum() == pytest.approx(1.0, abs=1e-9)
     assert r.distance == pytest.approx(float(np.abs(r.weights - r.current).sum()), abs=1e-12)
+
+
+def test_bounded_sampling_that_stops_finding_room_ends_in_an_error_not_a_hang() -> None:
+    # A region the pilot found (a rate above zero) but that later proposals all miss: the
+    # loop must end with an error naming the cause, after EMPTY_BATCHES empty batches.
+    smaa = importlib.import_module("policybench.robustness.smaa")
+    lo, hi = np.array([0.2, 0.2, 0.2]), np.array([0.6, 0.6, 0.6])
+    sampler = smaa._WeightSampler(3, "bounded", lo, hi)
+    sampler.rate = 0.5
+    calls = []
+
+    def starved(rng: np.random.Generator, batch: int) -> np.ndarray:
+        calls.append(batch)
+        return np.empty((0, 3))
+
+    sampler._propose = starved
+    with pytest.raises(InputError, match=r"50 batches in a row held no weight vector"):
+        sampler.draw(np.random.default_rng(0), 10)
+    assert len(calls) == smaa.EMPTY_BATCHES == 50
+
+
+def test_bounded_sampling_with_room_draws_exactly_what_was_asked() -> None:
+    smaa = importlib.import_module("policybench.robustness.smaa")
+    lo, hi = np.array([0.2, 0.2, 0.2]), np.array([0.6, 0.6, 0.6])
+    sampler = smaa._WeightSampler(3, "bounded", lo, hi)
+    sampler.calibrate(np.random.default_rng(1))
+    w = sampler.draw(np.random.default_rng(2), 1000)
+    assert w.shape == (1000, 3)
+    assert_allclose(w.sum(axis=1), 1.0)
+    assert ((w >= lo - 1e-12) & (w <= hi + 1e-12)).all()

@@ -62,6 +62,8 @@ CHUNK = 50_000
 MATRIX_ELEMENTS = 1 << 21
 #: Proposals in the pilot that measures the acceptance rate of bounded weight sampling.
 PILOT = 20_000
+#: Empty proposal batches in a row after which bounded sampling gives up with an error.
+EMPTY_BATCHES = 50
 #: Default cap of the confidence pass when scores are sampled (standard error <= 0.0036).
 CONFIDENCE_SAMPLES = 20_000
 SCORE_DISTRIBUTIONS = ("uniform", "triangular")
@@ -341,10 +343,18 @@ class _WeightSampler:
             fixed: FloatArray = np.broadcast_to(self.lo, (size, self.m))
             return fixed
         parts: list[FloatArray] = []
-        need = size
+        need, empty = size, 0
         while need > 0:
             batch = int(min(max(need / max(self.rate, 1e-9) * 1.2 + 64, 256), 4 * CHUNK))
             got = self._propose(rng, batch)
+            # the pilot found some room, but a region that small can still starve the loop:
+            # an error the caller can act on rather than a page that never finishes
+            empty = empty + 1 if got.shape[0] == 0 else 0
+            if empty >= EMPTY_BATCHES:
+                raise InputError(
+                    f"the weight bounds leave almost no room to sample: {EMPTY_BATCHES} batches "
+                    "in a row held no weight vector within them; widen the bounds"
+                )
             parts.append(got[:need])
             need -= parts[-1].shape[0]
         return np.concatenate(parts)
