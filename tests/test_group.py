@@ -107,8 +107,15 @@ def test_combined_weights() -> None:
 
 
 def test_combined_weights_errors() -> None:
-    with pytest.raises(WeightsError, match="zero on every criterion"):
+    with pytest.raises(WeightsError, match=r"geometric mean .* zero on every criterion") as geo:
         combine_weights([[1.0, 0.0], [0.0, 1.0]], "geometric")
+    assert str(geo.value).endswith("use the mean instead, which never is")
+    # each puts everything on a different criterion: every median is 0 (the mean is 1/3 each)
+    alone = np.eye(3)
+    with pytest.raises(WeightsError, match=r"the median .* more than half the group") as med:
+        combine_weights(alone, "median")
+    assert "use the mean instead" in str(med.value) and "or the median" not in str(med.value)
+    assert_allclose(combine_weights(alone, "mean"), [1 / 3, 1 / 3, 1 / 3])
     with pytest.raises(InputError, match="mean, geometric, median"):
         combine_weights([[1.0, 1.0]], "mode")  # type: ignore[arg-type]
     with pytest.raises(WeightsError, match="negative"):

@@ -170,6 +170,20 @@ def average_ranks(ranks: ArrayLike) -> FloatArray:
 
 
 # ------------------------------------------------------------------------------ weights
+#: Why a rule's combined weights can be zero on every criterion, and what to use instead (the
+#: mean of rows that each sum to 1 sums to 1, so it is always an answer).
+_ALL_ZERO = {
+    "geometric": (
+        "the geometric mean of the group's weights is zero on every criterion (every criterion "
+        "has someone who gives it no weight); use the mean instead, which never is"
+    ),
+    "median": (
+        "the median of the group's weights is zero on every criterion (on each, more than half the "
+        "group gives it no weight); use the mean instead, which never is"
+    ),
+}
+
+
 def combine_weights(
     weights: ArrayLike, rule: WeightRule = "mean", *, criteria: Sequence[str] | None = None
 ) -> FloatArray:
@@ -187,8 +201,9 @@ def combine_weights(
     Raises
     ------
     WeightsError
-        A participant's weights are invalid, or the geometric mean is zero on every criterion
-        (each criterion has someone who weights it 0).
+        A participant's weights are invalid, or the geometric mean or the median is zero on
+        every criterion (for the geometric mean: each criterion has someone who weights it 0;
+        for the median: on each, more than half the group weights it 0). The mean never is.
     """
     w = _weights(weights, criteria)
     if rule == "mean":
@@ -201,10 +216,7 @@ def combine_weights(
     else:
         raise InputError(f"unknown rule {rule!r}; choose one of: {', '.join(WEIGHT_RULES)}")
     if not out.sum() > 0:
-        raise WeightsError(
-            f"the {rule} of the group's weights is zero on every criterion (every criterion "
-            "has someone who gives it no weight); use the mean or the median instead"
-        )
+        raise WeightsError(_ALL_ZERO[rule])
     result: FloatArray = out / out.sum()
     return result
 

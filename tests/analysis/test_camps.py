@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from policybench import catalog
 from policybench.analysis.camps import (
+    MIN_PARTICIPANTS,
     MIN_SILHOUETTE,
     Camp,
     Camps,
@@ -111,7 +112,7 @@ def test_two_opposite_groups_are_two_camps_with_the_right_members(cat) -> None:
     assert camps.clear and camps.k == 2 and camps.unassigned == 0
     assert partition(camps) == {frozenset({0, 2, 4, 6}), frozenset({1, 3, 5, 7})}
     assert camps.silhouette == pytest.approx(1.0)
-    assert camps.reason.startswith("2 camps: mean silhouette 1.00")
+    assert camps.reason == "clear" and camps.split == 2
     doves, hawks = (c for c in sorted(camps.camps, key=lambda c: c.members[0]))
     assert doves.top == ("status-quo", "summits", "two-plus-two")
     assert hawks.top == ("liaison", "two-plus-two", "summits")
@@ -143,7 +144,7 @@ def test_a_lone_outlier_fits_none(cat) -> None:
     assert camps.clear and len(camps.camps) == 2 and camps.k == 3
     assert camps.labels[4] == -1 and camps.unassigned == 1
     assert partition(camps) == {frozenset({0, 1, 2, 3}), frozenset({5, 6, 7, 8})}
-    assert camps.reason.endswith("; 1 person fits none")
+    assert camps.reason == "clear" and camps.split == 2
 
 
 def test_a_room_in_agreement_has_no_clear_camps(cat) -> None:
@@ -154,7 +155,7 @@ def test_a_room_in_agreement_has_no_clear_camps(cat) -> None:
     assert not camps.clear and len(camps.camps) == 1 and camps.k == 1
     assert camps.camps[0].members == tuple(range(7)) and list(camps.labels) == [0] * 7
     assert camps.camps[0].distinctive == ()  # there is no rest of the room
-    assert camps.reason.startswith("no clear camps")
+    assert camps.reason == "too_small"  # no cut leaves two groups of three
 
 
 def test_weights_that_change_nothing_do_not_split_the_room(cat) -> None:
@@ -162,17 +163,17 @@ def test_weights_that_change_nothing_do_not_split_the_room(cat) -> None:
     weights = room((1, 0, 0), (1, 0, 0), (1, 0, 0), (8, 1, 3), (9, 1, 2), (7, 2, 3))
     camps = find_camps(cat, OPTIONS, CRITERIA, weights)
     assert not camps.clear and len(camps.camps) == 1
-    assert camps.reason == "no clear camps: everyone's weights give the same ranking"
-    assert camps.silhouette is None
+    assert camps.reason == "same_ranking"
+    assert camps.silhouette is None and camps.split == 0
 
 
 def test_five_submissions_give_no_camps_and_say_why(cat) -> None:
     camps = find_camps(cat, OPTIONS, CRITERIA, room(*DOVES[:3], *HAWKS[:2]))
     assert camps.camps == () and camps.k == 0 and not camps.clear
-    assert camps.reason == "fewer than six submissions: camps need at least six"
+    assert camps.reason == "too_few" and camps.min_participants == MIN_PARTICIPANTS == 6
     assert list(camps.labels) == [-1] * 5 and camps.unassigned == 5
     nobody = find_camps(cat, OPTIONS, CRITERIA, [], min_participants=0)
-    assert nobody.participants == 0 and nobody.camps == () and nobody.reason == "no submissions yet"
+    assert nobody.participants == 0 and nobody.camps == () and nobody.reason == "no_submissions"
     alone = find_camps(cat, OPTIONS, CRITERIA, room(LONER), min_participants=1)
     assert [c.members for c in alone.camps] == [(0,)] and not alone.clear
     assert alone.camps[0].spread == 0.0
@@ -187,7 +188,9 @@ def test_a_split_below_the_silhouette_threshold_is_no_clear_camps(cat) -> None:
     assert camps.silhouette is not None
     strict = find_camps(cat, OPTIONS, CRITERIA, crowded, min_silhouette=camps.silhouette + 0.01)
     assert not strict.clear and len(strict.camps) == 1
-    assert f"mean silhouette of {camps.silhouette:.2f}, below" in strict.reason
+    assert strict.reason == "no_clear_split" and strict.split == len(camps.camps)
+    assert strict.silhouette == camps.silhouette  # the rejected split's, kept to say by how much
+    assert strict.min_silhouette == pytest.approx(camps.silhouette + 0.01)
 
 
 def test_weights_as_rows_in_criterion_order_give_the_same_camps(cat) -> None:
@@ -199,7 +202,7 @@ def test_weights_as_rows_in_criterion_order_give_the_same_camps(cat) -> None:
 
 def test_bad_settings_and_weights_are_named(cat) -> None:
     weights = room(*DOVES, *HAWKS)
-    with pytest.raises(InputError, match="at least three members"):
+    with pytest.raises(InputError, match="at least 3 members"):
         find_camps(cat, OPTIONS, CRITERIA, weights, min_size=2)
     with pytest.raises(InputError, match="max_camps"):
         find_camps(cat, OPTIONS, CRITERIA, weights, max_camps=1)
@@ -303,7 +306,7 @@ def test_common_ground_and_dividing_in_a_two_camp_room(cat) -> None:
     assert {OPTIONS[i] for i in wide.order[:2]} == {"summits", "two-plus-two"}
     np.testing.assert_allclose(wide.floor, wide.chance.min(axis=1))
     assert [OPTIONS[i] for i in wide.common] == [OPTIONS[i] for i in wide.order[:2]]
-    assert wide.best_floor == pytest.approx(1.0)
+    assert wide.floor[wide.order[0]] == pytest.approx(1.0)
     assert list(wide.floor[list(wide.order)]) == sorted(wide.floor, reverse=True)
     assert {d.option for d in wide.dividing} == {"status-quo", "liaison"}
     np.testing.assert_allclose(ground.chance.sum(axis=0), 1.0)  # one option per top-1 sample
@@ -313,7 +316,7 @@ def test_common_ground_without_camps_is_empty(cat) -> None:
     weights = room(*DOVES)
     camps = find_camps(cat, OPTIONS, CRITERIA, weights)
     ground = common_ground(cat, OPTIONS, CRITERIA, camps, weights)
-    assert ground.order == () and ground.chance.shape == (4, 0) and ground.best_floor is None
+    assert ground.order == () and ground.chance.shape == (4, 0)
     assert ground.common == () and ground.dividing == ()
 
 
@@ -337,6 +340,31 @@ def test_adopted_scores_are_ranked_by_camps_and_common_ground(cat) -> None:
     assert all(c.top[0] == "liaison" for c in camps.camps)
     ground = common_ground(cat, OPTIONS, CRITERIA, camps, weights, top_k=1)
     assert OPTIONS[ground.order[0]] == "liaison"
+
+
+def test_the_methods_parameters_reach_the_camps_common_ground_and_place(cat) -> None:
+    # VIKOR with v = 0 (regret alone) ranks the loner and the two in between differently from
+    # the default v = 0.5: the camps must cluster the rankings the group result shows
+    weights = room(*DOVES, LONER, *HAWKS, (3, 4, 2), (2, 4, 3))
+    v0 = {"v": 0.0}
+    camps = find_camps(cat, OPTIONS, CRITERIA, weights, method="vikor", params=v0)
+    result = group_result(cat, OPTIONS, CRITERIA, weights, method="vikor", params=v0)
+    np.testing.assert_array_equal(camps.ranks, result.ranks)
+    default = find_camps(cat, OPTIONS, CRITERIA, weights, method="vikor")
+    assert not np.array_equal(default.ranks, camps.ranks)  # so the check above means something
+    assert camps.params == v0 and default.params == {}
+    # everyone is placed in their own camp under the camps' parameters; under VIKOR's default
+    # the last two (who rank 2+2 first only when v = 0) would fit none
+    assert [place(camps, w, cat) for w in weights] == [
+        None if label < 0 else int(label) for label in camps.labels
+    ]
+    assert [place(camps, w, cat, params={}) for w in weights[-2:]] == [None, None]
+    # each camp's SMAA uses the camps' parameters unless told otherwise
+    ground = common_ground(cat, OPTIONS, CRITERIA, camps, weights, samples=500)
+    same_v = common_ground(cat, OPTIONS, CRITERIA, camps, weights, samples=500, params=v0)
+    other_v = common_ground(cat, OPTIONS, CRITERIA, camps, weights, samples=500, params={})
+    np.testing.assert_array_equal(ground.chance, same_v.chance)
+    assert not np.array_equal(ground.chance, other_v.chance)
 
 
 # ------------------------------------------------------------------------------ you are here
@@ -445,7 +473,7 @@ def hand(labels: list[int]) -> Camps:
         k=count,
         silhouette=None,
         clear=count > 1,
-        reason="",
+        reason="clear" if count > 1 else "no_clear_split" if count else "too_few",
         unassigned=int((lab < 0).sum()),
         ranks=np.zeros((len(lab), 4), dtype=np.int64),
         method="wsm",
@@ -489,9 +517,31 @@ def test_camps_across_rounds_say_whether_common_ground_grew() -> None:
     assert history.common == (1, None, 3) and history.grew == (None, None)
     first, second = history.transitions
     assert first.stayed is None and first.stability is None and (first.both, first.left) == (5, 1)
+    assert first.unclear == ((2, "too_few"),) and second.unclear == ((2, "too_few"),)
     assert (second.joined, second.stayed) == (1, None)
     direct = camps_across_rounds({1: by_round[1], 3: by_round[3]}, common)
     assert direct.grew == (True,) and direct.transitions[0].stability == 1.0
+
+
+def test_rounds_without_clear_camps_give_no_stability_figure(cat) -> None:
+    # two rounds of a room in agreement: everyone is in "the room" both times, which says
+    # nothing about camps, so there is no figure (it used to read "6 of 6 stayed (100 %)")
+    agreeing = room((5, 4, 4), (6, 4, 3), (4, 4, 4), (5, 5, 4), (6, 3, 4), (5, 4, 3))
+    keys = list("abcdef")
+    one = find_camps(cat, OPTIONS, CRITERIA, agreeing)
+    assert not one.clear and len(one.camps) == 1
+    (t,) = camps_across_rounds({1: (one, keys), 2: (one, keys)}).transitions
+    assert (t.both, t.stayed, t.moved, t.stability, t.matched) == (6, None, None, None, ())
+    assert t.unclear == ((1, "too_small"), (2, "too_small"))
+    # clear camps in one round only: still no figure, and the unclear round is named
+    split = find_camps(cat, OPTIONS, CRITERIA, room(*DOVES[:3], *HAWKS[:3]))
+    assert split.clear
+    (u,) = camps_across_rounds({1: (split, keys), 2: (one, keys)}).transitions
+    assert (u.stayed, u.moved, u.stability) == (None, None, None)
+    assert u.unclear == ((2, "too_small"),) and (u.joined, u.left) == (0, 0)
+    # clear both times: the figure is there
+    (v,) = camps_across_rounds({1: (split, keys), 2: (split, keys)}).transitions
+    assert (v.stayed, v.moved, v.stability, v.unclear) == (6, 0, 1.0, ())
 
 
 def test_camps_across_rounds_check_their_input() -> None:
@@ -505,3 +555,16 @@ def test_camps_across_rounds_check_their_input() -> None:
             {1: (hand([0] * 6), list("abcdef")), 2: (hand([0] * 6), list("abcdef"))},
             {1: floors([1, 0, 0, 0]), 2: other_k},
         )
+
+
+def test_a_round_nobody_has_submitted_in_yet_has_no_transition(cat) -> None:
+    # round 2 has just opened: nobody has submitted, so nobody "left" the camps of round 1
+    split = find_camps(cat, OPTIONS, CRITERIA, room(*DOVES[:3], *HAWKS[:3]))
+    empty = find_camps(cat, OPTIONS, CRITERIA, [])
+    assert empty.participants == 0 and empty.reason == "no_submissions"
+    history = camps_across_rounds({1: (split, list("abcdef")), 2: (empty, [])})
+    assert history.transitions == () and history.empty == (2,)
+    assert history.submissions == (6, 0) and history.rounds == (1, 2)
+    # once someone submits, the transition is there again
+    later = camps_across_rounds({1: (split, list("abcdef")), 2: (split, list("abcdef"))})
+    assert len(later.transitions) == 1 and later.empty == ()

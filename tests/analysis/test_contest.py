@@ -23,11 +23,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policybench.analysis.contest import (
+    ContestedCell,
+    by_impact,
     contested,
     group_ranks_under,
     if_room_right,
     kendall_distance,
     overrides_from,
+    top_changes,
+    top_weighted_distance,
 )
 from policybench.analysis.workshop import COMBINATIONS, group_result
 from policybench.errors import InputError
@@ -168,7 +172,7 @@ def test_if_the_room_is_right_with_no_proposals_is_the_baseline(cat) -> None:
     np.testing.assert_array_equal(res.baseline, expected.group_ranking)
     np.testing.assert_array_equal(res.room, res.baseline)
     assert res.tau == 1.0 and res.entering == () and res.leaving == () and not res.changed
-    assert res.adopted == res.overrides == adopted
+    assert res.overrides == adopted
 
 
 def test_if_the_room_is_right_every_median_is_in_place(cat) -> None:
@@ -196,7 +200,7 @@ def test_a_median_overrides_an_adopted_score_for_the_room(cat) -> None:
     res = if_room_right(
         cat, OPTIONS, CRITERIA, [LEAD], [Proposed("liaison", "feasibility", 4.0)], overrides=adopted
     )
-    assert res.overrides == {"liaison": {"feasibility": 4.0}} and res.adopted == adopted
+    assert res.overrides == {"liaison": {"feasibility": 4.0}}  # the median over the adopted 10
     assert ranks_of(res.baseline)["liaison"] == 1 and ranks_of(res.room)["liaison"] == 4
 
 
@@ -210,6 +214,86 @@ def test_overrides_from_keeps_the_adopted_values_only() -> None:
     out = overrides_from(decisions)
     assert out == {"liaison": {"backlash": 7.0}, "summits": {"deterrence": 5.5}}
     assert list(out) == ["liaison", "summits"] and overrides_from([]) == {}
+
+
+def test_rejected_cells_are_left_out_of_the_room_and_listed(cat) -> None:
+    props = [Proposed("liaison", "feasibility", 10.0), Proposed("two-plus-two", "deterrence", 9.0)]
+    decisions = [
+        Decided("liaison", "feasibility", "rejected", None),
+        Decided("summits", "backlash", "rejected", None),  # not challenged: not listed
+    ]
+    res = if_room_right(cat, OPTIONS, CRITERIA, [LEAD], props, top=2, decisions=decisions)
+    # only 2+2 deterrence 9 is in place: 2+2 26 passes summits 25; liaison stays 4th at 20
+    assert ranks_of(res.room) == {"status-quo": 1, "two-plus-two": 2, "summits": 3, "liaison": 4}
+    assert res.rejected == (("liaison", "feasibility"),)
+    assert res.entering == ("two-plus-two",) and res.leaving == ("summits",)
+    assert res.overrides == {"two-plus-two": {"deterrence": 9.0}}
+    kept = if_room_right(cat, OPTIONS, CRITERIA, [LEAD], props, top=2)  # no decisions: all in
+    assert kept.rejected == () and ranks_of(kept.room)["liaison"] == 1
+
+
+def test_contested_cells_carry_the_facilitators_decision(cat) -> None:
+    props = [Proposed("liaison", "feasibility", 10.0), Proposed("two-plus-two", "deterrence", 9.0)]
+    props += [Proposed("summits", "backlash", 2.0)]
+    decisions = [
+        Decided("liaison", "feasibility", "rejected", None),
+        Decided("two-plus-two", "deterrence", "adopted", 9.0),
+    ]
+    cells = contested(cat, OPTIONS, CRITERIA, [LEAD], props, decisions=decisions)
+    marks = {(c.option, c.criterion): c.decision for c in cells}
+    assert marks == {
+        ("liaison", "feasibility"): "rejected",
+        ("two-plus-two", "deterrence"): "adopted",
+        ("summits", "backlash"): None,
+    }
+    # the decisions mark, they do not reorder: the same order as without them
+    plain = contested(cat, OPTIONS, CRITERIA, [LEAD], props)
+    assert [(c.option, c.criterion) for c in cells] == [(c.option, c.criterion) for c in plain]
+
+
+def _moved(n: int, before: int, after: int) -> tuple[np.ndarray, np.ndarray]:
+    """Ranks 1..n, and the same with the option at ``before`` moved to ``after``."""
+    order = list(range(n))  # option k at rank k + 1
+    moved = order.pop(before - 1)
+    order.insert(after - 1, moved)
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[order] = np.arange(1, n + 1)
+    return np.arange(1, n + 1), ranks
+
+
+def test_a_change_at_the_top_outweighs_a_longer_one_below() -> None:
+    low = _moved(30, 17, 27)  # ten pairs flip, all below the top five
+    high = _moved(30, 8, 2)  # six pairs flip; one option enters the top five, one leaves
+    assert kendall_distance(*low) == 10 and kendall_distance(*high) == 6
+    assert top_changes(*low) == 0 and top_changes(*high) == 2
+    assert top_changes(*high, top=10) == 0  # 2nd..8th all stay within a top ten
+    # each flip counts 1 / (the best rank either option of the pair holds in either ranking):
+    # the moved option is 17th at best in ten flips, 2nd at best in six
+    assert top_weighted_distance(*low) == pytest.approx(10 / 17)
+    assert top_weighted_distance(*high) == pytest.approx(6 / 2)
+    assert top_weighted_distance([1, 2, 3], [2, 1, 3]) == 1.0  # a swap for first counts one
+    assert top_weighted_distance(*high) > top_weighted_distance(*low)
+    assert top_weighted_distance(*low[:1], low[0]) == 0.0
+
+
+def _cell(option: str, top: int, weighted: float, pairs: float, shift: int) -> ContestedCell:
+    return ContestedCell(
+        option=option, criterion="feasibility", value=5.0, low=4.0, high=6.0, count=1,
+        median=8.0, min=8.0, max=8.0, iqr=0.0, room_low=8.0, room_high=8.0, outside=True,
+        adopted=None, impact=pairs, shift=shift, rank_before=1, rank_after=1,
+        top_changes=top, weighted=weighted,
+    )  # fmt: skip
+
+
+def test_the_cell_that_brings_an_option_into_the_top_sorts_first() -> None:
+    below = _cell("a-below", top=0, weighted=10 / 17, pairs=10.0, shift=20)  # 17th → 27th
+    into = _cell("b-into", top=2, weighted=3.0, pairs=6.0, shift=12)  # 8th → 2nd
+    reshuffle = _cell("c-top", top=0, weighted=1.0, pairs=1.0, shift=2)  # 1st ↔ 2nd
+    ordered = by_impact([below, reshuffle, into])
+    assert [c.option for c in ordered] == ["b-into", "c-top", "a-below"]
+    # with the top equal, the plain pair count breaks a tie of the weighted distance
+    tie = _cell("d-tie", top=0, weighted=1.0, pairs=3.0, shift=2)
+    assert [c.option for c in by_impact([reshuffle, tie])] == ["d-tie", "c-top"]
 
 
 def test_what_cannot_be_measured_is_refused(cat) -> None:

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policybench import group
-from policybench.analysis.rounds import convergence
+from policybench.analysis.rounds import convergence, latest_submitted
 from policybench.analysis.workshop import group_result
 from policybench.errors import InputError, WeightsError
 
@@ -69,14 +69,40 @@ def test_a_room_that_converges(cat) -> None:
     assert means[0] == pytest.approx(means[1]) and means[0] > 0
 
 
-def test_spread_follows_the_criteria_and_the_median_is_the_median_rule(cat) -> None:
+def test_spread_follows_the_criteria_and_the_median_is_the_plain_median(cat) -> None:
     room = {"a": ANA, "b": BOB, "c": CY, "d": LEAD}
     (one,) = convergence(cat, OPTIONS, CRITERIA, {1: room}).rounds
     matrix = np.array([shares(w) for w in room.values()])
     q1, q3 = np.percentile(matrix, [25, 75], axis=0)
     np.testing.assert_allclose(one.spread, q3 - q1)  # criteria order, not most contested first
-    np.testing.assert_allclose(one.median, group.combine_weights(matrix, "median"))
+    # shares: Ana (10, 1, 2)/13, Bob (1, 10, 5)/16, Cy 1/3 each, Lead (2, 1, 1)/4; the median of
+    # four is the mean of the middle two:
+    # feasibility 1/16, 1/3, 1/2, 10/13 → (1/3 + 1/2)/2 = 5/12
+    # deterrence 1/13, 1/4, 1/3, 10/16 → (1/4 + 1/3)/2 = 7/24
+    # backlash 2/13, 1/4, 5/16, 1/3 → (1/4 + 5/16)/2 = 9/32
+    np.testing.assert_allclose(one.median, [5 / 12, 7 / 24, 9 / 32])
+    assert one.median.sum() == pytest.approx(95 / 96)  # not rescaled to sum to 1
+    assert (q1 <= one.median).all() and (one.median <= q3).all()  # inside its own spread
     np.testing.assert_allclose(one.shares, matrix)
+
+
+def test_a_room_whose_median_is_zero_everywhere_is_summarised_not_refused(cat) -> None:
+    # each puts all the weight on a different criterion: every criterion's shares are 1, 0, 0,
+    # so every median is 0 (the median rule of the group's weights would refuse this room) and
+    # every interquartile range is 0.5 − 0 (the 75th percentile lies halfway from 0 to 1)
+    alone = [dict.fromkeys(CRITERIA, 0.0) | {c: 5.0} for c in CRITERIA]
+    room = dict(zip("abc", alone, strict=True))
+    conv = convergence(cat, OPTIONS, CRITERIA, {1: room, 2: {**room, "a": ANA}})
+    one, two = conv.rounds
+    np.testing.assert_array_equal(one.median, [0.0, 0.0, 0.0])
+    np.testing.assert_allclose(one.spread, [0.5, 0.5, 0.5])
+    assert one.submissions == 3 and one.w is not None and 0 <= one.w <= 1
+    # round 2: a moves to Ana's (10, 1, 2)/13; columns (10/13, 0, 0), (1/13, 1, 0), (2/13, 0, 1)
+    np.testing.assert_allclose(two.median, [0.0, 1 / 13, 2 / 13])
+    # a moved |1 − 10/13| + 1/13 + 2/13 = 6/13 of the weight, half of it 3/13
+    assert conv.moves[0].distance[0] == pytest.approx(3 / 13)
+    with pytest.raises(WeightsError, match=r"median .* use the mean instead"):
+        group.combine_weights(one.shares, "median")
 
 
 def test_moving_all_the_weight_is_one_and_only_those_in_both_rounds_count(cat) -> None:
@@ -160,3 +186,12 @@ def test_relabelling_and_reordering_participants_changes_nothing(cat, rooms, dat
         assert (m.mean is None) == (n.mean is None)
         if m.mean is not None:
             assert m.mean == pytest.approx(n.mean)
+
+
+def test_latest_submitted_is_the_latest_round_anyone_submitted_in() -> None:
+    assert latest_submitted({}) is None
+    assert latest_submitted({1: [], 2: []}) is None
+    assert latest_submitted({1: ["a"], 2: []}) == 1
+    assert latest_submitted({1: ["a"], 2: ["b"], 3: []}) == 2
+    assert latest_submitted({3: ["c"], 1: ["a"], 2: []}) == 3, "whatever the mapping's order"
+    assert latest_submitted({1: [], 2: ["b"]}) == 2

@@ -8,7 +8,7 @@ import pytest
 
 from policybench import catalog, group, mcda
 from policybench.analysis.rank import smaa_catalog
-from policybench.analysis.workshop import group_result, rules_for
+from policybench.analysis.workshop import group_result, room_model, rules_for
 from policybench.errors import InputError, WeightsError
 from policybench.robustness import kendall_tau_b
 
@@ -168,3 +168,48 @@ def test_an_override_outside_the_workshop_is_refused(cat) -> None:
         group_result(cat, OPTIONS, CRITERIA, [ANA], overrides={"nowhere": {"feasibility": 1.0}})
     with pytest.raises(WeightsError, match="off the 0–10 scale"):
         group_result(cat, OPTIONS, CRITERIA, [ANA], overrides={"liaison": {"feasibility": 11.0}})
+
+
+# ------------------------------------------------------------------------------ the room model
+LEAD = {"feasibility": 2.0, "deterrence": 1.0, "backlash": 1.0}
+
+
+def test_the_room_model_scores_by_hand_with_cells_laid_over(cat) -> None:
+    # LEAD's shares (1/2, 1/4, 1/4) on the 0–10 scales, backlash a cost: the weighted sum is
+    # (2·feasibility + deterrence + 10 − backlash) / 40: status quo 28, liaison 20, summits 25,
+    # 2+2 24 (×1/40)
+    model = room_model(cat, OPTIONS, CRITERIA)
+    assert (model.method, model.normalization, dict(model.params)) == ("wsm", "scale", {})
+    assert model.extra["bounds"] == (0.0, 10.0) and model.notes == ()
+    lead = model.shares([LEAD])
+    np.testing.assert_allclose(lead, [[0.5, 0.25, 0.25]])
+    np.testing.assert_allclose(model.scores(lead[0]), np.array([28, 20, 25, 24]) / 40)
+    np.testing.assert_array_equal(model.ranks(lead), [[1, 4, 2, 3]])
+    # liaison's feasibility 4 → 10 for one call: 32/40, first; the model itself is unchanged
+    cell = {("liaison", "feasibility"): 10.0}
+    np.testing.assert_allclose(model.scores(lead, cell), [np.array([28, 32, 25, 24]) / 40])
+    np.testing.assert_array_equal(model.ranks(lead[0], cell), [2, 1, 3, 4])
+    assert model.matrix()[1, 0] == 4.0 and model.matrix(cell)[1, 0] == 10.0
+    assert model.scorer() is model.base
+    # the same cell adopted as an override is the model's baseline
+    adopted = room_model(cat, OPTIONS, CRITERIA, overrides={"liaison": {"feasibility": 10.0}})
+    np.testing.assert_allclose(adopted.scores(lead), model.scores(lead, cell))
+    assert adopted.overrides == {"liaison": {"feasibility": 10.0}}
+    # a room of nobody scores to nothing, and each row is one participant
+    assert (
+        model.scores(np.zeros((0, 3))).shape == (0, 4) and model.ranks(np.zeros((0, 3))).size == 0
+    )
+    two = model.shares([LEAD, ANA])
+    np.testing.assert_allclose(model.scores(two)[1], model.scores(two[1]))
+
+
+def test_the_room_model_is_the_group_results(cat) -> None:
+    params = {"v": 0.0}
+    model = room_model(cat, OPTIONS, CRITERIA, method="vikor", params=params, overrides=ADOPTED)
+    res = group_result(
+        cat, OPTIONS, CRITERIA, [ANA, BOB, CY], method="vikor", params=params, overrides=ADOPTED
+    )
+    assert model.normalization == res.normalization == "none" and model.params == params
+    np.testing.assert_array_equal(model.ranks(model.shares([ANA, BOB, CY])), res.ranks)
+    with pytest.raises(InputError, match="unknown method"):
+        room_model(cat, OPTIONS, CRITERIA, method="vote")

@@ -22,8 +22,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from policybench import catalog, group, mcda
-from policybench.export.patch import catalog_patch
-from policybench.export.workshop_report import patch_label
+from policybench.export.workshop_report import patch_label, workshop_patch
 from policybench.store import Facilitator, Store
 
 PASS = "correct horse battery"
@@ -174,6 +173,23 @@ def click(at: AppTest, key: str) -> None:
 
 
 # ------------------------------------------------------------------------------ contested
+def reasons_said(at: AppTest) -> None:
+    """The contested panel's reasons and quotes for the two cells the first test challenges:
+    as typed, without authors, each quote with what the server's check found."""
+    said = texts(at)
+    assert "Tokyo " + HOSTILE in said, "a reason is shown as typed"
+    cat = catalog.load(TINY)
+    nishino = cat.sources_by_id["nishino-2017"].citation
+    assert f"“{VERBATIM}”" in said and f"Quote verified: found verbatim in {nishino}" in said
+    assert "“Seoul will never accept this **at all**”" in said, "a quote is text, never bold"
+    assert "Quote not checked (the server has no source texts)" in said
+    assert "Proposes 9: Tokyo" in said, "no author on a shared screen unless names are shown"
+    assert "**Participant" not in said and "**ana**" not in said and "**bob**" not in said
+    assert not [m.value for m in at.markdown if "<script>" in m.value], "never as live HTML"
+    assert "If the room is right, Kendall's τ 0.00" in said
+    assert "adjusted in this workshop" not in said
+
+
 def test_contested_scores_adopt_reject_undo_and_the_patch(
     store: Store, shop: Facilitator, room: Room, facilitator: Page, media: Media
 ) -> None:
@@ -188,7 +204,7 @@ def test_contested_scores_adopt_reject_undo_and_the_patch(
         reason="Tokyo " + HOSTILE,
         quote=VERBATIM,
         source="nishino-2017",
-        verified=True,
+        check="verified",
     )
     w.challenge(
         shop.code,
@@ -209,26 +225,17 @@ def test_contested_scores_adopt_reject_undo_and_the_patch(
 
     # the table, most consequential first: adopting 8.5 lifts liaison from 4th to 1st; the
     # status quo's deterrence at 1 changes nothing
-    table = frame(at, {"Option", "Criterion", "Median", "If the median were adopted"})
-    assert list(table["Criterion"]) == ["Feasibility", "Deterrence"]
-    assert table["Median"][0] == "8.5, outside the catalog's range"
-    assert table["Catalog"][0] == "4 (range 3–5)"
-    assert table["Proposed"][0] == "2 challenges: 8–9"
-    assert table["If the median were adopted"][0].startswith("Rises from 4th to 1st")
-    assert table["If the median were adopted"][1] == "No change to the group's ranking"
-    said = texts(at)
-    assert "Tokyo " + HOSTILE in said, "a reason is shown as typed"
-    cat = catalog.load(TINY)
-    nishino = cat.sources_by_id["nishino-2017"].citation
-    glosserman = cat.sources_by_id["glosserman-2018"].citation
-    assert f"“{VERBATIM}”" in said and f"Quote verified: found verbatim in {nishino}" in said
-    assert "“Seoul will never accept this **at all**”" in said, "a quote is text, never bold"
-    assert f"Quote unverified: not checked against {glosserman}" in said
-    assert "**Participant 1** proposes 9: Tokyo" in said, "anonymous unless names are shown"
-    assert "**ana**" not in said and "**bob**" not in said
-    assert not [m.value for m in at.markdown if "<script>" in m.value], "never as live HTML"
-    assert "If the room is right, tau 0.00" in said
-    assert "adjusted in this workshop" not in said
+    table = frame(at, {"Score challenged", "Catalog → median", "If the median were adopted"})
+    assert list(table["Score challenged"]) == [
+        "Liaison officers · Feasibility",
+        "Status quo (baseline) · Deterrence",
+    ]
+    assert table["Catalog → median"][0] == "4 → 8.5 (outside 3–5)"
+    assert table["Proposals"][0] == "2 challenges: 8–9"
+    assert list(table["Decision"]) == ["open", "open"]
+    assert table["If the median were adopted"][0].startswith("4th → 1st, ")
+    assert table["If the median were adopted"][1] == "no change"
+    reasons_said(at)
 
     # before: the group's ranking with the catalog's scores
     before = frame(at, {"rank", "option", "value"})
@@ -237,9 +244,15 @@ def test_contested_scores_adopt_reject_undo_and_the_patch(
     cell = at.selectbox(key="pb.fac.cell")
     assert cell.options[0].startswith("Liaison"), "most impact first"
     cell.set_value(("liaison", "feasibility")).run()
+    # the value to adopt starts at the median, the range at the proposals' span (ranges
+    # included) since 8.5 lies outside 3–5
+    assert at.number_input(key="pb.fac.adopt_value").value == 8.5
+    assert at.checkbox(key="pb.fac.adopt_range").value
+    assert at.number_input(key="pb.fac.adopt_low").value == 7.5
+    assert at.number_input(key="pb.fac.adopt_high").value == 9.5
+    assert at.button(key="pb.fac.adopt").label == "Adopt the median"
     click(at, "pb.fac.adopt")
     [adopted] = w.decisions(shop)
-    # the median, and the proposals' span (ranges included) since 8.5 lies outside 3–5
     assert (adopted.decision, adopted.value, adopted.low, adopted.high) == (
         "adopted",
         8.5,
@@ -248,31 +261,36 @@ def test_contested_scores_adopt_reject_undo_and_the_patch(
     )
     assert "1 score adjusted in this workshop" in texts(at)
     assert "Adopted 8.5, range 7.5–9.5 on " in texts(at), "the record, with its time"
+    button = at.button(key="pb.fac.adopt")
+    assert button.label == f"Adopted ✓ 8.5 at {adopted.decided_at:%H:%M} UTC" and button.disabled
+    confirmed = "Adopted 8.5, range 7.5–9.5 for Liaison officers · Feasibility."
+    assert confirmed in texts(at)
+    at.run()  # the monitor's refresh: the confirmation stays while the cell is on view
+    assert confirmed in texts(at)
     after = frame(at, {"rank", "option", "value"})
     want = mean_ranks([ANA, BOB, CY], {"liaison": {"feasibility": 8.5}})
     assert dict(zip(after["option"], after["rank"], strict=True)) == want
     assert want["liaison"] == 1 and want != mean_ranks([ANA, BOB, CY]), "the ranking changed"
-
     at.selectbox(key="pb.fac.cell").set_value(("status-quo", "deterrence")).run()
     click(at, "pb.fac.reject")
     assert {(d.option, d.decision) for d in w.decisions(shop)} == {
         ("liaison", "adopted"),
         ("status-quo", "rejected"),
     }
-    table = frame(at, {"Option", "Decision"})
-    assert list(table["Decision"]) == ["Adopted 8.5", "Rejected"]
+    table = frame(at, {"Score challenged", "Decision"})
+    assert list(table["Decision"]) == ["adopted 8.5", "rejected"]
     assert "Rejected on " in texts(at) and "the catalog's score stands" in texts(at)
     assert "1 score adjusted in this workshop" in texts(at), "a rejection adjusts nothing"
 
     # the patch: exactly export.patch's, with the room's reasons
     data = downloaded(at, "pb.fac.patch", media)
-    reasons = {
-        ("liaison", "feasibility"): ["Tokyo " + HOSTILE, "Seoul agrees"],
-        ("status-quo", "deterrence"): ["THAAD is another matter"],
-    }
-    label = patch_label(w.get(shop.code))
-    assert data == catalog_patch(TINY, cat, w.decisions(shop), reasons, workshop=label).encode()
-    assert "+    value: 8.5" in data.decode() and shop.code not in data.decode()
+    cat = catalog.load(TINY)
+    patch = workshop_patch(TINY, cat, w.get(shop.code), w.decisions(shop), w.challenges(shop))
+    assert data == patch.encode(), "what `policybench export --format patch` writes"
+    text = data.decode()
+    assert "+    value: 8.5" in text and shop.code not in text
+    assert patch_label(w.get(shop.code)) in text
+    assert "proposed 9: Tokyo" in text and "proposed 8: Seoul agrees" in text
 
     # the export carries the adopted score, as the page does
     click(at, "pb.fac.prepare")
@@ -292,6 +310,47 @@ def test_contested_scores_adopt_reject_undo_and_the_patch(
     assert "**ana** proposes 9: Tokyo" in texts(at)
 
 
+def test_an_adopted_score_comes_after_the_open_ones_and_its_value_can_change(
+    store: Store, shop: Facilitator, room: Room, facilitator: Page
+) -> None:
+    tokens = room([("ana", ANA), ("bob", BOB), ("cy", CY)])
+    w = store.workshops
+    w.challenge(shop.code, tokens["ana"], "liaison", "feasibility", 9.0, reason="Tokyo")
+    w.challenge(
+        shop.code, tokens["bob"], "liaison", "feasibility", 8.0, low=7.5, high=9.5, reason="Seoul"
+    )
+    w.challenge(shop.code, tokens["cy"], "status-quo", "deterrence", 1.0, reason="THAAD")
+    at = facilitator()
+    at.selectbox(key="pb.fac.cell").set_value(("liaison", "feasibility")).run()
+    click(at, "pb.fac.adopt")
+    # undecided first, the decided row after it
+    table = frame(at, {"Score challenged", "Decision"})
+    assert [c.split(" · ")[0] for c in table["Score challenged"]] == [
+        "Status quo (baseline)",
+        "Liaison officers",
+    ]
+    assert list(table["Decision"]) == ["open", "adopted 8.5"]
+    assert at.selectbox(key="pb.fac.cell").options[0].startswith("Status quo")
+
+    # change: another value, without a range
+    click(at, "pb.fac.change")
+    at.number_input(key="pb.fac.adopt_value").set_value(9.0)
+    at.checkbox(key="pb.fac.adopt_range").uncheck().run()
+    assert at.button(key="pb.fac.adopt").label == "Adopt 9"
+    click(at, "pb.fac.adopt")
+    [changed] = w.decisions(shop)
+    assert (changed.value, changed.low, changed.high) == (9.0, 9.0, 9.0), "no range: the value"
+    assert at.button(key="pb.fac.adopt").label.startswith("Adopted ✓ 9 at ")
+    click(at, "pb.fac.change")
+    at.number_input(key="pb.fac.adopt_value").set_value(8.5)
+    at.checkbox(key="pb.fac.adopt_range").check().run()
+    at.number_input(key="pb.fac.adopt_low").set_value(7.5)
+    at.number_input(key="pb.fac.adopt_high").set_value(9.5).run()
+    click(at, "pb.fac.adopt")
+    [again] = w.decisions(shop)
+    assert (again.value, again.low, again.high) == (8.5, 7.5, 9.5)
+
+
 def test_challenges_before_any_submission_are_measured_on_equal_weights(
     store: Store, shop: Facilitator, facilitator: Page
 ) -> None:
@@ -299,10 +358,9 @@ def test_challenges_before_any_submission_are_measured_on_equal_weights(
     store.workshops.challenge(shop.code, token, "summits", "backlash", 9.0, reason="China reacts")
     at = facilitator()
     assert "Impact measured with equal weights until the first submission." in texts(at)
-    table = frame(at, {"Option", "Criterion", "Median"})
-    assert list(table["Option"]) == ["Regular summits"] and list(table["Median"]) == [
-        "9, outside the catalog's range"
-    ]
+    table = frame(at, {"Score challenged", "Catalog → median"})
+    assert list(table["Score challenged"]) == ["Regular summits · Chinese backlash (cost)"]
+    assert list(table["Catalog → median"]) == ["3 → 9 (outside 2–4)"]
     # nothing adopted: the download is there, disabled, and says why
     patch = at.get("download_button")[0]
     assert patch.proto.label == "Download catalog patch (.patch)" and patch.proto.disabled
@@ -336,7 +394,8 @@ def test_a_second_round_shows_movement_and_convergence(
         w.submit(shop.code, tokens[name], weights, {})
     at = facilitator()
 
-    rounds = frame(at, {"Round", "Submissions", "Kendall's W", "Agreement"})
+    rounds = frame(at, {"Round", "Submissions", "Kendall's W"})
+    assert "Agreement" not in rounds.columns, "W in words once, not per row"
     assert list(rounds["Round"]) == ["1", "2"] and list(rounds["Submissions"]) == ["3", "3"]
     cat = catalog.load(TINY)
     p = catalog.to_problem(cat, None, options=OPTIONS, criteria=CRITERIA)
@@ -346,7 +405,8 @@ def test_a_second_round_shows_movement_and_convergence(
         )
         want = group.kendall_w(ranks).w
         assert rounds["Kendall's W"][k] == f"{want:.2f}"
-        assert f"Kendall's W = {want:.2f}" in rounds["Agreement"][k]
+    assert f"Latest round: Kendall's W = {want:.2f}" in texts(at)
+    assert texts(at).count("Kendall's W measures how far") == 1
 
     moved = frame(at, {"participant", "Round 1 → 2"})
     assert list(moved["participant"]) == ["Participant 1", "Participant 2", "Participant 3"]
@@ -354,12 +414,13 @@ def test_a_second_round_shows_movement_and_convergence(
         0.5 * np.abs(shares(ROUND_TWO[n]) - shares(first)).sum()
         for n, first in (("ana", ANA), ("bob", BOB), ("cy", CY))
     ]
-    np.testing.assert_allclose(moved["Round 1 → 2"], np.round(by_hand, 2))
+    np.testing.assert_allclose(moved["Round 1 → 2"], by_hand)
     assert moved["Round 1 → 2"][2] == 0.0 and moved["Round 1 → 2"][0] > 0.25
 
-    history = frame(at, {"Round", "Camps", "Stayed", "Stability"})
-    assert list(history["Camps"]) == ["none (too few)"] * 2 and list(history["Stayed"]) == ["—"] * 2
-    assert "no camps to compare (one of the rounds had too few submissions)" in texts(at)
+    history = frame(at, {"Round", "Camps", "Stayed / moved / joined / left", "Stability"})
+    assert list(history["Camps"]) == ["none (too few)"] * 2
+    assert list(history["Stayed / moved / joined / left"]) == ["—"] * 2
+    assert "had too few submissions for camps" in texts(at)
 
     spread = frame(at, {"criterion", "Round 1", "Round 2"})
     assert list(spread["criterion"]) == ["Feasibility", "Deterrence", "Chinese backlash (cost)"]
@@ -367,7 +428,7 @@ def test_a_second_round_shows_movement_and_convergence(
         np.subtract(*np.percentile([shares(x)[0] for x in r], [75, 25]))
         for r in ([ANA, BOB, CY], list(ROUND_TWO.values()))
     ]
-    np.testing.assert_allclose(spread.iloc[0, 1:].astype(float), np.round(feas, 3))
+    np.testing.assert_allclose(spread.iloc[0, 1:].astype(float), feas)
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"), "the convergence chart"
     # the same person has the same number in every panel
     assert list(frame(at, {"participant", "tau"})["participant"]) == list(moved["participant"])
@@ -441,9 +502,9 @@ def test_camps_across_rounds_count_who_moved(
     at = facilitator()
     assert at.selectbox(key="pb.fac.camps_round").value == 2, "the current round on view"
     assert "· 4 people" in texts(at) and "· 3 people" in texts(at)
-    history = frame(at, {"Round", "Camps", "Stayed", "Moved", "Stability", "Grew"})
+    history = frame(at, {"Round", "Camps", "Stayed / moved / joined / left", "Stability", "Grew"})
     assert list(history["Camps"]) == ["2", "2"]
-    assert list(history["Stayed"]) == ["—", "6"] and list(history["Moved"]) == ["—", "1"]
+    assert list(history["Stayed / moved / joined / left"]) == ["—", "6 / 1 / 0 / 0"]
     assert list(history["Stability"]) == ["—", "85.7\u00a0%"]
     assert (
         "From round 1 to round 2, 6 of the 7 in both stayed in their camp (85.7 %); 1 moved; "

@@ -307,7 +307,7 @@ def test_robustness_opens_with_the_verdict_and_shows_its_shift(make_app, tiny_op
     assert "[See SMAA](#smaa)" in lines and "(rank?" in lines
     assert at.selectbox(key="pb.robust.option").value == "two-plus-two"
     said = " ".join(m.value for m in at.markdown).replace("\\", "")
-    assert "Moving 4.2 % of the total weight between criteria puts A 2+2 meeting first" in said
+    assert "Moving 4.2\u00a0% of the total weight between criteria puts A 2+2 meeting first" in said
     anchors = {h.proto.anchor for h in at.header}
     assert {"one-criterion", "stability", "what-would-it-take", "smaa"} <= anchors
 

@@ -56,7 +56,7 @@ def test_landing_page_ranks_as_mcda_with_equal_weights(make_app, tiny_options) -
     )
     assert len(at.get("vega_lite_chart")) == 1
     assert [m.value for m in at.markdown if m.value.startswith("**") and "%" in m.value] == [
-        "**33.3 %**"
+        "**33.3\u00a0%**"
     ] * 3
 
 
@@ -72,7 +72,7 @@ def test_moving_a_slider_reranks_exactly_as_mcda(make_app, tiny_options) -> None
     assert list(after["option"]) != list(before["option"])
     # the share beside each slider follows: 10/40, 20/40, 10/40
     shares = [m.value for m in at.markdown if m.value.startswith("**") and "%" in m.value]
-    assert shares == ["**25.0 %**", "**50.0 %**", "**25.0 %**"]
+    assert shares == ["**25.0\u00a0%**", "**50.0\u00a0%**", "**25.0\u00a0%**"]
     # arrows show the move since the last change
     moved = dict(zip(after["option"], after["move"], strict=True))
     old = dict(zip(before["option"], before["rank"], strict=True))

@@ -55,6 +55,17 @@ def frame(at: AppTest, columns: set[str]) -> pd.DataFrame:
     return found[0]
 
 
+def html_table(at: AppTest, columns: set[str]) -> pd.DataFrame:
+    """The first HTML table (``st.table``, which wraps) holding ``columns``, its text cells
+    unescaped; every text cell escaped on the page."""
+    for table in at.table:
+        if columns <= set(table.value.columns):
+            raw = [v for v in table.value.to_numpy().ravel() if isinstance(v, str)]
+            assert not [v for v in raw if re.search(r"(?<!\\)[<*\[(]", v)], "cells are escaped"
+            return table.value.map(lambda v: unescape(v) if isinstance(v, str) else v)
+    raise AssertionError(f"no HTML table with {columns} on the page")
+
+
 def tables(at: AppTest, columns: set[str]) -> list[pd.DataFrame]:
     return [df.value for df in at.dataframe if columns <= set(df.value.columns)]
 
@@ -131,7 +142,14 @@ def test_a_challenge_is_checked_saved_edited_and_withdrawn(
 ) -> None:
     monkeypatch.setenv(sources.ENV, str(seeds_dir))
     at = participant("ana")
+    cat = catalog.load(TINY)
+    # nothing chosen yet, and the status quo (the reference level) is not offered
+    option = at.selectbox(key="pb.ws.ch.option")
+    assert option.value is None and option.placeholder == "Choose an option"
+    assert option.options == ["Liaison officers", "Regular summits", "A 2+2 meeting"]
+    assert not [w for w in at.number_input if w.key == "pb.ws.ch.value"], "no cell yet"
     at.selectbox(key="pb.ws.ch.option").set_value("liaison").run()
+    assert "catalog: 4 (range 3–5)" in texts(at)
     # the evidence for the chosen cell is in view, and the value starts from the catalog's
     assert "Test rationale for liaison on feasibility." in texts(at)
     assert at.number_input(key="pb.ws.ch.value").value == 4.0
@@ -147,12 +165,16 @@ def test_a_challenge_is_checked_saved_edited_and_withdrawn(
     saved = mine(store, shop, at)[("liaison", "feasibility")]
     assert (saved.value, saved.verified, saved.source) == (2.0, True, "nishino-2017")
     assert any(":green-badge[verified]" in m.value for m in at.markdown)
+    nishino = cat.sources_by_id["nishino-2017"].citation
+    assert f"Your quote: verified: found verbatim in {nishino}." in texts(at)
+    assert f"Quote verified: found verbatim in {nishino}" in texts(at), "in the list too"
 
     fill(at, "liaison", "deterrence", 6.5, "It deters less", source="nishino-2017",
          quote="Words that no paper wrote.", low_high=(5.0, 7.0))  # fmt: skip
     assert "Challenge saved (2 in all)." in texts(at)
     said = texts(at)
-    assert "saved unverified: quote not found verbatim in 004_619887759c692b52.txt" in said
+    assert f"Your quote: not found in {nishino}." in said
+    assert ".txt" not in said, "the paper is named, never its file"
     unverified = mine(store, shop, at)[("liaison", "deterrence")]
     assert (unverified.verified, unverified.low, unverified.high) == (False, 5.0, 7.0)
     assert any(":orange-badge[unverified]" in m.value for m in at.markdown)
@@ -186,9 +208,10 @@ def test_without_the_source_texts_a_quote_is_saved_unverified(
 ) -> None:
     monkeypatch.delenv(sources.ENV, raising=False)
     at = participant("ana")
+    at.selectbox(key="pb.ws.ch.option").set_value("summits").run()
     assert "does not have the source texts" in texts(at)
     fill(at, "summits", "backlash", 5.0, "Beijing minds", source="nishino-2017", quote=VERBATIM)
-    assert "saved unverified: not checked" in texts(at)
+    assert "Your quote: not checked (the server has no source texts)." in texts(at)
     assert mine(store, shop, at)[("summits", "backlash")].verified is False
 
 
@@ -250,6 +273,7 @@ def test_the_room_sees_challenges_only_after_the_reveal_and_without_names(
     ana, bob = participant("Anastasia"), participant("Bob")
     fill(ana, "liaison", "feasibility", 1.0, HOSTILE)
     assert "Challenge saved (1 in all)." in texts(ana)
+    assert "Your challenges (1)**, seen only by you until the reveal:" in texts(ana)
     # the hostile reason shows as typed in the participant's own list, never as markup
     assert HOSTILE in texts(ana)
     for md in [m.value for m in ana.markdown]:
@@ -266,8 +290,11 @@ def test_the_room_sees_challenges_only_after_the_reveal_and_without_names(
     bob.run()
     assert not bob.exception and not errors(bob), errors(bob)
     assert "Contested scores" in [h.value for h in bob.subheader]
-    table = frame(bob, {"label", "criterion", "median", "challenges"})
-    assert list(table["label"]) == ["Liaison officers"] and list(table["median"]) == [1.0]
+    table = html_table(bob, {"Score challenged", "Catalog → median", "Decision"})
+    assert list(table["Score challenged"]) == ["Liaison officers · Feasibility"]
+    assert list(table["Catalog → median"]) == ["4 → 1 (outside 3–5)"]
+    assert list(table["Proposals"]) == ["1 challenge: 1"]
+    assert list(table["Decision"]) == ["open"]
     assert HOSTILE in texts(bob), "the reason, shown as typed"
     assert "Anastasia" not in texts(bob), "and without the name of who gave it"
     for md in [m.value for m in bob.markdown]:
@@ -290,14 +317,17 @@ def test_round_two_starts_from_round_one_and_shows_its_result(
     ana.run()
     assert not ana.exception and not errors(ana), errors(ana)
     assert any(":blue-badge[Round 2]" in m.value for m in ana.markdown)
-    assert "Round 1's result" in [h.value for h in ana.header]
+    headers = [h.value for h in ana.header]
+    assert "Round 1's result" in headers
+    # above the controls: the participant revises against it
+    assert headers.index("Round 1's result") < headers.index("Your weights")
     # the controls start from round 1's weights, and say so
     assert {s.key.rsplit(".", 1)[1]: s.value for s in ana.slider} == ANA
     assert "start from your weights of round 1" in texts(ana)
     assert ana.text_input(key="pb.ws.why.deterrence").value == "why"
 
     # round 1's group result: median share and spread per criterion beside ana's own
-    weights = frame(ana, {"criterion", "median", "spread", "yours"})
+    weights = frame(ana, {"criterion", "median", "iqr", "yours"})
     shares = np.array([[w[c] for c in CRITERIA] for w in (ANA, BOB)])
     shares /= shares.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(weights["median"], np.round(np.median(shares, axis=0), 3))
@@ -308,10 +338,11 @@ def test_round_two_starts_from_round_one_and_shows_its_result(
     )
 
     # and the room's contested scores of round 1, without names
-    contested = frame(ana, {"label", "criterion", "median", "challenges"})
-    assert contested[["label", "criterion", "median"]].values.tolist() == [
-        ["Regular summits", "Chinese backlash (cost)", 8.0]
+    contested = html_table(ana, {"Score challenged", "Catalog → median"})
+    assert contested[["Score challenged", "Proposals"]].values.tolist() == [
+        ["Regular summits · Chinese backlash (cost)", "1 challenge: 8"]
     ]
+    assert list(contested["Catalog → median"]) == ["3 → 8 (outside 2–4)"]
     assert "Beijing minds" in texts(ana) and "bob" not in texts(ana)
 
     ana.slider(key="pb.ws.w.backlash").set_value(9.0).run()
@@ -336,23 +367,56 @@ def test_adopted_scores_change_the_ranking_and_the_page_says_so(
     assert own["option"].iloc[0] == "status-quo"
     assert "adjusted in this workshop" not in texts(ana)
 
+    # before any reveal the participants do not get adopted scores (the store gates them)
     store.workshops.decide(shop, "status-quo", "feasibility", "adopted", value=0.0)
     ana.run()
-    own = frame(ana, {"rank", "option", "score"})
-    adopted = {"status-quo": {"feasibility": 0.0}}
-    want = mean_ranks([ANA], adopted)
-    assert dict(zip(own["option"], map(int, own["rank"]), strict=True)) == want
-    assert want["status-quo"] == 4 and own["option"].iloc[0] == "summits"
-    assert "1 score adjusted in this workshop" in texts(ana)
+    assert frame(ana, {"rank", "option", "score"})["option"].iloc[0] == "status-quo"
+    assert "adjusted in this workshop" not in texts(ana)
 
-    # the group's ranking after the reveal uses them too, labelled
+    # after the reveal, every ranking uses them, labelled
     store.workshops.submit(shop.code, ana.query_params["p"], ANA)
     store.workshops.lock(shop)
     store.workshops.reveal(shop)
     ana.run()
+    adopted = {"status-quo": {"feasibility": 0.0}}
+    want = mean_ranks([ANA], adopted)
+    assert want["status-quo"] == 4
     group = frame(ana, {"rank", "option", "your_rank"})
     assert dict(zip(group["option"], map(int, group["rank"]), strict=True)) == want
     assert any("1 score adjusted in this workshop" in unescape(i.value) for i in ana.info)
+
+    # in the next round, the participant's own ranking uses them too
+    store.workshops.next_round(shop)
+    ana.run()
+    own = frame(ana, {"rank", "option", "score"})
+    assert dict(zip(own["option"], map(int, own["rank"]), strict=True)) == want
+    assert "1 score adjusted in this workshop" in texts(ana)
+
+
+def test_a_score_is_challenged_from_the_ranking_and_an_adopted_one_says_so(
+    participant: Callable[..., AppTest], store: Store, shop: Facilitator
+) -> None:
+    ana = participant("ana")
+    store.workshops.submit(shop.code, ana.query_params["p"], ANA)
+    store.workshops.decide(shop, "liaison", "feasibility", "adopted", value=6.0)
+    store.workshops.lock(shop)
+    store.workshops.reveal(shop)
+    store.workshops.next_round(shop)
+    ana.run()
+    # the small control under the ranking puts the option in the form below
+    pick = ana.selectbox(key="pb.ws.ch.from_ranking")
+    assert pick.label == "Challenge a score of this option" and pick.value is None
+    assert "Status quo" not in " ".join(pick.options), "the reference level is not offered"
+    pick.set_value("liaison").run()
+    assert not ana.exception and not errors(ana), errors(ana)
+    assert ana.selectbox(key="pb.ws.ch.option").value == "liaison"
+    assert ana.selectbox(key="pb.ws.ch.criterion").value == "feasibility"
+    assert "adopted in this workshop: 6 (catalog 4)" in texts(ana)
+    assert ana.number_input(key="pb.ws.ch.value").value == 4.0
+    # the list's header says "seen only by you" only before the first reveal
+    fill(ana, "liaison", "feasibility", 7.0, "Tokyo can")
+    said = texts(ana)
+    assert "Your challenges (1)" in said and "seen only by you until the reveal" not in said
 
 
 # ------------------------------------------------------------------------------ you are here

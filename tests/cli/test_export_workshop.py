@@ -105,6 +105,73 @@ def test_a_workshop_export_carries_every_round_the_challenges_and_the_decisions(
         assert secret not in result.stdout
 
 
+def _json(two_rounds: dict[str, str], tiny_options: Path, *extra: str) -> dict:
+    result = run(
+        "--format", "json", "--out", "-", "--options", str(tiny_options),
+        "--workshop", two_rounds["code"], *extra, db=two_rounds["db"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout))
+
+
+def test_the_export_ranks_the_group_by_the_workshops_own_rule(
+    two_rounds: dict[str, str], tiny_options: Path
+) -> None:
+    """The facilitator's choice, stored with the workshop, is the export's default; the flag
+    overrides it; every impact figure says which rule it is measured on."""
+    from policybench.store import open_store
+
+    by_mean = _json(two_rounds, tiny_options)
+    assert by_mean["challenges"]["about"]["impact"].endswith("(mean of everyone's weights)")
+    with open_store(two_rounds["db"]) as store:
+        f = store.workshops.verify_facilitator(two_rounds["code"], PASS)
+        store.workshops.set_combination(f, "borda")
+    by_borda = _json(two_rounds, tiny_options)
+    basis = "measured on the group's ranking (borda count over everyone's rankings)"
+    assert by_borda["challenges"]["about"]["impact"] == basis
+    assert by_borda["rounds"]["about"]["group ranking by"] == "borda"
+    cell = by_borda["challenges"]["tables"]["Challenged scores"][0]
+    assert cell["impact"].endswith(f"({basis})")
+    flagged = _json(two_rounds, tiny_options, "--group-ranking", "mean")
+    assert flagged["challenges"]["about"] == by_mean["challenges"]["about"], "the flag wins"
+    refused = run(
+        "--format", "json", "--out", "-", "--options", str(tiny_options), "--workshop",
+        two_rounds["code"], "--combine", "median", "--group-ranking", "mean",
+        db=two_rounds["db"],
+    )  # fmt: skip
+    assert refused.exit_code == 2
+    assert "--group-ranking median instead" in " ".join(refused.output.replace("│", "").split())
+
+
+def test_the_help_says_the_workshops_rule_is_the_default() -> None:
+    result = runner.invoke(app, ["export", "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert "overriding the one the facilitator chose for the workshop" in " ".join(
+        result.output.split()
+    )
+
+
+def test_the_export_lists_what_the_room_saw_at_each_reveal(
+    two_rounds: dict[str, str], tiny_options: Path
+) -> None:
+    """Round 1's reveal showed ana's and eve's challenges; withdrawn in round 3, ana's stays in
+    what rounds 1 and 2 showed and leaves the live list."""
+    from policybench.store import open_store
+
+    with open_store(two_rounds["db"]) as store:
+        ws = store.workshops
+        f = ws.verify_facilitator(two_rounds["code"], PASS)
+        ws.lock(f)
+        ws.reveal(f)
+        ws.next_round(f)
+        ana = ws.join(two_rounds["code"], "zed").token  # a newcomer cannot withdraw others'
+        assert ws.withdraw(two_rounds["code"], ana, "liaison", "feasibility") is False
+    data = _json(two_rounds, tiny_options)
+    seen = data["challenges"]["tables"]["Challenges the room saw, by round"]
+    assert [(r["seen in round"], r["proposed score"]) for r in seen] == [
+        (1, 2.0), (1, 3.0), (2, 2.0), (2, 3.0),
+    ]  # fmt: skip
+
+
 def test_the_patch_applies_to_the_catalog_with_git_and_validates(
     make_repo: Callable[..., Path], tmp_path: Path, seeds_dir: Path
 ) -> None:
@@ -149,8 +216,11 @@ def test_the_patch_applies_to_the_catalog_with_git_and_validates(
     assert (score.value, score.low, score.high) == (9.5, 2, 10)
     assert after.options_by_id[DOKDO].scores["deterrence"].value == 2  # rejected: unchanged
     text = (options / "policies" / f"{DOKDO}.yaml").read_text(encoding="utf-8")
-    comment = next(line for line in text.splitlines() if "second line" in line)
-    assert comment.lstrip().startswith("# workshop Track 2 <Seoul>") and "It is 1" in comment
+    lines = text.splitlines()
+    at = next(k for k, line in enumerate(lines) if "second line" in line)
+    assert lines[at].lstrip().startswith("#   proposed 10: It is 1, not 2. second line")
+    header = [ln.strip() for ln in lines[at - 3 : at] if "# workshop" in ln]
+    assert len(header) == 1 and header[0].startswith("# workshop Track 2 <Seoul>")
 
 
 def test_nothing_adopted_is_nothing_to_patch_and_no_file(

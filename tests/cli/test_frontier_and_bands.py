@@ -63,7 +63,12 @@ def test_bands_in_the_table_csv_and_markdown(pb: Any) -> None:
     table = pb("rank", "--bands", "--samples", "500")
     assert table.exit_code == 0
     assert "likely ranks" in table.stdout.splitlines()[1]
-    assert "Likely ranks: the range of ranks an option takes in 90% of 500 draws" in table.stdout
+    from policybench.present.labels import share_label
+
+    ninety = share_label(0.9)  # the present layer's way of writing a share
+    assert f"Likely ranks: the range of ranks an option takes in {ninety} of 500 draws" in (
+        table.stdout
+    )
     csv = pb("rank", "--bands", "--format", "csv")
     frame = pd.read_csv(io.StringIO(csv.stdout))
     assert list(frame.columns[:4]) == ["rank", "rank_low", "rank_high", "likely ranks"]

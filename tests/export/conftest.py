@@ -185,7 +185,9 @@ def full_report(
         labels = participant_names(room.rounds, room.challenges, names=True)
         sections += deliberation_sections(
             cat, cat.option_ids, cat.criterion_ids, room.rounds, room.challenges,
-            room.decisions, labels, Room("wsm", overrides=room.overrides),
+            room.decisions, labels,
+            Room("wsm", combination=room.shop.combination, overrides=room.overrides),
+            seen=room.seen,
         )  # fmt: skip
     return make_report(cat, ("wsm", "topsis"), preset="hawk", sections=sections, **kw)
 
@@ -235,6 +237,7 @@ class TwoRoundRoom:
     rounds: dict[int, list[Submission]]
     challenges: list[Challenge]
     decisions: list[ScoreDecision] = field(default_factory=list)
+    seen: dict[int, list[Challenge]] = field(default_factory=dict)  # at each reveal
 
     @property
     def overrides(self) -> dict[str, dict[str, float]]:
@@ -282,20 +285,22 @@ def two_round_room(cat: Catalog, *, hostile: bool = False) -> TwoRoundRoom:
             ana, "liaison", "feasibility", 2.0, 1.0, 3.0,
             HOSTILE["challenge_reason"] if hostile else TOKYO_REASON,
             HOSTILE["challenge_quote"] if hostile else VERIFIED_QUOTE,
-            "nishino-2017", True, 1, at(12), at(12),
+            "nishino-2017", "verified", 1, at(12), at(12),
         ),
         Challenge(
             "dan", "liaison", "feasibility", 3.0, None, None,
-            "Both defence ministries must agree first.", None, None, False, 2, at(21), at(21),
+            "Both defence ministries must agree first.", None, None, "not_checked", 2, at(21),
+            at(21),
         ),
         Challenge(
             "eve", "summits", "deterrence", 6.0, None, None,
-            "Summits signal unity to Pyongyang.", "Summits deter.", "glosserman-2018", False, 1,
-            at(13), at(13),
+            "Summits signal unity to Pyongyang.", "Summits deter.", "glosserman-2018",
+            "not_found", 1, at(13), at(13),
         ),
         Challenge(
             "fay", "summits", "deterrence", 5.0, 4.0, 6.0,
-            "Only when they produce a joint statement.", None, None, False, 2, at(22), at(22),
+            "Only when they produce a joint statement.", None, None, "not_checked", 2, at(22),
+            at(22),
         ),
     ]  # fmt: skip
     decisions = [
@@ -313,5 +318,8 @@ def two_round_room(cat: Catalog, *, hostile: bool = False) -> TwoRoundRoom:
         catalog_fingerprint=cat.fingerprint,
         revealed_at=at(25),
         round=2,
+        combination="borda",  # the facilitator's choice: every export of the room ranks by it
     )
-    return TwoRoundRoom(shop, {1: one, 2: two}, challenges, decisions)
+    # Round 1's reveal showed the two challenges made in round 1; round 2's, all four.
+    seen = {1: [c for c in challenges if c.round == 1], 2: list(challenges)}
+    return TwoRoundRoom(shop, {1: one, 2: two}, challenges, decisions, seen)

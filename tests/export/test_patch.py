@@ -112,16 +112,19 @@ def comments_above(text: str, criterion: str) -> list[str]:
 
 
 def unfolded(comments: Sequence[str]) -> list[str]:
-    """The comment's paragraphs, folded lines joined again (continuations start with two
-    spaces after the prefix)."""
+    """The comment's paragraphs, folded lines joined again: the header after the prefix, then
+    one paragraph per line indented ``#   ``, continuations indented ``#     ``."""
+    assert comments and comments[0].startswith(PREFIX + " "), comments
+    assert sum(PREFIX in line for line in comments) == 1, "the prefix once per cell"
     paragraphs: list[str] = []
     for line in comments:
-        assert line.startswith(PREFIX + " "), line
-        body = line[len(PREFIX) + 1 :]
-        if body.startswith("  "):
-            paragraphs[-1] += " " + body.strip()
+        if line.startswith(PREFIX + " "):
+            paragraphs.append(line[len(PREFIX) + 1 :])
+        elif line.startswith("#     "):
+            paragraphs[-1] += " " + line[6:]
         else:
-            paragraphs.append(body)
+            assert line.startswith("#   ") and line[4] != " ", line
+            paragraphs.append(line[4:])
     return paragraphs
 
 
@@ -206,7 +209,7 @@ def test_only_the_edited_numbers_change_and_every_added_line_is_a_comment_or_one
     removed = [ln[1:].strip() for ln in body if ln.startswith("-")]
     added = [ln[1:].strip() for ln in body if ln.startswith("+")]
     assert all(ln.split(":")[0] in {"value", "range", "actors"} for ln in removed), removed
-    numbers = [ln for ln in added if not ln.startswith(PREFIX)]
+    numbers = [ln for ln in added if not ln.startswith((PREFIX, "#   "))]
     assert len(numbers) == len(removed)
     assert all(ln.split(":")[0] in {"value", "range", "actors"} for ln in numbers)
     # per adopted cell: the value line changed, unless the value stayed (none here)
@@ -234,21 +237,20 @@ def test_comments_carry_the_decision_and_the_room_s_reasons(
     comments = comments_above(text, "identity_reconciliation")
     paragraphs = unfolded(comments)
     assert paragraphs == [
-        "the room adopted 9.5 for identity_reconciliation (the catalog had 5); range widened "
-        "from [2, 8] to [2, 9.5].",
-        "- " + comment_text(HOSTILE),
-        "- " + LONG,
+        "adopted 9.5 (catalog 5); range widened from [2, 8] to [2, 9.5]; the room's reasons:",
+        comment_text(HOSTILE),
+        LONG,
     ]
     # folded to the file's line length (its longest comment line), an address kept whole
     width = max(
         len(ln) for ln in text.splitlines() if ln.lstrip().startswith("#") and PREFIX not in ln
     )
-    lines = [ln for ln in text.splitlines() if PREFIX in ln]
+    lines = [ln for ln in text.splitlines() if ln.strip() in set(comments)]
     assert len(lines) > len(paragraphs)
-    assert all(len(ln) <= width or " " not in ln.split(": ", 1)[1].strip() for ln in lines)
+    assert all(len(ln) <= width or " " not in ln.lstrip("# ").strip() for ln in lines)
     assert any("https://example.org/a-very-long-address" in ln for ln in lines)
     assert unfolded(comments_above(text, "deterrence")) == [
-        "the room adopted 3 for deterrence (the catalog had 2); range [1, 3] kept."
+        "adopted 3 (catalog 2); range [1, 3] kept."
     ]
 
 
@@ -262,7 +264,7 @@ def test_a_hostile_reason_stays_inside_its_comment(applied: tuple[Path, str, Cat
     )
     assert "key" not in data and "not" not in data
     hostile = [ln for ln in text.splitlines() if "second line" in ln]
-    assert len(hostile) == 1 and hostile[0].lstrip().startswith(PREFIX)
+    assert len(hostile) == 1 and hostile[0].lstrip().startswith("#   It is 0, not 5.")
     assert "<U+202E>evil<U+0000>" in text and "\u202e" not in text and "\x00" not in text
     assert "\u2028" not in text and "\r" not in text
 
@@ -275,19 +277,18 @@ def test_actors_raised_and_lowered_are_named_for_the_maintainer(
     raised = unfolded(comments_above((policies / f"{RAISED}.yaml").read_text(), "achievability"))
     lowered = unfolded(comments_above((policies / f"{LOWERED}.yaml").read_text(), "achievability"))
     assert raised[1:] == [
-        "- Seoul signed the 2016 GSOMIA; 3 understates it.",
-        "achievability is the lowest of the governments' scores, so this patch raised tokyo (6) "
+        "Seoul signed the 2016 GSOMIA; 3 understates it.",
+        "note: achievability is the lowest of the governments' scores, so this patch raised tokyo (6) "
         "and seoul (3) to 6.5: check which government the room meant.",
     ]
     assert lowered[1:] == [
-        "achievability is the lowest of the governments' scores, so this patch lowered seoul (7) "
+        "note: achievability is the lowest of the governments' scores, so this patch lowered seoul (7) "
         "and washington (7) to 4: check which government the room meant."
     ]
     one = unfolded(comments_above((policies / f"{LOWERED_ONE}.yaml").read_text(), "achievability"))
     assert one == [
-        "the room adopted 3.5 for achievability (the catalog had 5); range widened from [4, 7] "
-        "to [3.5, 7].",
-        "achievability is the lowest of the governments' scores, so this patch lowered tokyo (5) "
+        "adopted 3.5 (catalog 5); range widened from [4, 7] to [3.5, 7].",
+        "note: achievability is the lowest of the governments' scores, so this patch lowered tokyo (5) "
         "to 3.5: check which government the room meant.",
     ]
 
@@ -350,9 +351,7 @@ def test_crlf_block_style_and_quoted_numbers_keep_their_bytes(
     # the same value as the catalog's: only the comment, no number rewritten
     assert b"    value: 6\r\n    range: [5.0, 7]\r\n" in after_bytes
     assert (
-        b"workshop "
-        + CODE.encode()
-        + b": the room adopted 6 for backlash (the catalog had 6); range [5, 7] kept."
+        b"workshop " + CODE.encode() + b": adopted 6 (catalog 6); range [5, 7] kept."
     ) in after_bytes
     assert b"Officers already sit in both headquarters." in after_bytes
 

@@ -49,6 +49,7 @@ def golden_report(tiny: Catalog) -> Report:
         room.rounds[2],
         rounds=room.rounds,
         challenges=room.challenges,
+        seen=room.seen,
         decisions=room.decisions,
         timestamp=FIXED_TIME,
         version=VERSION,

@@ -61,6 +61,7 @@ def report_of(cat: Catalog, room: TwoRoundRoom, **kw: object) -> Report:
         room.rounds[max(room.rounds)],
         rounds=room.rounds,
         challenges=room.challenges,
+        seen=room.seen,
         decisions=room.decisions,
         timestamp=FIXED_TIME,
         **kw,  # type: ignore[arg-type]
@@ -106,6 +107,7 @@ class Shop:
     state: str = "locked"
     catalog_fingerprint: str | None = None
     created_at: datetime = field(default_factory=lambda: datetime(2025, 1, 1, tzinfo=UTC))
+    combination: str = "borda"
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def test_each_challenged_cell_with_its_catalog_range_proposals_and_decision(
     # 2.75 - 2.25), outside the range, adopted at 2.5
     assert (liaison["catalog score"], liaison["catalog low"], liaison["catalog high"]) == (4, 3, 5)
     assert liaison["catalog range"] == "3–5" and liaison["challenges"] == 2
-    assert (liaison["median proposal"], liaison["proposals iqr"]) == (2.5, 0.5)
+    assert (liaison["median proposal"], liaison["spread of proposals (IQR)"]) == (2.5, 0.5)
     assert (liaison["lowest proposal"], liaison["highest proposal"]) == (2, 3)
     assert liaison["outside"] is True and liaison["adopted score"] == 2.5
     # summits' deterrence: 4 in [3, 5]; proposals 6 and 5: median 5.5, outside; rejected
@@ -227,7 +229,7 @@ def test_every_challenge_with_its_reason_quote_and_verified_mark_anonymous(
         "Participant 5",  # eve
         "Participant 6",  # fay
     ]
-    assert list(rows["quote status"]) == ["verified", "", "unverified", ""]
+    assert list(rows["quote check"]) == ["verified", "", "not found", ""]
     assert rows["reason"][0] == "Tokyo cannot staff liaison posts this year."
     assert rows["citation"][0].startswith("Junya Nishino (2017)")
     assert list(rows["source"]) == ["nishino-2017", "", "glosserman-2018", ""]
@@ -237,6 +239,56 @@ def test_every_challenge_with_its_reason_quote_and_verified_mark_anonymous(
     assert not names & set(rows["participant"])  # nobody by name
     named = tables(report_of(tiny, room, names=True), "challenges")["Challenges"]
     assert list(named["participant"]) == ["ana", "dan", "eve", "fay"]
+
+
+def test_the_export_lists_what_the_room_saw_at_each_reveal(room_report: Report) -> None:
+    seen = tables(room_report, "challenges")["Challenges the room saw, by round"]
+    assert list(seen["seen in round"]) == [1, 1, 2, 2, 2, 2]
+    first = seen[seen["seen in round"] == 1]
+    assert list(zip(first["participant"], first["proposed score"], strict=True)) == [
+        ("Participant 1", 2.0),  # ana's, made in round 1
+        ("Participant 5", 6.0),  # eve's
+    ], "round 1's reveal showed only what was written by then"
+    assert list(seen[seen["seen in round"] == 2]["participant"]) == [
+        "Participant 1", "Participant 4", "Participant 5", "Participant 6",
+    ]  # fmt: skip
+
+
+def test_challenge_rows_come_from_the_challenges_even_when_labels_repeat(
+    tiny: Catalog, room: TwoRoundRoom
+) -> None:
+    """Two challengers the labels do not know both read "A participant"; each keeps its own
+    proposal and reason (a join on the label would give both rows one challenge)."""
+    from policybench.export.deliberation import Room, challenges_section
+
+    section = challenges_section(
+        tiny, OPTIONS, CRITERIA, room.rounds, 2, room.challenges, {}, Room("wsm")
+    )
+    rows = dict(section.tables)["Challenges"]
+    assert set(rows["participant"]) == {"A participant"}
+    assert sorted(zip(rows["proposed score"], rows["reason"], strict=True)) == sorted(
+        (c.value, c.reason) for c in room.challenges
+    )
+
+
+def test_every_impact_says_which_group_ranking_it_is_measured_on(
+    tiny: Catalog, room: TwoRoundRoom, room_report: Report
+) -> None:
+    from policybench.analysis.contest import contested
+    from policybench.present.contest import impact_words
+
+    section = room_report.section("challenges")
+    assert section is not None
+    basis = "measured on the group's ranking (borda count over everyone's rankings)"
+    assert section.about["impact"] == basis, "the workshop's stored rule, not a default"
+    cells = contested(
+        tiny, OPTIONS, CRITERIA, [s.weights for s in room.rounds[2]], room.challenges,
+        overrides=room.overrides, combination="borda", method="wsm",
+    )  # fmt: skip
+    shown = dict(section.tables)["Challenged scores"]
+    assert list(shown["impact"]) == [f"{impact_words(c)} ({basis})" for c in cells]
+    by_mean = report_of(tiny, room, combination="mean").section("challenges")
+    assert by_mean is not None and by_mean.about["impact"].endswith("(mean of everyone's weights)")
 
 
 def test_participants_are_numbered_once_for_the_whole_report(
@@ -412,9 +464,56 @@ def test_the_patch_carries_the_adopted_score_and_its_reasons_never_the_code(
     assert "summits.yaml" not in patch  # rejected: nothing to patch
     assert "\n-    value: 4\n" in patch and "\n+    value: 2.5\n+    range: [2, 5]\n" in patch
     prefix = "# workshop Seoul seminar (2025-01-31):"
-    comments = [line for line in patch.splitlines() if prefix in line]
-    assert any("Tokyo cannot staff liaison posts this year." in c for c in comments)
-    assert sum("Both defence ministries must agree first." in c for c in comments) == 1
+    comments = [line[1:].strip() for line in patch.splitlines() if line.startswith("+    #")]
+    assert [c for c in comments if prefix in c] == [
+        f"{prefix} adopted 2.5 (catalog 4); range widened from [3, 5] to"
+    ], "the prefix once per cell"
+    # then what each challenge proposed and why; the verified quote with its source; a
+    # challenge two people made alike once; every line folded with a hanging indent
+    assert comments[1:] == [
+        "#     [2, 5]; the room's reasons:",
+        "#   proposed 2: Tokyo cannot staff liaison posts this year.",
+        "#   “Policy consultations between Japan and South Korea should be institutionalized and",
+        "#     strengthened.” (Nishino 2017)",
+        "#   proposed 3: Both defence ministries must agree first.",
+    ]
     assert room.shop.code not in patch and "K7Q2" not in patch  # the join code lets people in
     rejected = [d for d in room.decisions if d.decision == "rejected"]
     assert workshop_patch(TINY_OPTIONS, tiny, room.shop, rejected, room.challenges) == ""
+
+
+def test_the_markdown_puts_the_workshop_first_and_the_evidence_last(room_report: Report) -> None:
+    from policybench.export.formats.markdown import render
+
+    md = render(room_report)
+    order = [
+        "## About this export", "### Criteria and weights", "## Workshop: Seoul seminar",
+        "## Rounds", "## Contested scores", "## Decisions on contested scores", "## Camps",
+        "## Ranking: ", "## Comparison", "## Appendix: quotes and citations",
+    ]  # fmt: skip
+    at = [md.index(heading) for heading in order]
+    assert at == sorted(at), [h for h, _ in sorted(zip(order, at, strict=True), key=lambda x: x[1])]
+    assert md.count("## Appendix: quotes and citations") == 1
+
+
+def test_participants_are_numbered_by_join_order_whoever_submitted(tiny: Catalog) -> None:
+    """With round 1 = [Bo], Bo is "Participant 2" when Aiko joined first, before and after
+    Aiko submits: the same numbers the pages give."""
+    from policybench.present.labels import participant_numbers
+
+    bo_only = [Sub("Bo", BOB)]
+    before = workshop_report(tiny, Shop(), bo_only, joined=["Aiko", "Bo"], charts=False)
+    people = tables(before, "group")["Participants"]["participant"]
+    assert list(people) == ["Participant 2"]
+    both = [Sub("Aiko", ANA), Sub("Bo", BOB)]
+    after = workshop_report(tiny, Shop(), both, joined=["Aiko", "Bo"], charts=False)
+    assert list(tables(after, "group")["Participants"]["participant"]) == [
+        "Participant 1",
+        "Participant 2",
+    ]
+    assert participant_numbers(["Aiko", "Bo"], ["Bo"]) == {"Bo": "Participant 2"}
+    late = workshop_report(tiny, Shop(), both, joined=["Bo"], charts=False)
+    assert list(tables(late, "group")["Participants"]["participant"]) == [
+        "Participant 2",  # Aiko, missing from the join list read: after everyone in it
+        "Participant 1",
+    ]

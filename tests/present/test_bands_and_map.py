@@ -103,7 +103,7 @@ def test_bands_go_beside_the_rank_of_the_right_option(tiny: Catalog) -> None:
 def test_the_sentence_names_the_draws() -> None:
     cat = load(TINY)
     text = bands_sentence(bands_catalog(cat, samples=1234, seed=7))
-    assert "90% of 1,234 draws" in text and "seed 7" in text
+    assert "90.0\u00a0% of 1,234 draws" in text and "seed 7" in text
 
 
 def test_the_bands_section_is_stamped_and_in_every_format(tiny: Catalog) -> None:

@@ -4,11 +4,13 @@ here", the across-rounds table, and the sentence when there are no camps."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from policybench import catalog
 from policybench.analysis.camps import Camp, Camps, Distinctive, find_camps
 from policybench.analysis.common_ground import Transition, camps_across_rounds, common_ground
 from policybench.errors import InputError
@@ -19,6 +21,12 @@ OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
 DOVES = [(8, 1, 3), (9, 1, 2), (7, 2, 3), (10, 0, 4)]
 HAWKS = [(1, 9, 0), (0, 8, 1), (2, 9, 0), (1, 10, 1)]
 LONER = (5, 4, 0)
+SHIPPED = Path(__file__).resolve().parents[2] / "options"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> catalog.Catalog:
+    return catalog.load(SHIPPED)
 
 
 def room(*rows: tuple[float, ...]) -> list[dict[str, float]]:
@@ -61,21 +69,34 @@ def test_fractions_in_words(ratio: float, text: str) -> None:
 def test_what_sets_a_camp_apart_in_words(cat) -> None:
     up = Distinctive("deterrence", 0.4, 0.2, 2.0)
     assert words.distinctive_words(cat, up) == (
-        "weights deterrence twice the rest of the room's median (40.0 % against 20.0 %)"
+        "weights “Deterrence” twice the rest of the room's median (40.0\u00a0% against 20.0\u00a0%)"
     )
     down = Distinctive("feasibility", 0.05, 0.15, 1 / 3)
     assert words.distinctive_words(cat, down) == (
-        "gives feasibility a third of the rest of the room's median weight (5.0 % against 15.0 %)"
+        "gives “Feasibility” a third of the rest of the room's median weight (5.0\u00a0% against 15.0\u00a0%)"
     )
     alone = Distinctive("backlash", 0.2, 0.0, float("inf"))
     assert words.distinctive_words(cat, alone) == (
-        "weights Chinese backlash (cost) (20.0 %) where the rest of the room's median gives it "
-        "nothing"
+        "weights “Chinese backlash” (20.0\u00a0%) where the rest of the room's median gives it nothing"
     )
     none = Distinctive("backlash", 0.0, 0.3, 0.0)
     assert words.distinctive_words(cat, none) == (
-        "gives Chinese backlash (cost) no weight, where the rest of the room's median gives it "
-        "30.0 %"
+        "gives “Chinese backlash” no weight, where the rest of the room's median gives it 30.0\u00a0%"
+    )
+
+
+def test_criterion_names_in_sentences_are_the_catalogs_as_written(shipped) -> None:
+    # no list of proper nouns decides the case: the name goes in as written, in quotes
+    three = Distinctive("deterrence", 0.17, 0.0588, 0.17 / 0.0588)
+    assert words.distinctive_words(shipped, three) == (
+        "weights “Deterrence and crisis readiness” three times the rest of the room's median "
+        "(17.0\u00a0% against 5.9\u00a0%)"
+    )
+    names = {c.id: c.name for c in shipped.criteria}
+    for cid, name in names.items():
+        assert words.criterion_in_sentence(shipped, cid) == f"“{name}”"
+    assert words.criterion_in_sentence(shipped, "escalation_risk") == (
+        "“Risk of provoking Beijing or Pyongyang”"
     )
 
 
@@ -95,17 +116,17 @@ def test_a_card_per_camp_with_its_weights_top_options_and_what_sets_it_apart(cat
     assert [w[0] for w in hawks.weights] == ["Feasibility", "Deterrence", "Chinese backlash (cost)"]
     central = camps.camps[0].central
     assert [w[1] for w in hawks.weights] == pytest.approx(list(central))
-    assert hawks.weights[1][2] == f"{100 * central[1]:.1f} %"
+    assert hawks.weights[1][2] == f"{100 * central[1]:.1f}\u00a0%"
     assert hawks.top == ("Liaison officers", "A 2+2 meeting", "Regular summits")
     assert doves.top[0] == "Status quo (baseline)"
     # the hawks' median gives backlash nothing: that sets them apart most, then deterrence
     assert [p.split(" (")[0].split(" no weight")[0] for p in hawks.distinctive] == [
-        "gives Chinese backlash",
-        "weights deterrence 11 times the rest of the room's median",
-        "gives feasibility a sixth of the rest of the room's median weight",  # 10.1 against 67.4
+        "gives “Chinese backlash”",
+        "weights “Deterrence” 11 times the rest of the room's median",
+        "gives “Feasibility” a sixth of the rest of the room's median weight",  # 10.1 against 67.4
     ]
-    assert doves.distinctive[0].startswith("weights Chinese backlash (cost) (24.4 %) where")
-    assert doves.distinctive[1].startswith("gives deterrence a tenth of")  # 8.1 against 89.9
+    assert doves.distinctive[0].startswith("weights “Chinese backlash” (24.4\u00a0%) where")
+    assert doves.distinctive[1].startswith("gives “Deterrence” a tenth of")  # 8.1 against 89.9
     assert hawks.summary == (
         "Camp 1: 5 people; top options “Liaison officers”, “A 2+2 meeting” and “Regular summits”. "
         "It " + "; it ".join(hawks.distinctive) + "."
@@ -158,8 +179,8 @@ def test_a_room_without_clear_camps_is_one_card_titled_the_room(cat) -> None:
 def test_the_rooms_camps_in_a_sentence(cat) -> None:
     clear = find_camps(cat, OPTIONS, CRITERIA, room(*DOVES, LONER, *HAWKS))
     assert words.camps_sentence(clear) == (
-        f"The room splits into two camps (mean silhouette {clear.silhouette:.2f}); "
-        "1 person fits none of them."
+        f"The room splits into two camps, strongly separated (silhouette {clear.silhouette:.2f} "
+        "of 1); 1 person fits none of them."
     )
     same = find_camps(cat, OPTIONS, CRITERIA, room(*DOVES, (1, 0, 0), (1, 0, 0)))
     assert words.camps_sentence(same) == (
@@ -169,6 +190,32 @@ def test_the_rooms_camps_in_a_sentence(cat) -> None:
     assert words.camps_sentence(few) == (
         "Fewer than six submissions: camps need at least six (this round has 5), so the room "
         "is shown as one group."
+    )
+
+
+def test_why_a_room_has_camps_or_not_is_worded_here_from_codes_and_numbers(cat) -> None:
+    clear = find_camps(cat, OPTIONS, CRITERIA, room(*DOVES, LONER, *HAWKS))
+    assert clear.reason == "clear"
+    assert words.reason_text(clear) == (
+        f"2 camps, strongly separated (silhouette {clear.silhouette:.2f} of 1; a clear split "
+        "needs 0.50); 1 person fits none"
+    )
+    strict = find_camps(cat, OPTIONS, CRITERIA, room(*DOVES, LONER, *HAWKS), min_silhouette=0.95)
+    assert words.reason_text(strict) == (
+        f"the best split (2 camps) is strongly separated (silhouette {clear.silhouette:.2f} of "
+        "1), below the 0.95 a clear split needs"
+    )
+    agreeing = room((5, 4, 4), (6, 4, 3), (4, 4, 4), (5, 5, 4), (6, 3, 4), (5, 4, 3), (4, 5, 4))
+    small = find_camps(cat, OPTIONS, CRITERIA, agreeing)
+    assert words.reason_text(small) == "no split leaves two camps of at least three"
+    assert words.camps_sentence(small) == (
+        "The room has no clear camps: no split leaves two camps of at least three."
+    )
+    few = find_camps(cat, OPTIONS, CRITERIA, room(*DOVES), min_participants=8)
+    assert words.reason_text(few) == "fewer than eight submissions: camps need at least eight"
+    nobody = find_camps(cat, OPTIONS, CRITERIA, [])
+    assert words.camps_sentence(nobody) == (
+        "No submissions yet (this round has 0), so the room is shown as one group."
     )
 
 
@@ -246,12 +293,40 @@ def hand(labels: list[int]) -> Camps:
         k=count,
         silhouette=None,
         clear=count > 1,
-        reason="",
+        reason="clear" if count > 1 else "no_clear_split",
         unassigned=int((lab < 0).sum()),
         ranks=np.zeros((len(lab), 4), dtype=np.int64),
         method="wsm",
         normalization="scale",
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "threshold", "said"),
+    [
+        (0.75, None, "strongly separated (silhouette 0.75 of 1)"),
+        (0.55, 0.5, "clearly separated (silhouette 0.55 of 1; a clear split needs 0.50)"),
+        (0.31, 0.5, "weakly separated (silhouette 0.31 of 1; a clear split needs 0.50)"),
+        (-0.1, None, "not separated (silhouette -0.10 of 1)"),
+        (None, None, "not measured (no split could be tried)"),
+    ],
+)
+def test_the_silhouette_in_words(value: float | None, threshold: float | None, said: str) -> None:
+    assert words.silhouette_words(value, threshold) == said
+
+
+def test_a_round_just_opened_says_it_has_no_submissions_yet(cat) -> None:
+    split = find_camps(cat, OPTIONS, CRITERIA, room(*DOVES[:3], *HAWKS[:3]))
+    empty = find_camps(cat, OPTIONS, CRITERIA, [])
+    history = camps_across_rounds({1: (split, list("abcdef")), 2: (empty, [])})
+    assert words.history_sentences(history) == ("Round 2 has no submissions yet.",)
+    # a transition into an empty round, built by hand, says the same rather than "6 left"
+    assert words.transition_sentence(Transition(1, 2, 0, None, None, 0, 6, ())) == (
+        "Round 2 has no submissions yet."
+    )
+    both = camps_across_rounds({1: (split, list("abcdef")), 2: (split, list("abcdef"))})
+    (said,) = words.history_sentences(both)
+    assert said == words.transition_sentence(both.transitions[0]) and said.startswith("From")
 
 
 def test_the_across_rounds_table_and_sentences() -> None:
@@ -272,11 +347,41 @@ def test_the_across_rounds_table_and_sentences() -> None:
     assert second["stability"] == 1.0 and second["grew"] == ""
     (t,) = history.transitions
     assert words.transition_sentence(t) == (
-        "From round 1 to round 2, 6 of the 6 in both stayed in their camp (100.0 %); 0 moved; "
+        "From round 1 to round 2, 6 of the 6 in both stayed in their camp (100.0\u00a0%); 0 moved; "
         "1 joined and 1 left."
     )
     blank = Transition(2, 3, 4, None, None, 0, 2, ())
     assert words.transition_sentence(blank) == (
-        "From round 2 to round 3: no camps to compare (one of the rounds had too few "
-        "submissions); nobody joined and 2 left."
+        "From round 2 to round 3: no camps to compare; nobody joined and 2 left."
+    )
+    few = Transition(2, 3, 4, None, None, 0, 2, (), ((3, "too_few"),))
+    assert words.transition_sentence(few) == (
+        "From round 2 to round 3: no figure for who stayed in their camp, since round 3 had too "
+        "few submissions for camps; nobody joined and 2 left."
+    )
+    both = Transition(1, 2, 6, None, None, 1, 0, (), ((1, "same_ranking"), (2, "no_clear_split")))
+    assert words.transition_sentence(both) == (
+        "From round 1 to round 2: no figure for who stayed in their camp, since rounds 1 and 2 "
+        "had no clear camps; 1 joined and none left."
+    )
+    mixed = Transition(1, 2, 6, None, None, 0, 0, (), ((1, "no_submissions"), (2, "too_small")))
+    assert words.transition_sentence(mixed) == (
+        "From round 1 to round 2: no figure for who stayed in their camp, since round 1 had too "
+        "few submissions for camps and round 2 had no clear camps; nobody joined and none left."
+    )
+
+
+def test_two_agreeing_rounds_have_no_stability_figure(cat) -> None:
+    agreeing = room((5, 4, 4), (6, 4, 3), (4, 4, 4), (5, 5, 4), (6, 3, 4), (5, 4, 3))
+    one = find_camps(cat, OPTIONS, CRITERIA, agreeing)
+    keys = list("abcdef")
+    history = camps_across_rounds({1: (one, keys), 2: (one, keys)})
+    (row,) = words.history_table(history).to_dict("records")[1:]
+    assert pd.isna(row["stayed"]) and pd.isna(row["moved"]) and np.isnan(row["stability"])
+    (t,) = history.transitions
+    said = words.transition_sentence(t)
+    assert "100" not in said and "stayed in their camp (" not in said
+    assert said == (
+        "From round 1 to round 2: no figure for who stayed in their camp, since rounds 1 and 2 "
+        "had no clear camps; nobody joined and none left."
     )

@@ -23,7 +23,7 @@ def test_option_criterion_and_cluster_labels(cat) -> None:
 
 
 def test_shares_and_movements() -> None:
-    assert labels.share_label(1 / 3) == "33.3 %" and labels.share_label(None) == "–"
+    assert labels.share_label(1 / 3) == "33.3\u00a0%" and labels.share_label(None) == "–"
     assert labels.movement({"a": 1, "b": 2, "c": 3}, {"a": 2, "b": 1, "c": 3}) == {
         "a": "▲ 1",
         "b": "▼ 1",
@@ -31,3 +31,29 @@ def test_shares_and_movements() -> None:
     }
     assert labels.movement({"a": 1}, None) == {"a": ""}
     assert labels.movement({"a": 1, "n": 2}, {"a": 4}) == {"a": "▲ 3", "n": ""}
+
+
+def test_small_numbers_in_words() -> None:
+    assert [labels.number_word(n) for n in (0, 1, 6, 10)] == ["zero", "one", "six", "ten"]
+    assert labels.number_word(11) == "11" and labels.number_word(-1) == "-1"
+
+
+def test_participants_are_numbered_by_the_order_they_joined() -> None:
+    joined = ["ana", "bob", "cy", "dee"]
+    # only those present get a label, but each keeps the number of when they joined
+    assert labels.participant_numbers(joined, ["cy", "ana"]) == {
+        "cy": "Participant 3",
+        "ana": "Participant 1",
+    }
+    # the order of submissions in a round does not shift anyone's number
+    first = labels.participant_numbers(joined, ["bob", "dee"])
+    later = labels.participant_numbers(joined, ["dee", "ana", "cy", "bob"])
+    assert first["bob"] == later["bob"] == "Participant 2"
+    assert first["dee"] == later["dee"] == "Participant 4"
+    # someone the join list does not hold yet comes after everyone in it; a name twice is one
+    assert labels.participant_numbers(["ana", "bob", "ana"], ["new", "bob", "newer", "new"]) == {
+        "new": "Participant 3",
+        "bob": "Participant 2",
+        "newer": "Participant 4",
+    }
+    assert labels.participant_numbers(joined, []) == {}

@@ -35,16 +35,16 @@ def test_a_solid_verdict(cat) -> None:
     assert [line.kind for line in text.lines] == ["margin", "shift", "methods", "smaa"]
     margin, shift, methods, smaa = (line.text for line in text.lines)
     assert margin == (
-        "Ahead of A 2+2 meeting by 0.037 (weighted sum score, 11.1 % of the gap between the "
+        "Ahead of A 2+2 meeting by 0.037 (weighted sum score, 11.1\u00a0% of the gap between the "
         "first and the last option)."
     )
     assert shift == (
-        "Moving 12.5 % of the total weight from some criteria to others puts A 2+2 meeting "
+        "Moving 12.5\u00a0% of the total weight from some criteria to others puts A 2+2 meeting "
         "level first; no smaller shift does."
     )
     assert methods == "All 5 methods put it first."
     assert smaa == (
-        "First in 100 % of 10,000 weightings drawn within ±0.1 of each current weight share (SMAA)."
+        "First in 100.0\u00a0% of 10,000 weightings drawn within ±0.1 of each current weight share (SMAA)."
     )
 
 
@@ -66,9 +66,9 @@ def test_a_fragile_verdict_says_every_reason_and_groups_the_dissenters(cat) -> N
     text = words.verdict_text(cat, fragile)
     assert text.title == "Fragile"
     assert text.summary == (
-        "Liaison officers is first, but moving 3.1 % of the weight between criteria puts A 2+2 "
+        "Liaison officers is first, but moving 3.1\u00a0% of the weight between criteria puts A 2+2 "
         "meeting level with it, 3 other methods put another option first and nearby "
-        "weightings put it first only 42 % of the time."
+        "weightings put it first only 42.0\u00a0% of the time."
     )
     assert text.lines[2].text == (
         "2 of 5 methods put it first; Weighted product and VIKOR put Regular summits first; "
@@ -79,8 +79,8 @@ def test_a_fragile_verdict_says_every_reason_and_groups_the_dissenters(cat) -> N
 def test_near_ties_and_ties(cat) -> None:
     close = replace(SOLID, word=v.NEAR_TIE, reasons=(v.MARGIN, v.SHIFT), shift=0.004)
     assert words.summary(cat, close) == (
-        "Liaison officers is only just ahead of A 2+2 meeting: its lead is under 1.0 % of the "
-        "gap between the first and the last option and moving under 1.0 % of the weight puts "
+        "Liaison officers is only just ahead of A 2+2 meeting: its lead is under 1.0\u00a0% of the "
+        "gap between the first and the last option and moving under 1.0\u00a0% of the weight puts "
         "A 2+2 meeting level with it."
     )
     tie = replace(
@@ -101,7 +101,7 @@ def test_near_ties_and_ties(cat) -> None:
 def test_shifts_that_are_searched_or_impossible(cat) -> None:
     searched = replace(SOLID, method="topsis", shift=0.054, shift_exact=False)
     assert words.shift_line(cat, searched) == (
-        "Moving 5.4 % of the total weight puts A 2+2 meeting level first (found by search: "
+        "Moving 5.4\u00a0% of the total weight puts A 2+2 meeting level first (found by search: "
         "TOPSIS has no exact answer, so a smaller shift may do it)."
     )
     never = replace(SOLID, shift=math.inf, shift_to=None)
@@ -121,11 +121,13 @@ def test_no_smaa_line_when_smaa_was_not_run(cat) -> None:
 def test_the_tiny_catalogs_verdicts_read_as_computed(cat) -> None:
     equal = words.verdict_text(cat, v.verdict(cat, EQUAL, "wsm"))
     assert equal.title == "Fragile"
-    assert "moving 4.2 % of the weight between criteria puts A 2+2 meeting level" in equal.summary
+    assert (
+        "moving 4.2\u00a0% of the weight between criteria puts A 2+2 meeting level" in equal.summary
+    )
     assert "2 other methods put another option first" in equal.summary
     hawk = words.verdict_text(cat, v.verdict(cat, HAWK, "wsm"))
     assert hawk.title == "Solid"
-    assert "Moving 12.5 % of the total weight" in hawk.lines[1].text
+    assert "Moving 12.5\u00a0% of the total weight" in hawk.lines[1].text
 
 
 def test_every_word_has_a_title_and_a_meaning() -> None:

@@ -73,7 +73,7 @@ def test_sentences(cat) -> None:
     assert driver is not None
     first = words.group_ranking(cat, res)
     if (first["rank"] == 1).sum() == 1:
-        assert words.headline(cat, res) == f"The group ranks {first['label'].iloc[0]} first."
+        assert words.headline(cat, res) == f"The group ranks “{first['label'].iloc[0]}” first."
     one = group_result(cat, OPTIONS, CRITERIA, [ANA])
     assert words.agreement_words(one.concordance) == "Agreement needs at least two submissions."
     assert words.driver_sentence(cat, one) is None

@@ -77,27 +77,28 @@ def test_challenge_revise_and_withdraw(store: Store, f: Facilitator) -> None:
         high=4.5,
         quote="nothing Tokyo cannot sell at home",
         source="glosserman-2018",
-        verified=True,
+        check="verified",
     )
     assert isinstance(first, Challenge)
     assert (first.display_name, first.option, first.criterion) == ("Ana", "summits", "feasibility")
     assert (first.value, first.low, first.high, first.round) == (3.0, 2.0, 4.5, 1)
     assert first.reason == "Tokyo cannot sell it at home.\nNot this decade."
-    assert (first.quote, first.source, first.verified) == (
+    assert (first.quote, first.source, first.check, first.verified) == (
         "nothing Tokyo cannot sell at home",
         "glosserman-2018",
+        "verified",
         True,
     )
     assert first.created_at == first.updated_at and first.created_at.tzinfo is not None
     assert w.my_challenges(f.code, ana.token) == [first]
 
     revised = w.challenge(f.code, ana.token, "summits", "feasibility", 0, reason="It is 0.")
-    assert (revised.value, revised.low, revised.high, revised.quote, revised.verified) == (
+    assert (revised.value, revised.low, revised.high, revised.quote, revised.check) == (
         0.0,
         None,
         None,
         None,
-        False,
+        "not_checked",
     )
     assert revised.created_at == first.created_at and revised.updated_at > first.updated_at
     assert w.my_challenges(f.code, ana.token) == [revised], "one live challenge per cell"
@@ -106,7 +107,7 @@ def test_challenge_revise_and_withdraw(store: Store, f: Facilitator) -> None:
     assert w.withdraw(f.code, ana.token, "summits", "feasibility") is True
     assert w.withdraw(f.code, ana.token, "summits", "feasibility") is False
     assert w.my_challenges(f.code, ana.token) == []
-    assert _count(store, schema_module.challenges) == 0, "withdrawing deletes it"
+    assert _count(store, schema_module.challenges) == 0, "withdrawn in the round it was made"
 
 
 def test_the_ends_of_the_scale_and_of_each_limit_are_accepted(store: Store, f: Facilitator) -> None:
@@ -174,9 +175,10 @@ def test_text_is_kept_as_written(store: Store, f: Facilitator) -> None:
         (("summits", "feasibility", 5), {"quote": "q", "source": "../etc"}, "source id"),
         (("summits", "feasibility", 5), {"quote": "q", "source": "a" * 65}, "too long"),
         (("summits", "feasibility", 5), {"source": "sheen-2003"}, "give the quote too"),
-        (("summits", "feasibility", 5), {"verified": True}, "only a quote with its source"),
-        (("summits", "feasibility", 5), {"quote": "q", "verified": True}, "with its source"),
-        (("summits", "feasibility", 5), {"verified": "yes"}, "verified must be True or False"),
+        (("summits", "feasibility", 5), {"check": "verified"}, "only a quote with its source"),
+        (("summits", "feasibility", 5), {"quote": "q", "check": "near_match"}, "with its source"),
+        (("summits", "feasibility", 5), {"check": "yes"}, r"quote check is one of.*'yes'"),
+        (("summits", "feasibility", 5), {"check": True}, r"quote check is one of.*True"),
         (("moon-base", "feasibility", 5), {}, r"option 'moon-base' is not in play.*status-quo"),
         (("summits", "vibes", 5), {}, r"criterion 'vibes' is not in play.*feasibility"),
         ((None, "feasibility", 5), {}, "the option must be text"),
@@ -301,7 +303,8 @@ def test_live_challenges_are_capped_per_participant(store: Store, f: Facilitator
             sa.insert(schema_module.challenges),
             [
                 {"participant_id": pid, "option": o, "criterion": c, "value": 5.0, "reason": "r",
-                 "verified": False, "round": 1, "created_at": now, "updated_at": now}
+                 "quote_check": "not_checked", "withdrawn": False, "round": 1,
+                 "created_at": now, "updated_at": now}
                 for o, c in cells
             ],
         )  # fmt: skip
@@ -353,9 +356,7 @@ def test_participants_see_only_their_own_until_a_reveal_and_never_a_name(
     ]
 
 
-def test_in_a_new_round_the_room_sees_what_was_revealed_not_what_is_new(
-    store: Store, f: Facilitator
-) -> None:
+def test_the_room_sees_what_was_revealed_not_what_is_new(store: Store, f: Facilitator) -> None:
     w = store.workshops
     ana, bo = w.join(f.code, "Ana"), w.join(f.code, "Bo")
     w.challenge(f.code, ana.token, "summits", "backlash", 7, reason="round one")
@@ -365,7 +366,10 @@ def test_in_a_new_round_the_room_sees_what_was_revealed_not_what_is_new(
     w.challenge(f.code, bo.token, "summits", "feasibility", 1, reason="new in round two")
     w.challenge(f.code, ana.token, "summits", "backlash", 8, reason="revised in round two")
     room = w.room_challenges(f.code, bo.token)
-    assert [(c.reason, c.round) for c in room] == [("kept", 1)]
+    assert sorted((c.reason, c.value, c.round) for c in room) == [
+        ("kept", 3.0, 1),
+        ("round one", 7.0, 1),
+    ], "round 1's reveal as it was, whatever round 2 is writing"
     assert {c.reason: c.round for c in w.challenges(f)} == {
         "kept": 1,
         "revised in round two": 2,
@@ -374,6 +378,68 @@ def test_in_a_new_round_the_room_sees_what_was_revealed_not_what_is_new(
     _reveal(store, f)
     room = w.room_challenges(f.code, bo.token)
     assert sorted(c.reason for c in room) == ["kept", "new in round two", "revised in round two"]
+    assert sorted(c.reason for c in w.room_challenges(f.code, bo.token, round=1)) == [
+        "kept",
+        "round one",
+    ], "round 1's view stays what the room saw at its reveal"
+
+
+def test_a_revision_in_a_later_round_leaves_the_earlier_rounds_view(
+    store: Store, f: Facilitator
+) -> None:
+    w = store.workshops
+    ana, bo = w.join(f.code, "Ana"), w.join(f.code, "Bo")
+    w.challenge(f.code, ana.token, "summits", "backlash", 7, reason="first", low=6, high=8)
+    _reveal(store, f)
+    w.next_round(f)
+    w.challenge(f.code, ana.token, "summits", "backlash", 4, reason="second")
+    w.challenge(f.code, ana.token, "summits", "backlash", 5, reason="second, revised")
+    assert _count(store, schema_module.challenges) == 2, "one row per round, revised in place"
+    one = w.room_challenges(f.code, bo.token, round=1)
+    assert [(c.value, c.low, c.high, c.reason, c.round) for c in one] == [
+        (7.0, 6.0, 8.0, "first", 1)
+    ]
+    assert [(c.value, c.round) for c in w.my_challenges(f.code, ana.token)] == [(5.0, 2)]
+    assert [(c.value, c.round) for c in w.challenges(f)] == [(5.0, 2)]
+    assert [(c.value, c.round) for c in w.challenges(f, round=1)] == [(7.0, 1)]
+    with pytest.raises(WorkshopStateError, match="round 2 are shown once the facilitator"):
+        w.room_challenges(f.code, bo.token, round=2)
+    with pytest.raises(InvalidValueError, match="no round 3"):
+        w.room_challenges(f.code, bo.token, round=3)
+    _reveal(store, f)
+    assert [c.value for c in w.room_challenges(f.code, bo.token)] == [5.0]
+    assert [c.value for c in w.room_challenges(f.code, bo.token, round=1)] == [7.0]
+
+
+def test_a_withdrawal_in_a_later_round_leaves_the_earlier_rounds_view(
+    store: Store, f: Facilitator
+) -> None:
+    w = store.workshops
+    ana, bo = w.join(f.code, "Ana"), w.join(f.code, "Bo")
+    w.challenge(f.code, ana.token, "summits", "backlash", 7, reason="first")
+    w.challenge(f.code, ana.token, "liaison", "backlash", 2, reason="other")
+    _reveal(store, f)
+    w.next_round(f)
+    assert w.withdraw(f.code, ana.token, "summits", "backlash") is True
+    assert w.withdraw(f.code, ana.token, "summits", "backlash") is False, "already withdrawn"
+    w.challenge(f.code, ana.token, "liaison", "backlash", 3, reason="revised in two")
+    assert w.withdraw(f.code, ana.token, "liaison", "backlash") is True
+    assert w.my_challenges(f.code, ana.token) == [] and w.challenges(f) == []
+    assert sorted(c.reason for c in w.room_challenges(f.code, bo.token, round=1)) == [
+        "first",
+        "other",
+    ]
+    _reveal(store, f)
+    assert w.room_challenges(f.code, bo.token, round=2) == []
+    assert sorted(c.reason for c in w.room_challenges(f.code, bo.token, round=1)) == [
+        "first",
+        "other",
+    ]
+    w.next_round(f)
+    again = w.challenge(f.code, ana.token, "summits", "backlash", 1, reason="back in three")
+    assert (again.round, again.value) == (3, 1.0)
+    assert [c.reason for c in w.my_challenges(f.code, ana.token)] == ["back in three"]
+    assert [c.reason for c in w.challenges(f, round=2)] == []
 
 
 # -- decisions -------------------------------------------------------------------------------------
@@ -396,6 +462,8 @@ def test_adopt_reject_replace_and_undo(store: Store, f: Facilitator) -> None:
     rejected = w.decide(f, "status-quo", "deterrence", "rejected")
     assert (rejected.value, rejected.low, rejected.high) == (None, None, None)
     assert w.decisions(f) == [rejected, ranged, adopted], "in the workshop's order"
+    assert w.adopted_scores(f.code, ana.token) == {}, "nothing before a round is revealed"
+    _reveal(store, f)
     assert w.adopted_scores(f.code, ana.token) == {
         "liaison": {"backlash": 6.0},
         "summits": {"feasibility": 2.0},

@@ -224,3 +224,40 @@ def test_a_wrong_token_reads_no_round(store: Store, f: Facilitator) -> None:
     ):
         with pytest.raises(ParticipantTokenError, match="not valid for this workshop"):
             call()
+
+
+def test_the_visible_round_is_the_latest_participants_may_see(store: Store, f: Facilitator) -> None:
+    w = store.workshops
+    seen = [w.get(f.code).visible_round]
+    w.lock(f)
+    seen.append(w.get(f.code).visible_round)
+    seen.append(w.reveal(f).visible_round)
+    seen.append(w.next_round(f).visible_round)
+    w.lock(f)
+    seen.append(w.reveal(f).visible_round)
+    seen.append(w.close(f).visible_round)
+    assert seen == [0, 0, 1, 1, 2, 2]
+
+
+def test_the_group_ranking_rule_is_stored_once_for_the_workshop(
+    store: Store, f: Facilitator
+) -> None:
+    w = store.workshops
+    assert w.get(f.code).combination == "mean", "the default"
+    assert w.set_combination(f, "borda").combination == "borda"
+    assert w.get(f.code).combination == "borda"
+    with pytest.raises(InvalidValueError, match=r"unknown group ranking rule 'vote'.*copeland"):
+        w.set_combination(f, "vote")
+    assert w.get(f.code).combination == "borda", "a refused rule changes nothing"
+    _close_round(store, f)
+    w.close(f)
+    assert w.set_combination(f, "median").combination == "median", "allowed in any state"
+    with pytest.raises(WrongPassphraseError):
+        w.set_combination(object(), "mean")  # type: ignore[arg-type]
+
+
+def test_the_store_accepts_exactly_the_analysis_layers_rules(store: Store, f: Facilitator) -> None:
+    from policybench.analysis.workshop import COMBINATIONS
+
+    for rule in COMBINATIONS:
+        assert store.workshops.set_combination(f, rule).combination == rule

@@ -202,6 +202,7 @@ def test_a_version_3_store_with_data_is_upgraded_in_place_and_loses_nothing(
             got = after[name]
             if name == "workshops":
                 assert [r.pop("current_round") for r in got] == [1, 1]
+                assert [r.pop("combination") for r in got] == ["mean", "mean"]
             if name == "workshop_submissions":
                 assert [r.pop("round") for r in got] == [1, 1, 1, 1]
             assert got == rows, f"{name} changed in the upgrade"

@@ -11,7 +11,8 @@
 - :mod:`~policybench.analysis.whatif`: one-way sensitivity, stability intervals and the nearest
   weights that put an option first.
 - :mod:`~policybench.analysis.workshop`: a workshop's group result, computed once for the
-  facilitator's page and for the exports.
+  facilitator's page and for the exports, and the room model
+  (:class:`~policybench.analysis.workshop.RoomModel`) every analysis of a room ranks through.
 - :mod:`~policybench.analysis.contest`: contested scores and the ranking if the room is right;
   :mod:`~policybench.analysis.rounds`: a workshop's rounds and how the room converges.
 - :mod:`~policybench.analysis.camps` (camps in a room, "you are here") and

@@ -23,7 +23,10 @@ How camps are found (:func:`find_camps`):
   leaves two camps or more. Each is scored by the mean silhouette (Rousseeuw 1987) over the
   room, those who fit none counting 0 (:func:`silhouette` says why), and the best is kept if it
   reaches ``min_silhouette``; otherwise the room is one camp, "no clear camps". Fewer than
-  ``min_participants`` submissions: no camps.
+  ``min_participants`` (:data:`MIN_PARTICIPANTS`) submissions: no camps.
+- Why there are camps or not is a code (:data:`Reason`) with the numbers behind it on
+  :class:`Camps` (the thresholds, the best silhouette, the size of the best split tried);
+  :func:`policybench.present.camps.reason_text` words it.
 - Deterministic and blind to the order of participants: the room is clustered in a canonical
   order (by ranking), so a tie between merges is broken by what people ranked, never by when
   they joined, and camps are numbered by size, then by that order.
@@ -35,27 +38,55 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
 
-from policybench import mcda
-from policybench.analysis.rank import (
-    DEFAULT_METHOD,
-    method_params,
-    recorded_caveats,
-    resolve_normalization,
-)
-from policybench.analysis.weights import weight_matrix
-from policybench.catalog import Catalog, to_problem
+from policybench.analysis.rank import DEFAULT_METHOD, recorded_caveats
+from policybench.analysis.weights import Weights, participant_shares, weight_matrix
+from policybench.analysis.workshop import RoomModel, room_model
+from policybench.catalog import Catalog
 from policybench.errors import InputError
+
+__all__ = [
+    "MIN_PARTICIPANTS",
+    "MIN_SILHOUETTE",
+    "MIN_SIZE",
+    "Camp",
+    "Camps",
+    "Distinctive",
+    "Reason",
+    "Weights",
+    "find_camps",
+    "kendall_distances",
+    "participant_shares",
+    "place",
+    "silhouette",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-Weights = Sequence[Mapping[str, float]] | npt.ArrayLike
+
+#: Why a room has camps or not:
+#: ``"clear"`` it splits into camps;
+#: ``"no_submissions"`` nobody submitted;
+#: ``"too_few"`` fewer than :attr:`Camps.min_participants` submitted;
+#: ``"same_ranking"`` everyone's weights give the same ranking;
+#: ``"too_small"`` no split leaves two camps of at least :attr:`Camps.min_size`;
+#: ``"no_clear_split"`` the best split's mean silhouette is below :attr:`Camps.min_silhouette`.
+Reason = Literal[
+    "clear", "no_submissions", "too_few", "same_ranking", "too_small", "no_clear_split"
+]
+
+#: Submissions a round needs before camps are looked for (issue 20: fewer than six show the
+#: group view without camps): with camps of three or more, six is the fewest that can split.
+MIN_PARTICIPANTS = 6
+#: The fewest members a camp may have, so that nobody is identified by their camp.
+MIN_SIZE = 3
 
 #: The mean silhouette a split needs to count as camps. Kaufman & Rousseeuw (1990) read 0.51
 #: and above as "a reasonable structure has been found", 0.26–0.50 as "weak and could be
@@ -78,13 +109,6 @@ DISTINCTIVE_GAP = 0.05
 _RATIO_FLOOR = 0.01
 #: Silhouettes closer than this are a tie (float noise must not decide between two cuts).
 _TIE = 1e-9
-
-_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def number_word(n: int) -> str:
-    """``6`` → ``"six"`` (up to ten; digits beyond)."""
-    return _NUMBERS[n] if 0 <= n < len(_NUMBERS) else str(n)
 
 
 @dataclass(frozen=True)
@@ -130,9 +154,12 @@ class Camps:
     clear camps (``clear`` False). ``k`` is the number of clusters the tree was cut into (camps
     plus clusters too small to be one; 1 for the room as one camp, 0 without camps);
     ``silhouette`` is the mean silhouette of the best split tried (None when no split could be
-    scored), kept when it is rejected so that :attr:`reason` can say by how much. ``ranks`` are
-    the participants' rankings (``(P, N)``), kept for :func:`place`; ``method``,
-    ``normalization`` and ``overrides`` are what they were ranked with.
+    scored), kept when it is rejected so that the reason can say by how much; ``split`` is the
+    number of camps in that split (0 when none was scored). ``reason`` says why there are camps
+    or not (:data:`Reason`), against the settings the room was judged by: ``min_participants``,
+    ``min_size`` and ``min_silhouette``. ``ranks`` are the participants' rankings (``(P, N)``),
+    kept for :func:`place`; ``method``, ``normalization``, ``params`` and ``overrides`` are
+    what they were ranked with.
     """
 
     option_ids: tuple[str, ...]
@@ -142,13 +169,18 @@ class Camps:
     k: int
     silhouette: float | None
     clear: bool
-    reason: str
+    reason: Reason
     unassigned: int
     ranks: IntArray
     method: str
     normalization: str
     overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+    split: int = 0
+    min_participants: int = MIN_PARTICIPANTS
+    min_size: int = MIN_SIZE
+    min_silhouette: float = MIN_SILHOUETTE
 
     @property
     def participants(self) -> int:
@@ -220,26 +252,10 @@ def _cut(tree: FloatArray, p: int, k: int) -> IntArray:
 
 
 # ------------------------------------------------------------------------------ the room
-def participant_shares(weights: Weights, criterion_ids: Sequence[str]) -> FloatArray:
-    """``(P, M)`` shares from mappings (a missing criterion is 0) or rows in criterion order."""
-    if isinstance(weights, Sequence) and all(isinstance(w, Mapping) for w in weights):
-        rows = weight_matrix(weights, criterion_ids)  # type: ignore[arg-type]
-    else:
-        rows = np.asarray(weights, dtype=np.float64)
-        if rows.ndim != 2 or rows.shape[1] != len(criterion_ids):
-            raise InputError(
-                f"weights must be one row per participant with one weight per criterion "
-                f"({len(criterion_ids)}: {', '.join(criterion_ids)}); got shape {rows.shape}"
-            )
-    if rows.shape[0] == 0:
-        return rows.reshape(0, len(criterion_ids))
-    return np.atleast_2d(mcda.check_weights(rows, len(criterion_ids), criterion_ids))
-
-
 def _check_settings(min_size: int, max_camps: int, min_participants: int, min_sil: float) -> None:
-    if min_size < 3:
+    if min_size < MIN_SIZE:
         raise InputError(
-            f"min_size is {min_size}: a camp needs at least three members, so that nobody is "
+            f"min_size is {min_size}: a camp needs at least {MIN_SIZE} members, so that nobody is "
             "identified by their camp"
         )
     if max_camps < 2:
@@ -259,16 +275,20 @@ def find_camps(
     method: str = DEFAULT_METHOD,
     normalization: str | None = None,
     overrides: Mapping[str, Mapping[str, float]] | None = None,
-    min_size: int = 3,
+    params: Mapping[str, Any] | None = None,
+    min_size: int = MIN_SIZE,
     max_camps: int = 4,
-    min_participants: int = 6,
+    min_participants: int = MIN_PARTICIPANTS,
     min_silhouette: float = MIN_SILHOUETTE,
 ) -> Camps:
     """The camps of a room from the participants' ``weights`` (any positive scale each).
 
     ``weights`` are mappings ``{criterion: weight}`` (a missing criterion is 0) or rows in the
-    order of ``criteria``. ``overrides`` are adopted scores ``{option: {criterion: value}}``.
-    See the module docstring for the method.
+    order of ``criteria``. ``overrides`` are adopted scores ``{option: {criterion: value}}``;
+    ``params`` the method's parameters (e.g. VIKOR's ``v``), as
+    :func:`~policybench.analysis.workshop.group_result` takes them, so that the rankings the
+    room is clustered on are the ones the group result shows. See the module docstring for the
+    method.
 
     Raises
     ------
@@ -278,57 +298,73 @@ def find_camps(
         A participant whose weights are negative, not numbers, or all zero (named by row, from 1).
     """
     _check_settings(min_size, max_camps, min_participants, min_silhouette)
-    opts, crits = tuple(options), tuple(criteria)
-    problem = to_problem(catalog, None, options=opts, criteria=crits, overrides=overrides)
-    norm = resolve_normalization(method, normalization)
-    shares = participant_shares(weights, crits)
+    model = room_model(
+        catalog,
+        options,
+        criteria,
+        method=method,
+        normalization=normalization,
+        params=params,
+        overrides=overrides,
+    )
+    opts = model.option_ids
+    shares = model.shares(weights)
     p = shares.shape[0]
     notes: list[str] = []
     camps: tuple[Camp, ...] = ()
-    if p < min_participants or p == 0:
-        n = number_word(min_participants)
-        labels, k, sil = np.full(p, -1, dtype=np.int64), 0, None
-        clear, reason = False, f"fewer than {n} submissions: camps need at least {n}"
-        if p == 0:
-            reason = "no submissions yet"
-        ranks = np.zeros((p, len(opts)), dtype=np.int64)
-    else:
+    found = _Split(np.full(p, -1, dtype=np.int64), 0, None, 0, "too_few")
+    ranks = np.zeros((p, len(opts)), dtype=np.int64)
+    if p == 0:
+        found = replace(found, reason="no_submissions")
+    elif p >= min_participants:
         with recorded_caveats() as notes:
-            score = mcda.scorer(
-                problem.matrix, problem.types, method, norm, criteria=crits,
-                **method_params(problem, norm, {}),
-            )  # fmt: skip
-            ranks = mcda.rank(np.atleast_2d(score(shares)) + 0.0)  # (P, N)
+            notes += model.notes
+            ranks = model.ranks(shares)  # (P, N)
             # canonical order: by ranking, so that nothing depends on the order people joined
             order = np.lexsort(ranks.T[::-1])
             back = np.argsort(order)
             dist = kendall_distances(ranks[order])
-            labels, k, sil, clear, reason = _split(dist, min_size, max_camps, min_silhouette)
-            labels = labels[back]
-            camps = _describe(labels, shares, dist[np.ix_(back, back)], score, opts, crits)
+            found = _split(dist, min_size, max_camps, min_silhouette)
+            found = replace(found, labels=found.labels[back])
+            camps = _describe(found.labels, shares, dist[np.ix_(back, back)], model)
     return Camps(
         option_ids=opts,
-        criterion_ids=crits,
-        labels=labels,
+        criterion_ids=model.criterion_ids,
+        labels=found.labels,
         camps=camps,
-        k=k,
-        silhouette=sil,
-        clear=clear,
-        reason=reason,
-        unassigned=int((labels < 0).sum()),
+        k=found.k,
+        silhouette=found.silhouette,
+        clear=found.reason == "clear",
+        reason=found.reason,
+        unassigned=int((found.labels < 0).sum()),
         ranks=ranks,
         method=method,
-        normalization=norm,
+        normalization=model.normalization,
         overrides={o: dict(row) for o, row in (overrides or {}).items()},
         notes=tuple(notes),
+        params=dict(model.params),
+        split=found.split,
+        min_participants=min_participants,
+        min_size=min_size,
+        min_silhouette=min_silhouette,
     )
 
 
-def _split(
-    dist: FloatArray, min_size: int, max_camps: int, min_silhouette: float
-) -> tuple[IntArray, int, float | None, bool, str]:
-    """``(labels, k, silhouette, clear, reason)`` for a room in canonical order: labels are
-    camp numbers by size, then by first row (-1 fits none); all 0 when the room is one camp."""
+@dataclass(frozen=True)
+class _Split:
+    """How the tree was cut: ``labels`` (-1 fits none), ``k`` clusters, the best
+    ``silhouette`` tried with ``split`` camps in it, and the ``reason``."""
+
+    labels: IntArray
+    k: int
+    silhouette: float | None
+    split: int
+    reason: Reason
+
+
+def _split(dist: FloatArray, min_size: int, max_camps: int, min_silhouette: float) -> _Split:
+    """The cut of a room in canonical order: labels are camp numbers by size, then by first
+    row (-1 fits none); all 0 when the room is one camp."""
     p = dist.shape[0]
     distinct = int(np.unique(dist, axis=0).shape[0])  # rows at distance 0 are equal rows
     best: tuple[tuple[float, int, int], IntArray, int] | None = None
@@ -353,48 +389,23 @@ def _split(
             best = (key, labels, k)
     room = np.zeros(p, dtype=np.int64)
     if best is None:
-        why = (
-            "everyone's weights give the same ranking"
-            if distinct == 1
-            else f"no split leaves two camps of at least {number_word(min_size)}"
-        )
-        return room, 1, None, False, f"no clear camps: {why}"
+        return _Split(room, 1, None, 0, "same_ranking" if distinct == 1 else "too_small")
     (s_best, _, _), labels, k = best
     count = int(labels.max()) + 1
     if s_best < min_silhouette:
-        return (
-            room,
-            1,
-            s_best,
-            False,
-            f"no clear camps: the best split ({count} camps) has a mean silhouette of "
-            f"{s_best:.2f}, below the {min_silhouette:.2f} a clear split needs",
-        )
-    none = int((labels < 0).sum())
-    rest = f"; {none} {'person fits' if none == 1 else 'people fit'} none" if none else ""
-    return (
-        labels,
-        k,
-        s_best,
-        True,
-        f"{count} camps: mean silhouette {s_best:.2f} (a clear split needs "
-        f"{min_silhouette:.2f}){rest}",
-    )
+        return _Split(room, 1, s_best, count, "no_clear_split")
+    return _Split(labels, k, s_best, count, "clear")
 
 
 def _describe(
-    labels: IntArray,
-    shares: FloatArray,
-    dist: FloatArray,
-    score: mcda.Scorer,
-    option_ids: tuple[str, ...],
-    criterion_ids: tuple[str, ...],
+    labels: IntArray, shares: FloatArray, dist: FloatArray, model: RoomModel
 ) -> tuple[Camp, ...]:
     """Each camp's members, central weights, distinctive criteria, top options and spread."""
+    option_ids, criterion_ids = model.option_ids, model.criterion_ids
     count = int(labels.max()) + 1
     members = [np.flatnonzero(labels == c) for c in range(count)]
     central = np.vstack([_central(shares[m]) for m in members])  # (C, M)
-    top_ranks = np.atleast_2d(mcda.rank(np.atleast_2d(score(central)) + 0.0))
+    top_ranks = model.ranks(central)
     camps = []
     for c, rows in enumerate(members):  # a loop over camps (at most a handful)
         rest = np.setdiff1d(np.arange(labels.size), rows)
@@ -447,17 +458,22 @@ def _distinctive(
 
 # ------------------------------------------------------------------------------ you are here
 def place(
-    camps: Camps, weights_row: Mapping[str, float] | npt.ArrayLike, catalog: Catalog
+    camps: Camps,
+    weights_row: Mapping[str, float] | npt.ArrayLike,
+    catalog: Catalog,
+    *,
+    params: Mapping[str, Any] | None = None,
 ) -> int | None:
     """Which camp a participant's weights fall in (its index), or None for "fits none".
 
-    The ranking ``weights_row`` gives is compared with the room's. A ranking someone in the
-    room has is in that person's camp (equal rankings are never split), so a participant gets
-    their own label. Any other falls in the camp whose members are nearest on average (Kendall
-    distance; the lower index on a tie) if that mean is within the camp's :attr:`Camp.spread`
-    (no farther from the camp than its own least typical member), else in none. Without camps
-    (too few submissions) there is nowhere to be: None. Only a camp index comes back, never
-    anyone else's weights or ranking.
+    The ranking ``weights_row`` gives (under the model the camps were found with: their
+    method, normalisation, adopted scores and ``params``, unless ``params`` is given) is
+    compared with the room's. A ranking someone in the room has is in that person's camp (equal
+    rankings are never split), so a participant gets their own label. Any other falls in the
+    camp whose members are nearest on average (Kendall distance; the lower index on a tie) if
+    that mean is within the camp's :attr:`Camp.spread` (no farther from the camp than its own
+    least typical member), else in none. Without camps (too few submissions) there is nowhere
+    to be: None. Only a camp index comes back, never anyone else's weights or ranking.
     """
     if not camps.camps:
         return None
@@ -466,16 +482,17 @@ def place(
         row = weight_matrix([weights_row], crits)
     else:
         row = np.asarray(weights_row, dtype=np.float64).reshape(1, -1)
-    shares = participant_shares(row, crits)
-    problem = to_problem(
-        catalog, None, options=camps.option_ids, criteria=crits, overrides=camps.overrides
-    )
     with recorded_caveats():  # the caveats were noted when the camps were found
-        score = mcda.scorer(
-            problem.matrix, problem.types, camps.method, camps.normalization, criteria=crits,
-            **method_params(problem, camps.normalization, {}),
-        )  # fmt: skip
-        mine = mcda.rank(np.atleast_2d(score(shares)) + 0.0)
+        model = room_model(
+            catalog,
+            camps.option_ids,
+            crits,
+            method=camps.method,
+            normalization=camps.normalization,
+            params=camps.params if params is None else params,
+            overrides=camps.overrides,
+        )
+        mine = model.ranks(model.shares(row))
     d = kendall_distances(np.vstack([mine, camps.ranks]))[0, 1:]
     same = np.flatnonzero(d == 0)
     if same.size:

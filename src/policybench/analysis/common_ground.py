@@ -11,7 +11,8 @@ Given the camps of a room (:func:`policybench.analysis.camps.find_camps`):
 - :func:`camps_across_rounds`: the camps of successive rounds of one workshop, matched by
   member overlap, with who stayed, moved, joined and left, the share who stayed (the stability
   figure a facilitator reads to decide whether another round is worth it), and whether common
-  ground grew.
+  ground grew. Who stayed is counted only between two rounds that both have clear camps: a
+  room with no clear camps is one group, and "staying" in it would say nothing.
 
 Ids and arrays in, frozen dataclasses out; no labels, no store.
 """
@@ -21,18 +22,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
-from policybench.analysis.camps import Camps, Weights, participant_shares
+from policybench.analysis.camps import Camps, Reason
 from policybench.analysis.rank import SMAA_SEED, recorded_caveats, smaa_catalog
+from policybench.analysis.weights import Weights, participant_shares
 from policybench.catalog import Catalog
 from policybench.errors import InputError
 
 FloatArray = npt.NDArray[np.float64]
 
+#: The top k that common ground is judged on unless the facilitator picks another (the page's
+#: ``pb.fac.topk`` starts here, and the exports use it).
+TOP_K = 3
 #: SMAA samples per camp (its standard error on a chance is at most 0.5 / √2000 ≈ 0.011).
 COMMON_SAMPLES = 2_000
 #: An option is dividing when the camp keenest on it puts it in its top k this much more often
@@ -93,11 +99,6 @@ class CommonGround:
         the time (floor ≥ :data:`COMMON_FLOOR`)."""
         return tuple(i for i in self.order if self.floor[i] >= COMMON_FLOOR)
 
-    @property
-    def best_floor(self) -> float | None:
-        """The highest floor (None without camps)."""
-        return float(self.floor[self.order[0]]) if self.order else None
-
 
 def common_ground(
     catalog: Catalog,
@@ -106,21 +107,23 @@ def common_ground(
     camps: Camps,
     weights: Weights,
     *,
-    top_k: int = 3,
+    top_k: int = TOP_K,
     samples: int = COMMON_SAMPLES,
     seed: int = SMAA_SEED,
     gap: float = DIVIDING_GAP,
     method: str | None = None,
     normalization: str | None = None,
     overrides: Mapping[str, Mapping[str, float]] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> CommonGround:
     """Each option's chance of a top-``top_k`` rank in every camp, its floor, and the options
     that divide the camps.
 
     ``weights`` are the participants' weights, in the order (and number) the camps were found
-    from. ``method``, ``normalization`` and ``overrides`` default to those of ``camps`` (the
-    scores the camps ranked on); every camp's SMAA uses the same ``seed``, so the camps are
-    compared on the same random numbers.
+    from. ``method``, ``normalization``, ``params`` and ``overrides`` default to those of
+    ``camps`` (the model the camps ranked with; given another ``method``, its own default
+    normalisation and no parameters); every camp's SMAA uses the same ``seed``, so the camps
+    are compared on the same random numbers.
 
     Raises
     ------
@@ -151,6 +154,8 @@ def common_ground(
             opts, (), top_k, samples, seed, np.zeros((n, 0)), nan, nan, nan, (), (), gap
         )
     chance, expected = np.zeros((n, c)), np.zeros((n, c))
+    same_model = method is None
+    extra = dict(params) if params is not None else dict(camps.params) if same_model else {}
     with recorded_caveats() as notes:
         for camp in camps.camps:  # one SMAA per camp (a handful), each vectorised
             rows = shares[list(camp.members)]
@@ -158,7 +163,7 @@ def common_ground(
                 catalog,
                 None,
                 method=method or camps.method,
-                normalization=normalization or (camps.normalization if method is None else None),
+                normalization=normalization or (camps.normalization if same_model else None),
                 samples=samples,
                 seed=seed,
                 weight_low=rows.min(axis=0),
@@ -166,6 +171,7 @@ def common_ground(
                 options=opts,
                 criteria=crits,
                 overrides=camps.overrides if overrides is None else overrides,
+                **extra,
             )
             chance[:, camp.index] = result.rank_acceptability[:, :top_k].sum(axis=1)
             expected[:, camp.index] = result.expected_rank
@@ -213,9 +219,12 @@ class Transition:
     """Between two consecutive rounds, among the ``both`` participants in both: how many
     ``stayed`` in the matched camp (or fit none both times) and how many ``moved``; how many
     ``joined`` (only in the later round) and ``left`` (only in the earlier). ``matched`` pairs
-    camp indices (earlier, later) that share members. ``stability`` is ``stayed / both``; it
-    and the counts of stayed and moved are None when either round has no camps (too few
-    submissions)."""
+    camp indices (earlier, later) that share members. ``stability`` is ``stayed / both``.
+
+    Staying is counted only when both rounds have clear camps: otherwise ``stayed``, ``moved``
+    and ``stability`` are None, ``matched`` is empty, and ``unclear`` lists the rounds of the
+    two without clear camps, earlier first, each with the reason it has none
+    (:data:`policybench.analysis.camps.Reason`), so that a reader can say why."""
 
     before: int
     after: int
@@ -225,6 +234,7 @@ class Transition:
     joined: int
     left: int
     matched: tuple[tuple[int, int], ...]
+    unclear: tuple[tuple[int, Reason], ...] = ()
 
     @property
     def stability(self) -> float | None:
@@ -239,7 +249,9 @@ class CampHistory:
     camps, 1 for no clear camps) and whether they were ``clear``; the ``transitions`` between
     consecutive rounds; with common ground given, each round's ``common`` (the number of
     options every camp puts in its top k at least half the time, None where not given) and
-    ``grew`` between consecutive rounds (more such options than the round before)."""
+    ``grew`` between consecutive rounds (more such options than the round before);
+    ``submissions``, each round's number of participants. A round without submissions yet (one
+    just opened) has no transition into it: :attr:`empty` lists such rounds."""
 
     rounds: tuple[int, ...]
     camps: tuple[int, ...]
@@ -247,6 +259,12 @@ class CampHistory:
     transitions: tuple[Transition, ...]
     common: tuple[int | None, ...]
     grew: tuple[bool | None, ...]
+    submissions: tuple[int, ...] = ()
+
+    @property
+    def empty(self) -> tuple[int, ...]:
+        """The rounds nobody has submitted in yet."""
+        return tuple(r for r, n in zip(self.rounds, self.submissions, strict=True) if n == 0)
 
 
 def _match(
@@ -273,8 +291,9 @@ def _transition(
     ib = np.array([where_b[key] for key in shared], dtype=np.intp)
     joined = len(keys_b) - len(shared)
     left = len(keys_a) - len(shared)
-    if not a[0].camps or not b[0].camps:
-        return Transition(before, after, len(shared), None, None, joined, left, ())
+    unclear = tuple((r, c.reason) for r, c in ((before, a[0]), (after, b[0])) if not c.clear)
+    if unclear:
+        return Transition(before, after, len(shared), None, None, joined, left, (), unclear)
     match = _match(a[0], b[0], ia, ib)
     lookup = np.full(len(a[0].camps) + 1, -2, dtype=np.int64)  # -2: matched to no camp
     for ca, cb in match.items():
@@ -323,7 +342,13 @@ def camps_across_rounds(
             f"({', '.join(map(str, sorted(ks)))}); use the same k to compare rounds"
         )
     counts = tuple(len(given[r].common) if r in given and given[r].camps else None for r in rounds)
-    transitions = tuple(_transition(r, s, by_round[r], by_round[s]) for r, s in pairwise(rounds))
+    # a round nobody has submitted in yet (just opened) has no camps to move between: a
+    # transition into it would say that everyone left
+    transitions = tuple(
+        _transition(r, s, by_round[r], by_round[s])
+        for r, s in pairwise(rounds)
+        if by_round[s][0].participants
+    )
     grew = tuple(None if x is None or y is None else y > x for x, y in pairwise(counts))
     return CampHistory(
         rounds=rounds,
@@ -332,4 +357,5 @@ def camps_across_rounds(
         transitions=transitions,
         common=counts,
         grew=grew,
+        submissions=tuple(by_round[r][0].participants for r in rounds),
     )

@@ -12,9 +12,13 @@ Conventions
   participants' weights induce under the method (as in the workshop's group result, with the
   adopted ``overrides`` in place); None with fewer than two submissions.
 - The spread of a criterion is the interquartile range of its shares
-  (:func:`policybench.group.weight_spread`), in the order of the criteria given; the median
-  shares are the group's weights by the median rule (per-criterion median, renormalised to sum
-  1, :func:`policybench.group.combine_weights`). A round without submissions has NaN for both.
+  (:func:`policybench.group.weight_spread`), in the order of the criteria given, and its
+  median is the plain median of the same shares (numpy's, the middle two averaged), *not*
+  rescaled to sum to 1: the medians are shown beside the interquartile ranges, so each must
+  lie within its own, and they may sum to less or more than 1 (three people each putting all
+  their weight on a different criterion have a median of 0 on every one; nothing raises). The
+  group's weights by the median rule, rescaled, are the group result's
+  (:func:`policybench.group.combine_weights`). A round without submissions has NaN for both.
 - How far a participant moved between two consecutive rounds (consecutive in the order of
   the round numbers given): half the L1 distance between their two share vectors, i.e. the
   share of the weight that changed hands: 0 is unchanged, 1 is all the weight moved to
@@ -31,26 +35,30 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from policybench import group, mcda
-from policybench.analysis.rank import (
-    DEFAULT_METHOD,
-    method_params,
-    recorded_caveats,
-    resolve_normalization,
-)
-from policybench.analysis.weights import weight_matrix
-from policybench.catalog import Catalog, to_problem
+from policybench import group
+from policybench.analysis.rank import DEFAULT_METHOD, recorded_caveats
+from policybench.analysis.workshop import RoomModel, room_model
+from policybench.catalog import Catalog
 from policybench.errors import InputError
 
 FloatArray = npt.NDArray[np.float64]
+
+
+def latest_submitted(rounds: Mapping[int, Sequence[object]]) -> int | None:
+    """The latest round with at least one submission in ``rounds`` (round → submissions, as
+    the store's ``Workshops.rounds`` gives them), or None when nobody submitted in any. The
+    pages, the exports and the command line all name a result's round through this, so no two
+    of them can disagree on which round a result is of."""
+    return max((r for r, subs in rounds.items() if len(subs) > 0), default=None)
 
 
 @dataclass(frozen=True)
 class RoundSummary:
     """One round: ``participants`` (keys, in the order given) with their ``shares``
     ``(P, M)``; ``concordance`` (Kendall's W and its test; None under two submissions);
-    ``spread`` ``(M,)`` the IQR of each criterion's shares and ``median`` ``(M,)`` the median
-    shares, in the order of the criteria (NaN without submissions)."""
+    ``spread`` ``(M,)`` the IQR of each criterion's shares and ``median`` ``(M,)`` the plain
+    median of each criterion's shares (not rescaled: it need not sum to 1, and it lies within
+    its IQR), in the order of the criteria (NaN without submissions)."""
 
     round: int
     participants: tuple[str, ...]
@@ -132,38 +140,41 @@ def convergence(
     """
     if not rounds:
         raise InputError("no rounds to compare: a workshop has at least its first round")
-    opts, crits = tuple(option_ids), tuple(criterion_ids)
-    problem = to_problem(catalog, None, options=opts, criteria=crits, overrides=overrides)
-    norm = resolve_normalization(method, normalization)
-    extra = method_params(problem, norm, params or {})
+    model = room_model(
+        catalog,
+        option_ids,
+        criterion_ids,
+        method=method,
+        normalization=normalization,
+        params=params,
+        overrides=overrides,
+    )
+    crits = model.criterion_ids
     numbers = sorted(rounds)
     keys = {r: tuple(rounds[r]) for r in numbers}
-    shares = {r: _shares(r, [rounds[r][k] for k in keys[r]], crits) for r in numbers}
+    shares = {r: _shares(model, r, [rounds[r][k] for k in keys[r]]) for r in numbers}
     stacked = np.concatenate([shares[r] for r in numbers], axis=0)
     with recorded_caveats() as notes:
-        score = mcda.scorer(problem.matrix, problem.types, method, norm, criteria=crits, **extra)
+        notes += model.notes
         # everyone of every round ranked in one call; a loop over rounds only slices
-        ranks = mcda.rank(np.atleast_2d(score(stacked)) + 0.0) if len(stacked) else None
+        ranks = model.ranks(stacked)
     summaries, start = [], 0
     for r in numbers:
         p = len(keys[r])
-        own = None if ranks is None else ranks[start : start + p]
+        summaries.append(_summary(r, keys[r], shares[r], ranks[start : start + p], crits))
         start += p
-        summaries.append(_summary(r, keys[r], shares[r], own, crits))
     moves = tuple(
         _movement(a, b, keys[a], keys[b], shares[a], shares[b])
         for a, b in itertools.pairwise(numbers)
     )
-    return Convergence(crits, method, norm, tuple(summaries), moves, tuple(notes))
+    return Convergence(crits, method, model.normalization, tuple(summaries), moves, tuple(notes))
 
 
-def _shares(
-    number: int, weights: Sequence[Mapping[str, float]], crits: Sequence[str]
-) -> FloatArray:
+def _shares(model: RoomModel, number: int, weights: Sequence[Mapping[str, float]]) -> FloatArray:
     if not weights:
-        return np.zeros((0, len(crits)))
+        return np.zeros((0, len(model.criterion_ids)))
     try:
-        return np.asarray(mcda.check_weights(weight_matrix(weights, crits), len(crits), crits))
+        return model.shares(weights)
     except InputError as exc:
         raise type(exc)(f"round {number}: {exc}") from None
 
@@ -172,7 +183,7 @@ def _summary(
     number: int,
     keys: tuple[str, ...],
     shares: FloatArray,
-    ranks: npt.NDArray[np.int64] | None,
+    ranks: npt.NDArray[np.int64],
     crits: Sequence[str],
 ) -> RoundSummary:
     m = len(crits)
@@ -182,8 +193,8 @@ def _summary(
     spread = np.full(m, np.nan)
     for s in group.weight_spread(shares, criteria=crits):  # listed most contested first
         spread[s.criterion] = s.iqr
-    median = group.combine_weights(shares, "median", criteria=crits)
-    conc = group.kendall_w(ranks) if ranks is not None and len(keys) > 1 else None
+    median: FloatArray = np.median(shares, axis=0)  # plain: never rescaled, never raises
+    conc = group.kendall_w(ranks) if len(keys) > 1 else None
     return RoundSummary(number, keys, shares, conc, spread, median)
 
 

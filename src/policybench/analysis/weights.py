@@ -3,7 +3,8 @@
 Weights arrive as points (slider positions, a stored submission, a preset: any non-negative
 scale); :func:`shares` turns them into shares of the total once, and says when there are none
 (every weight zero), so a front end decides "rankable or not" and shows each share from one
-call. The rest turns other ways of expressing importance into weights — places in a ranking
+call; :func:`participant_shares` does it for a whole room at once, checked, as a ``(P, M)``
+array. The rest turns other ways of expressing importance into weights — places in a ranking
 of the criteria (rank-order centroid) and pairwise judgements on Saaty's scale (AHP) — and
 weights back into slider positions.
 
@@ -27,6 +28,8 @@ from policybench.errors import InputError, WeightsError
 from policybench.mcda.weights import CR_THRESHOLD
 
 FloatArray = npt.NDArray[np.float64]
+#: Participants' weights: mappings ``{criterion: weight}``, or rows in the criteria's order.
+Weights = Sequence[Mapping[str, float]] | npt.ArrayLike
 
 #: The Saaty scale's steps: 1 (equally important) to 9 (extremely more important).
 SAATY_MAX = 9
@@ -57,6 +60,32 @@ def weight_matrix(
     return np.array(
         [[float(row.get(c, 0.0)) for c in criterion_ids] for row in weights], dtype=float
     ).reshape(len(weights), len(criterion_ids))
+
+
+def participant_shares(weights: Weights, criterion_ids: Sequence[str]) -> FloatArray:
+    """``(P, M)`` shares (each row summing to 1) from mappings ``{criterion: weight}`` (a
+    missing criterion is 0) or from rows in the order of ``criterion_ids``; ``(0, M)`` for no
+    participants.
+
+    Raises
+    ------
+    InputError
+        Rows of the wrong shape.
+    WeightsError
+        A participant whose weights are negative, not numbers or all zero (named by row, from 1).
+    """
+    if isinstance(weights, Sequence) and all(isinstance(w, Mapping) for w in weights):
+        rows = weight_matrix(weights, criterion_ids)  # type: ignore[arg-type]
+    else:
+        rows = np.asarray(weights, dtype=np.float64)
+        if rows.ndim != 2 or rows.shape[1] != len(criterion_ids):
+            raise InputError(
+                f"weights must be one row per participant with one weight per criterion "
+                f"({len(criterion_ids)}: {', '.join(criterion_ids)}); got shape {rows.shape}"
+            )
+    if rows.shape[0] == 0:
+        return rows.reshape(0, len(criterion_ids))
+    return np.atleast_2d(mcda.check_weights(rows, len(criterion_ids), criterion_ids))
 
 
 # ------------------------------------------------------------------------------ sliders

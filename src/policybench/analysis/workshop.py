@@ -18,6 +18,14 @@ each participant's ranking, the group's, the drivers and the room's SMAA;
 
 A workshop ranks with the app's default model unless told otherwise: the weighted sum on the
 criteria's fixed 0–10 scales, so a participant's own ranking, the group's and the export agree.
+
+:class:`RoomModel` (built by :func:`room_model`) is that model, made once: the options and
+criteria in play, the catalog's scores with the adopted ones in place, the method with its
+normalisation and parameters, and the scorer prepared from them. Everything that ranks a
+room's weights goes through one: the group result here, the contested scores
+(:mod:`~policybench.analysis.contest`), the rounds (:mod:`~policybench.analysis.rounds`) and
+the camps (:mod:`~policybench.analysis.camps`), so they cannot disagree on how a ranking is
+made.
 """
 
 from __future__ import annotations
@@ -39,8 +47,8 @@ from policybench.analysis.rank import (
     resolve_normalization,
     smaa_catalog,
 )
-from policybench.analysis.weights import weight_matrix
-from policybench.catalog import Catalog, to_problem
+from policybench.analysis.weights import Weights, participant_shares
+from policybench.catalog import Catalog, Problem, to_problem
 from policybench.errors import InputError
 from policybench.robustness import kendall_tau_b
 
@@ -52,6 +60,117 @@ IntArray = npt.NDArray[np.int64]
 COMBINATIONS: tuple[str, ...] = ("mean", "median", "geometric", "borda", "copeland")
 #: SMAA samples over the room's range of weights on the facilitator's page.
 ROOM_SMAA_SAMPLES = 10_000
+#: Cells laid over a room's scores: ``(option, criterion) → value`` on the 0–10 scale.
+Cells = Mapping[tuple[str, str], float]
+
+
+@dataclass(frozen=True, eq=False)
+class RoomModel:
+    """How a room's weights become scores and rankings, built once by :func:`room_model`.
+
+    ``problem`` holds the catalog's scores for ``option_ids`` × ``criterion_ids`` with the
+    adopted ``overrides`` in place; ``method`` and ``normalization`` (resolved: never None)
+    with ``params`` as the caller gave them and ``extra`` as the engine takes them (the
+    catalog's 0–10 bounds added for ``scale``); ``base`` scores that matrix, prepared once
+    (``notes``: the engine's caveats about it, e.g. the weighted product's floor). Weights go in
+    as shares (:meth:`shares`); :meth:`scores` and :meth:`ranks` take ``(M,)`` or ``(P, M)``
+    shares and, optionally, ``cells`` laid over the scores for that call alone.
+    """
+
+    option_ids: tuple[str, ...]
+    criterion_ids: tuple[str, ...]
+    method: str
+    normalization: str
+    params: Mapping[str, Any]
+    extra: Mapping[str, Any]
+    overrides: Mapping[str, Mapping[str, float]]
+    problem: Problem
+    base: mcda.Scorer
+    notes: tuple[str, ...] = ()
+
+    def shares(self, weights: Weights) -> FloatArray:
+        """``(P, M)`` shares of the participants' ``weights`` (mappings or rows in criterion
+        order; :func:`~policybench.analysis.weights.participant_shares`)."""
+        return participant_shares(weights, self.criterion_ids)
+
+    def matrix(self, cells: Cells | None = None) -> FloatArray:
+        """``(N, M)`` the room's scores with ``cells`` in place (a copy when any are given)."""
+        if not cells:
+            return self.problem.matrix
+        out = self.problem.matrix.copy()
+        for (oid, cid), value in cells.items():  # a loop over a few cells, not over options
+            out[self.option_ids.index(oid), self.criterion_ids.index(cid)] = value
+        return out
+
+    def scorer(self, cells: Cells | None = None) -> mcda.Scorer:
+        """The scorer of :meth:`matrix` (``cells`` prepare a new one: record its caveats with
+        :func:`~policybench.analysis.rank.recorded_caveats`)."""
+        if not cells:
+            return self.base
+        return mcda.scorer(
+            self.matrix(cells),
+            self.problem.types,
+            self.method,
+            self.normalization,
+            criteria=self.criterion_ids,
+            **self.extra,
+        )
+
+    def scores(self, shares: npt.ArrayLike, cells: Cells | None = None) -> FloatArray:
+        """``(N,)`` scores for ``(M,)`` shares, ``(P, N)`` for ``(P, M)`` (higher better)."""
+        w = np.asarray(shares, dtype=np.float64)
+        if w.ndim == 2 and w.shape[0] == 0:
+            return np.zeros((0, len(self.option_ids)))
+        out: FloatArray = np.asarray(self.scorer(cells)(w), dtype=np.float64) + 0.0  # no -0.0
+        return np.atleast_2d(out) if w.ndim == 2 else out
+
+    def ranks(self, shares: npt.ArrayLike, cells: Cells | None = None) -> IntArray:
+        """The ranks (1 best, ties sharing the lower rank) of :meth:`scores`."""
+        scores = self.scores(shares, cells)
+        if scores.size == 0:
+            return np.zeros(scores.shape, dtype=np.int64)
+        return mcda.rank(scores)
+
+
+def room_model(
+    catalog: Catalog,
+    option_ids: Sequence[str],
+    criterion_ids: Sequence[str],
+    *,
+    method: str = DEFAULT_METHOD,
+    normalization: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Mapping[str, float]] | None = None,
+) -> RoomModel:
+    """The model a room ranks with (see :class:`RoomModel`).
+
+    Raises
+    ------
+    InputError
+        An unknown method or normalisation, parameters the method does not take, or options or
+        criteria not in the catalog.
+    WeightsError
+        An override off the 0–10 scale or outside the options and criteria in play.
+    """
+    opts, crits = tuple(option_ids), tuple(criterion_ids)
+    problem = to_problem(catalog, None, options=opts, criteria=crits, overrides=overrides)
+    norm = resolve_normalization(method, normalization)
+    given = dict(params or {})
+    extra = method_params(problem, norm, given)
+    with recorded_caveats() as notes:
+        base = mcda.scorer(problem.matrix, problem.types, method, norm, criteria=crits, **extra)
+    return RoomModel(
+        option_ids=opts,
+        criterion_ids=crits,
+        method=method,
+        normalization=norm,
+        params=given,
+        extra=extra,
+        overrides={o: dict(row) for o, row in (overrides or {}).items()},
+        problem=problem,
+        base=base,
+        notes=tuple(notes),
+    )
 
 
 @dataclass(frozen=True)
@@ -182,31 +301,37 @@ def group_result(
         raise InputError(f"unknown rule: weights by {w_rule!r}, rankings by {r_rule!r}")
     if combination not in (w_rule, r_rule):
         raise InputError(f"the group's ranking ({combination}) must be one of the two rules")
-    crits, opts = tuple(criterion_ids), tuple(option_ids)
-    problem = to_problem(catalog, None, options=opts, criteria=crits, overrides=overrides)
-    norm = resolve_normalization(method, normalization)
-    extra = method_params(problem, norm, params or {})
-    shares = np.asarray(mcda.check_weights(weight_matrix(weights, crits), len(crits), crits))
+    model = room_model(
+        catalog,
+        option_ids,
+        criterion_ids,
+        method=method,
+        normalization=normalization,
+        params=params,
+        overrides=overrides,
+    )
+    opts, crits, norm = model.option_ids, model.criterion_ids, model.normalization
+    shares = model.shares(weights)
     with recorded_caveats() as notes:
-        score = mcda.scorer(problem.matrix, problem.types, method, norm, criteria=crits, **extra)
-        scores = np.atleast_2d(score(shares)) + 0.0  # (P, N)
+        notes += model.notes
+        scores = model.scores(shares)  # (P, N)
         ranks = mcda.rank(scores)
         combined_weights = group.combine_weights(
             shares, cast(group.WeightRule, w_rule), criteria=crits
         )
-        group_scores = np.asarray(score(combined_weights), dtype=float) + 0.0
+        group_scores = model.scores(combined_weights)
         drivers: tuple[group.Driver, ...] = ()
         if len(weights) > 1:
             drivers = tuple(
                 group.disagreement_drivers(
-                    problem.matrix,
+                    model.problem.matrix,
                     shares,
-                    problem.types,
+                    model.problem.types,
                     method,
                     norm,
                     rule=cast(group.WeightRule, w_rule),
                     criteria=crits,
-                    **extra,
+                    **model.extra,
                 )
             )
     combined = group.combine_rankings(ranks, cast(group.RankingRule, r_rule))

@@ -7,6 +7,7 @@ from policybench.catalog.loader import (
     fingerprint,
     iter_quotes,
     load,
+    read_source_texts,
 )
 from policybench.catalog.models import (
     Catalog,
@@ -56,6 +57,7 @@ __all__ = [
     "load",
     "parse_requirement",
     "parse_weights",
+    "read_source_texts",
     "reconcile_weights",
     "to_problem",
 ]

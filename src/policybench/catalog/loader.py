@@ -40,7 +40,7 @@ from policybench.catalog.models import (
 )
 from policybench.catalog.verbatim import SourceTexts
 from policybench.catalog.yamlfile import PathKey, YamlDoc, YamlProblem, read
-from policybench.errors import CatalogError
+from policybench.errors import CatalogError, InputError
 
 CRITERIA_FILE = "criteria.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -286,30 +286,70 @@ def _cross_check(
     _check_packages(option_docs, problems)
 
 
+def read_source_texts(folder: Path | str, catalog: Catalog) -> SourceTexts:
+    """The texts of every source ``catalog`` cites, read from ``folder`` by the rules the
+    loader checks the catalog's own quotes with (each under its ``sources.yaml`` file name,
+    UTF-8, whitespace folded; :class:`~policybench.catalog.verbatim.SourceTexts`): what
+    ``policybench serve --sources DIR`` and the app's quote check (``$POLICYBENCH_SOURCES``,
+    :data:`policybench.env.SOURCES_ENV`) both read.
+
+    Raises
+    ------
+    InputError
+        The folder does not exist, or a source's file is missing, unreadable or not a plain
+        file name; the message names every one and what to do.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(
+            f"{folder}: no such folder; give the folder of the source texts the catalog cites "
+            "(../shared/seeds)"
+        )
+    texts, problems = _read_texts(root, catalog.sources)
+    if problems:
+        where = [catalog.sources[i] for i, _ in problems]
+        absent = all(
+            os.path.basename(s.file) == s.file and not (root / s.file).exists() for s in where
+        )
+        named = [f"{s.file} ({s.id})" for s in where] if absent else [m for _, m in problems]
+        raise InputError(
+            f"{folder}: {len(problems)} of the catalog's {len(catalog.sources)} source texts "
+            f"{'are not there' if absent else 'cannot be read'}: {', '.join(named)}; put them "
+            "there, or give the folder that holds them"
+        )
+    return SourceTexts(texts)
+
+
+def _read_texts(
+    root: Path, sources: Sequence[Source]
+) -> tuple[dict[str, tuple[str, str]], list[tuple[int, str]]]:
+    """Each source's file name and raw text from ``root``, and (index, message) for each
+    source whose file is not a plain name in the folder, missing or unreadable."""
+    texts: dict[str, tuple[str, str]] = {}
+    problems: list[tuple[int, str]] = []
+    for i, s in enumerate(sources):
+        if os.path.basename(s.file) != s.file:  # never read outside the folder
+            problems.append((i, f"file {s.file!r} must be a plain file name in the sources folder"))
+            continue
+        path = root / s.file
+        try:
+            texts[s.id] = (s.file, path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append((i, f"cannot read source text {_display(path)}: {exc}"))
+    return texts, problems
+
+
 def _source_texts(
     sources_dir: Path, sources: Sequence[Source], doc: YamlDoc, problems: _Problems
 ) -> SourceTexts:
     """The source texts the quotes are checked against, read from ``sources_dir`` (a file
     that cannot be read is a problem of sources.yaml, at the source's line)."""
-    texts: dict[str, tuple[str, str]] = {}
     if not sources_dir.is_dir():
         problems.add(sources_dir, 0, "source texts folder not found (--sources DIR)")
-        return SourceTexts(texts)
-    for i, s in enumerate(sources):
-        path = sources_dir / s.file
-        if os.path.basename(s.file) != s.file:
-            problems.at(
-                doc,
-                ("sources", i, "file"),
-                f"file {s.file!r} must be a plain file name in the sources folder",
-            )
-            continue
-        try:
-            texts[s.id] = (s.file, path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.at(
-                doc, ("sources", i, "file"), f"cannot read source text {_display(path)}: {exc}"
-            )
+        return SourceTexts({})
+    texts, found = _read_texts(sources_dir, sources)
+    for i, message in found:
+        problems.at(doc, ("sources", i, "file"), message)
     return SourceTexts(texts)
 
 

@@ -4,7 +4,8 @@ A quote stands in its source when it is a contiguous passage of the source text 
 of whitespace folded to one space, and nothing else changed: no normalising of quotes, dashes
 or hyphens, no removing footnote marks or ``<sup>`` tags, no change of case
 (``../shared/seeds/README.md``). A looser form exists only to *suggest* a fix in the message;
-it never accepts a quote.
+it never accepts a quote. :func:`quote_check` is the check of a workshop challenge's quote:
+its outcome and a message naming the paper and, for a near match, what differs.
 """
 
 from __future__ import annotations
@@ -66,3 +67,45 @@ class SourceTexts:
         if elsewhere:
             message += f"; it is in {', '.join(elsewhere)}: fix the quote's source"
         return message
+
+
+#: Characters the loose form reads as one (straight and typographic quotes, dashes, spaces):
+#: a quote differing from its source only in these, or in case, is a near match.
+_ALIKE = ("'‘’", '"“”', "-–—‑", " \u00a0")
+_CLASS = {ch: "[" + re.escape(group) + "]" for group in _ALIKE for ch in group}
+
+
+def quote_check(
+    texts: SourceTexts | None, source: str, quote: str, citation: str
+) -> tuple[str, str]:
+    """``(check, message)`` for a challenge's ``quote`` claimed from ``source`` (cited in the
+    message as ``citation``, the paper, never its file): ``"verified"`` (found verbatim),
+    ``"near_match"`` (a passage differing only in quotes, dashes, spaces or case, the message
+    saying which: "the source has ’ where the quote has '"), ``"not_found"``, or
+    ``"not_checked"`` (no texts, or not this source's)."""
+    if texts is None:
+        return "not_checked", "not checked: this server does not have the source texts"
+    text = texts.texts.get(source)
+    if text is None:
+        return "not_checked", f"not checked: this server does not have the text of {citation}"
+    folded = fold(quote)
+    if folded in text:
+        return "verified", f"found verbatim in {citation}"
+    pattern = "".join(_CLASS.get(ch, re.escape(ch)) for ch in folded)
+    passage = re.search(pattern, text, flags=re.IGNORECASE)
+    if passage is not None:
+        differs = dict.fromkeys(
+            f"the source has {a} where the quote has {b}"
+            for a, b in zip(passage.group(0), folded, strict=True)
+            if a != b
+        )
+        shown = list(differs)[:3] + (["…"] if len(differs) > 3 else [])
+        return "near_match", (
+            f"not verbatim in {citation}: {'; '.join(shown)}; copy the passage again as it stands"
+        )
+    if texts._loose.setdefault(source, loose(text)).find(loose(folded)) >= 0:
+        return "near_match", (
+            f"not verbatim in {citation}: a passage differs in its hyphens or footnote marks; "
+            "copy it again as it stands"
+        )
+    return "not_found", f"not found verbatim in {citation} (whitespace aside)"

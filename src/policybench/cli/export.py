@@ -6,8 +6,8 @@
                        [--profile NAME|FILE | --preset ID | --weights c1=3,c2=7]
                        [--method M ...repeatable] [--normalization N] [--param k=v ...]
                        [--all] [--require C>=V ...] [--no-default-screen] [--top N]
-                       [--workshop CODE [--names] [--combine mean|geometric|median]
-                        [--group-ranking borda|copeland] [--top-k K]]
+                       [--workshop CODE [--names] [--group-ranking RULE]
+                        [--combine mean|geometric|median] [--top-k K]]
                        [--smaa-samples N] [--bands] [--seed S] [--title TEXT]
                        [--options DIR] [--db URL]
 
@@ -20,7 +20,9 @@ screen set aside. ``--workshop CODE`` exports a workshop: its group result, ever
 contested scores and the decisions on them, and the camps with their common ground (top
 ``--top-k``), every ranking with the scores the facilitator adopted; the facilitator's
 passphrase is read from ``$POLICYBENCH_WORKSHOP_PASSPHRASE``, else asked for (hidden);
-participants appear as "participant 1", "participant 2", … unless ``--names``. ``--workshop
+participants appear as "Participant 1", "Participant 2", … unless ``--names``; the group's
+ranking uses the rule the facilitator chose for the workshop (as its pages do) unless
+``--group-ranking`` names another. ``--workshop
 CODE --format patch`` writes the workshop's adopted scores as a patch against the catalog in
 use (:mod:`policybench.cli.workshop_export`), or says there is nothing to patch.
 
@@ -78,16 +80,26 @@ Names = Annotated[
     bool,
     typer.Option(
         "--names",
-        help="With --workshop: show participants' display names (default: participant 1, 2, ...)",
+        help="With --workshop: show participants' display names (default: Participant 1, 2, ...)",
     ),
 ]
 Combine = Annotated[
-    Literal["mean", "geometric", "median"],
-    typer.Option("--combine", help="With --workshop: how to combine the weights"),
+    Literal["mean", "geometric", "median"] | None,
+    typer.Option(
+        "--combine",
+        help="With --workshop: how to combine the weights when the group's ranking combines "
+        "rankings (borda, copeland) [default: mean]",
+        show_default=False,
+    ),
 ]
 GroupRanking = Annotated[
-    Literal["borda", "copeland"],
-    typer.Option("--group-ranking", help="With --workshop: how to combine the rankings"),
+    Literal["mean", "median", "geometric", "borda", "copeland"] | None,
+    typer.Option(
+        "--group-ranking",
+        help="With --workshop: the rule for the group's ranking, overriding the one the "
+        "facilitator chose for the workshop [default: the workshop's, as on its pages]",
+        show_default=False,
+    ),
 ]
 SmaaSamples = Annotated[
     int | None,
@@ -139,8 +151,8 @@ def export(
     param: opt.Params = None,
     workshop: WorkshopCode = None,
     names: Names = False,
-    combine: Combine = "mean",
-    group_ranking: GroupRanking = "borda",
+    combine: Combine = None,
+    group_ranking: GroupRanking = None,
     smaa_samples: SmaaSamples = None,
     seed: Seed = 0,
     bands: Bands = False,
@@ -186,7 +198,7 @@ def export(
             params=split_params(methods, opt.parse_params(param)),
             names=names,
             combine=combine,
-            ranking_rule=group_ranking,
+            group_ranking=group_ranking,
             title=title,
             charts=charts,
             top_k=top_k,

@@ -227,8 +227,6 @@ def smaa(
     from policybench.cli.weights import prepare
     from policybench.present.tables import smaa_table
 
-    named = any(x is not None for x in (profile, preset, weights))
-    delta = _delta(named, delta, whole_simplex)
     setup = prepare(
         options,
         profile=profile,
@@ -239,6 +237,7 @@ def smaa(
         everything=everything,
         no_default_screen=no_default_screen,
     )
+    delta = _delta(setup.named, delta, whole_simplex)
     chosen, params = setup.method_and_params(method, param)
     result = smaa_catalog(
         setup.catalog,

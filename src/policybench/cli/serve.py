@@ -34,6 +34,7 @@ import typer
 import policybench.cli.options as opt
 from policybench import __version__
 from policybench.cli.errors import exits_on_error
+from policybench.env import SOURCES_ENV
 from policybench.errors import InputError
 from policybench.ui import launch
 
@@ -62,8 +63,6 @@ LOOPBACK = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
 #: uvicorn's variable for the addresses whose ``X-Forwarded-For`` it believes.
 UVICORN_TRUST = "FORWARDED_ALLOW_IPS"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-#: The variable the app reads the source texts' folder from (ui/components/sources.py).
-SOURCES_ENV = "POLICYBENCH_SOURCES"
 
 
 def trusted_proxies(behind_proxy: bool, forwarded_allow_ips: str | None) -> list[str]:
@@ -105,20 +104,17 @@ def trusted_proxies(behind_proxy: bool, forwarded_allow_ips: str | None) -> list
 
 
 def check_sources(folder: Path, catalog: Catalog) -> Path:
-    """``folder``, resolved, when it is a folder holding a file for every source the catalog
-    cites; else an :class:`~policybench.errors.InputError` that names what is missing."""
-    if not folder.is_dir():
+    """``folder``, resolved, when every source text the catalog cites can be read from it by
+    the rules the app reads them with (:func:`policybench.catalog.read_source_texts`); else
+    an :class:`~policybench.errors.InputError` that names what is missing."""
+    from policybench.catalog import read_source_texts
+
+    try:
+        read_source_texts(folder, catalog)
+    except InputError as exc:
         raise InputError(
-            f"--sources {folder}: no such folder; give the folder of the source texts the "
-            "catalog cites (../shared/seeds), or leave --sources out to keep quotes unverified"
-        )
-    missing = [f"{s.file} ({s.id})" for s in catalog.sources if not (folder / s.file).is_file()]
-    if missing:
-        raise InputError(
-            f"--sources {folder}: {len(missing)} of the catalog's {len(catalog.sources)} source "
-            f"texts are not there: {', '.join(missing)}; put them there, or give the folder "
-            "that holds them"
-        )
+            f"--sources {exc}; or leave --sources out to keep quotes unverified"
+        ) from None
     return folder.resolve()
 
 

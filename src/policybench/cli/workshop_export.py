@@ -3,7 +3,10 @@
 
 A workshop is read from the store with the facilitator's passphrase (``$POLICYBENCH_WORKSHOP_
 PASSPHRASE``, else a hidden prompt, asked for only once the code is known): its rounds, every
-live challenge and the facilitator's decisions (:func:`read`). :func:`report` builds the
+live challenge, the challenges as the room saw them at each reveal, and the facilitator's
+decisions (:func:`read`). The group's ranking uses the rule the facilitator chose for the
+workshop (stored with it, as its pages use it) unless ``--group-ranking`` names another
+(:func:`rules`). :func:`report` builds the
 report the facilitator's downloads build (:func:`policybench.export.workshop_report.
 workshop_report`); :func:`write_patch` writes the adopted scores as a patch against the
 catalog directory in use (``--options``), with paths relative to the root of the git
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,13 +48,16 @@ class Record:
     rounds: Mapping[int, Sequence[Submission]]
     challenges: Sequence[Challenge]
     decisions: Sequence[ScoreDecision]
+    seen: Mapping[int, Sequence[Challenge]] = field(default_factory=dict)
+    joined: Sequence[str] = ()  # display names in the order people joined
 
     @property
     def latest(self) -> Sequence[Submission]:
         """The latest round's submissions that has any ([] when none has)."""
-        return next(
-            (self.rounds[r] for r in sorted(self.rounds, reverse=True) if self.rounds[r]), []
-        )
+        from policybench.analysis.rounds import latest_submitted
+
+        latest = latest_submitted(self.rounds)
+        return [] if latest is None else self.rounds[latest]
 
 
 def flags(*, named: bool, option_set: bool, bands: bool) -> None:
@@ -94,12 +100,37 @@ def read(code: str, secret: Callable[[], str], *, db: str | None) -> Record:
     with open_store(db) as store:
         shop = store.workshops.get(code)
         facilitator = store.workshops.verify_facilitator(code, secret())
+        seen = {
+            r: store.workshops.challenges(facilitator, round=r)
+            for r in range(1, shop.visible_round + 1)  # a loop over the revealed rounds
+        }
         return Record(
             shop,
             store.workshops.rounds(facilitator),
             store.workshops.challenges(facilitator),
             store.workshops.decisions(facilitator),
+            seen,
+            [p.display_name for p in store.workshops.participants(facilitator)],
         )
+
+
+def rules(
+    stored: str, combine: str | None, group_ranking: str | None
+) -> tuple[str, str | None, str | None]:
+    """``(combination, weight rule, ranking rule)`` for the group result: the group's ranking
+    by ``group_ranking`` when given, else by the workshop's ``stored`` rule; ``combine`` sets
+    how weights are combined where the group's ranking is not itself a rule on weights (a
+    ranking by weights uses its own rule: giving another is a usage error)."""
+    from policybench import group
+
+    combination = group_ranking or stored
+    if combine is not None and combination in group.WEIGHT_RULES and combine != combination:
+        raise typer.BadParameter(
+            f"the group's ranking is by the {combination} of the weights: --combine {combine} "
+            f"would contradict it; give --group-ranking {combine} instead",
+            param_hint="--combine",
+        )
+    return combination, combine, None
 
 
 def report(
@@ -110,16 +141,18 @@ def report(
     normalization: str | None,
     params: dict[str, dict[str, Any]],
     names: bool,
-    combine: str,
-    ranking_rule: str,
+    combine: str | None,
+    group_ranking: str | None,
     title: str | None,
     charts: bool,
     top_k: int,
 ) -> Report:
     """The workshop's report, as the app's facilitator page builds it (a note on stderr when
-    the workshop ran on another version of the catalog)."""
+    the workshop ran on another version of the catalog); the group's ranking by the
+    workshop's own rule unless ``group_ranking`` (see :func:`rules`)."""
     from policybench.export.workshop_report import catalog_note, workshop_report
 
+    combination, weight_rule, ranking_rule = rules(record.shop.combination, combine, group_ranking)
     built = workshop_report(
         cat,
         record.shop,
@@ -128,13 +161,16 @@ def report(
         normalization=normalization,
         params=params,
         names=names,
-        combine=combine,
+        combination=combination,
+        weight_rule=weight_rule,
         ranking_rule=ranking_rule,
         title=title,
         charts=charts,
         rounds=record.rounds,
         challenges=record.challenges,
+        seen=record.seen,
         decisions=record.decisions,
+        joined=record.joined,
         top_k=top_k,
     )
     note = catalog_note(cat, record.shop)

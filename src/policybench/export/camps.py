@@ -18,18 +18,18 @@ from typing import Any
 
 import pandas as pd
 
+from policybench.analysis.camps import MIN_PARTICIPANTS as MIN_CAMP_SUBMISSIONS
 from policybench.analysis.camps import Camps, find_camps
-from policybench.analysis.common_ground import CommonGround, camps_across_rounds, common_ground
+from policybench.analysis.common_ground import (
+    TOP_K,
+    CommonGround,
+    camps_across_rounds,
+    common_ground,
+)
 from policybench.catalog import Catalog
 from policybench.export.deliberation import RENAMED, Room, Rounds, adjusted_about
 from policybench.export.report import Section
 from policybench.present import camps as camp_words
-
-#: Options in each camp's common ground unless asked otherwise (the facilitator's default).
-TOP_K = 3
-#: Submissions a round needs before its camps are looked for (issue 20: fewer show the group
-#: view and say why).
-MIN_CAMP_SUBMISSIONS = 6
 
 
 def camps_section(
@@ -63,6 +63,7 @@ def camps_section(
             weights,
             method=room.method,
             normalization=room.normalization,
+            params=room.params,
             overrides=room.overrides or None,
             min_participants=MIN_CAMP_SUBMISSIONS,
         )

@@ -31,14 +31,15 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Protocol
 
 import pandas as pd
 
 from policybench.analysis.contest import (
     TOP,
+    Challenge,
     ContestedCell,
+    Decision,
     IfRoomRight,
     contested,
     group_ranks_under,
@@ -50,9 +51,9 @@ from policybench.export.report import ChartSpec, Section
 from policybench.export.stamp import utc_timestamp
 from policybench.present import contest as contest_words
 from policybench.present.charts.rounds import convergence_chart
-from policybench.present.contest import ChallengeLike
-from policybench.present.labels import criterion_label, option_label
+from policybench.present.labels import criterion_label, option_label, participant_numbers
 from policybench.present.text import fold
+from policybench.present.workshop import COMBINATIONS as COMBINATION_WORDS
 from policybench.present.workshop import participant_labels
 
 #: The present tables' columns as the export's tables name them.
@@ -62,14 +63,25 @@ RENAMED = {"label": "title", "criterion": "name", "criterion_id": "criterion"}
 #: them).
 CHALLENGES_BRIEF = {
     "Challenged scores": (
-        "option", "title", "criterion", "name", "catalog score", "catalog range", "challenges",
-        "median proposal", "proposals iqr", "outside", "adopted score", "impact",
+        "option", "title", "criterion", "name", "catalog score", "challenges",
+        "median proposal", "adopted score", "impact",
     ),
     "Challenges": (
         "option", "title", "criterion", "name", "participant", "proposed score", "reason",
-        "quote", "quote status", "citation",
+        "quote", "quote check", "citation",
+    ),
+    "Challenges the room saw, by round": (
+        "seen in round", "option", "title", "criterion", "name", "participant",
+        "proposed score", "reason",
     ),
 }  # fmt: skip
+#: The quote check's outcomes (the store's ``Challenge.check``) in a reader's words.
+QUOTE_CHECK_WORDS = {
+    "verified": "verified",
+    "near_match": "near match",
+    "not_found": "not found",
+    "not_checked": "not checked",
+}
 DECISIONS_BRIEF = (
     "option", "title", "criterion", "name", "decision", "adopted score", "adopted low",
     "adopted high", "decided at", "catalog score",
@@ -90,34 +102,6 @@ class SubmissionLike(Protocol):
     def reasons(self) -> Mapping[str, str]: ...
 
 
-class Challenged(ChallengeLike, Protocol):
-    """A challenge as the facilitator reads it (:class:`policybench.store.Challenge`)."""
-
-    @property
-    def round(self) -> int: ...
-
-
-class DecisionLike(Protocol):
-    """A decision on a cell (:class:`policybench.store.ScoreDecision`)."""
-
-    @property
-    def option(self) -> str: ...
-    @property
-    def criterion(self) -> str: ...
-    @property
-    def decision(self) -> str: ...
-    @property
-    def value(self) -> float | None: ...
-    @property
-    def low(self) -> float | None: ...
-    @property
-    def high(self) -> float | None: ...
-    @property
-    def round(self) -> int: ...
-    @property
-    def decided_at(self) -> datetime: ...
-
-
 Rounds = Mapping[int, Sequence[SubmissionLike]]
 
 
@@ -130,7 +114,7 @@ class Room:
     method: str
     normalization: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
-    combination: str = "borda"
+    combination: str = "mean"
     overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     @property
@@ -152,30 +136,42 @@ class _Shown:
     reason: str
     quote: str | None
     source: str | None
-    verified: bool
+    check: str
     round: int
 
+    @property
+    def verified(self) -> bool:
+        return self.check == "verified"
+
     @classmethod
-    def of(cls, ch: Challenged, label: str) -> _Shown:
+    def of(cls, ch: Challenge, label: str) -> _Shown:
         return cls(label, ch.option, ch.criterion, float(ch.value), ch.low, ch.high, ch.reason,
-                   ch.quote, ch.source, bool(ch.verified), int(ch.round))  # fmt: skip
+                   ch.quote, ch.source, ch.check, int(ch.round))  # fmt: skip
 
 
 def participant_names(
-    rounds: Rounds, challenges: Sequence[Challenged], *, names: bool
+    rounds: Rounds,
+    challenges: Sequence[Challenge],
+    *,
+    names: bool,
+    joined: Sequence[str] = (),
 ) -> dict[str, str]:
     """``{display name: label}`` for everyone in the export: "Participant 1", "Participant 2",
-    … in order of first appearance (round by round in the order given, then those who only
-    challenged), or their names on one line each when ``names``."""
+    … numbered by the order they joined (``joined``, the store's ``participants``), or their
+    names on one line each when ``names``. Anyone not in ``joined`` is numbered after, in order
+    of first appearance (round by round in the order given, then those who only challenged)."""
     order = [s.display_name for r in sorted(rounds) for s in rounds[r]]
-    return labelled([*order, *(c.display_name for c in challenges)], names=names)
+    return labelled([*order, *(c.display_name for c in challenges)], names=names, joined=joined)
 
 
-def labelled(people: Sequence[str], *, names: bool) -> dict[str, str]:
-    """``{display name: label}`` for ``people`` in order of first appearance (see
-    :func:`participant_names`)."""
+def labelled(people: Sequence[str], *, names: bool, joined: Sequence[str] = ()) -> dict[str, str]:
+    """``{display name: label}`` for ``people`` (see :func:`participant_names`): numbered by
+    join order (:func:`~policybench.present.labels.participant_numbers`, which the pages use
+    too), or their names when ``names``."""
     order = list(dict.fromkeys(people))
-    return dict(zip(order, participant_labels(order if names else None, len(order)), strict=True))
+    if names:
+        return dict(zip(order, participant_labels(order, len(order)), strict=True))
+    return participant_numbers(joined, order)
 
 
 def adjusted_about(room: Room) -> dict[str, str]:
@@ -294,12 +290,16 @@ def challenges_section(
     criterion_ids: tuple[str, ...],
     rounds: Rounds,
     latest: int,
-    challenges: Sequence[Challenged],
+    challenges: Sequence[Challenge],
     labels: Mapping[str, str],
     room: Room,
+    *,
+    seen: Mapping[int, Sequence[Challenge]] | None = None,
 ) -> Section:
-    """The contested cells (most consequential first), every challenge with its reason and
-    quote, and the group's ranking if the room is right, weighed with round ``latest``."""
+    """The contested cells (most consequential first), every live challenge with its reason
+    and quote, the challenges as the room saw them at each reveal (``seen``: revealed round →
+    the challenges then standing), and the group's ranking if the room is right, weighed with
+    round ``latest``."""
     items = [_Shown.of(ch, labels.get(ch.display_name, UNKNOWN)) for ch in challenges]
     weights = [s.weights for s in rounds[latest]]
     model: dict[str, Any] = {
@@ -319,21 +319,36 @@ def challenges_section(
         "quotes verified": sum(ch.verified for ch in quoted),
         "quotes unverified": sum(not ch.verified for ch in quoted),
         "weighed with": f"round {latest}'s weights ({len(weights)} submissions)",
+        "impact": impact_basis(room),
         **adjusted_about(room),
         "if the room is right": contest_words.room_right_sentence(catalog, right),
-        "kendall_tau": right.tau,
+        "kendall's tau, catalog against the room": right.tau,
     }
+    rank = {(c.option, c.criterion): k for k, c in enumerate(cells)}
+    by_round = [
+        _reasons(catalog, [_Shown.of(ch, labels.get(ch.display_name, UNKNOWN)) for ch in chs],
+                 rank, seen_in=r)
+        for r, chs in sorted((seen or {}).items())
+    ]  # fmt: skip
     tables = (
-        ("Challenged scores", _contested(catalog, cells)),
-        ("Challenges", _reasons(catalog, items, cells)),
+        ("Challenged scores", _contested(catalog, cells, room)),
+        ("Challenges", _reasons(catalog, items, rank)),
+        ("Challenges the room saw, by round", _stacked(by_round, _reasons(catalog, [], rank, 0))),
         ("If the room is right", _room_right(catalog, right)),
     )
     return Section("challenges", "Contested scores", about, tables, brief=CHALLENGES_BRIEF)
 
 
-def _contested(catalog: Catalog, cells: Sequence[ContestedCell]) -> pd.DataFrame:
-    """The contested cells: what a person reads first (up to the impact), then the numbers
-    behind them."""
+def impact_basis(room: Room) -> str:
+    """What every impact figure is measured on: ``"measured on the group's ranking (mean of
+    everyone's weights)"``, the rule the group's ranking uses."""
+    words = COMBINATION_WORDS.get(room.combination, room.combination)
+    return f"measured on the group's ranking ({words[:1].lower()}{words[1:]})"
+
+
+def _contested(catalog: Catalog, cells: Sequence[ContestedCell], room: Room) -> pd.DataFrame:
+    """The contested cells: what a person reads first (up to the impact, whose basis it
+    states), then the numbers behind them."""
     shown = contest_words.contested_table(catalog, cells)
     return pd.DataFrame(
         {
@@ -345,10 +360,10 @@ def _contested(catalog: Catalog, cells: Sequence[ContestedCell]) -> pd.DataFrame
             "catalog range": shown["range"],
             "challenges": shown["challenges"],
             "median proposal": [c.median for c in cells],
-            "proposals iqr": [c.iqr for c in cells],
+            "spread of proposals (IQR)": [c.iqr for c in cells],
             "outside": [c.outside for c in cells],
             "adopted score": [_finite(c.adopted) for c in cells],
-            "impact": shown["impact"],
+            "impact": [f"{text} ({impact_basis(room)})" for text in shown["impact"]],
             "catalog low": [c.low for c in cells],
             "catalog high": [c.high for c in cells],
             "lowest proposal": [c.min for c in cells],
@@ -361,27 +376,51 @@ def _contested(catalog: Catalog, cells: Sequence[ContestedCell]) -> pd.DataFrame
 
 
 def _reasons(
-    catalog: Catalog, items: Sequence[_Shown], cells: Sequence[ContestedCell]
+    catalog: Catalog,
+    items: Sequence[_Shown],
+    rank: Mapping[tuple[str, str], int],
+    seen_in: int | None = None,
 ) -> pd.DataFrame:
-    """Every challenge, grouped by cell as the contested cells are ordered: who (as labelled),
-    the proposal, the reason and the quote with its verified mark."""
-    shown = contest_words.reasons_table(catalog, items, cells)
-    # the table names each challenge by its cell and participant (one challenge each)
-    exact = {
-        (ch.option, ch.criterion, fold(ch.display_name) or "A participant"): ch for ch in items
-    }
-    rows = [
-        exact[key]
-        for key in zip(shown["option"], shown["criterion_id"], shown["participant"], strict=True)
-    ]
-    out = shown.rename(columns={**RENAMED, "source": "citation", "quote_status": "quote status"})
-    out = out.drop(columns=["value", "range"])
-    out.insert(5, "proposed score", [ch.value for ch in rows])
-    out.insert(6, "proposed low", [_finite(ch.low) for ch in rows])
-    out.insert(7, "proposed high", [_finite(ch.high) for ch in rows])
-    out["source"] = [ch.source or "" for ch in rows]
-    out["round"] = [ch.round for ch in rows]
+    """Every challenge in ``items``, one row each, built from the challenges themselves,
+    grouped by cell in the contested cells' order (``rank``; cells not in it last, in the
+    workshop's order), within a cell in the order given: who (as labelled), the proposal, the
+    reason and the quote with its check. ``seen_in`` adds a first column: the round at whose
+    reveal the room saw them."""
+    last = len(rank)
+    ordered = sorted(items, key=lambda ch: rank.get((ch.option, ch.criterion), last))
+    rows = []
+    for ch in ordered:  # a loop over challenges
+        source = catalog.sources_by_id.get(ch.source) if ch.source else None
+        rows.append(
+            {
+                "option": ch.option,
+                "title": option_label(catalog.options_by_id[ch.option]),
+                "criterion": ch.criterion,
+                "name": criterion_label(catalog, ch.criterion),
+                "participant": fold(ch.display_name) or UNKNOWN,
+                "proposed score": ch.value,
+                "proposed low": _finite(ch.low),
+                "proposed high": _finite(ch.high),
+                "reason": ch.reason,
+                "quote": ch.quote or "",
+                "citation": source.citation if source is not None else (ch.source or ""),
+                "quote check": QUOTE_CHECK_WORDS.get(ch.check, ch.check) if ch.quote else "",
+                "source": ch.source or "",
+                "round": ch.round,
+            }
+        )
+    columns = ["option", "title", "criterion", "name", "participant", "proposed score"]
+    columns += ["proposed low", "proposed high", "reason", "quote", "citation", "quote check"]
+    columns += ["source", "round"]
+    out = pd.DataFrame(rows, columns=columns)
+    if seen_in is not None:
+        out.insert(0, "seen in round", [seen_in] * len(out))
     return out
+
+
+def _stacked(parts: Sequence[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    """``parts`` one under the other (``empty``, with the same columns, when there are none)."""
+    return pd.concat(list(parts), ignore_index=True) if parts else empty
 
 
 def _room_right(catalog: Catalog, right: IfRoomRight) -> pd.DataFrame:
@@ -393,8 +432,8 @@ def _room_right(catalog: Catalog, right: IfRoomRight) -> pd.DataFrame:
 # ------------------------------------------------------------------------------ decisions
 def decisions_section(
     catalog: Catalog,
-    decisions: Sequence[DecisionLike],
-    challenges: Sequence[Challenged],
+    decisions: Sequence[Decision],
+    challenges: Sequence[Challenge],
     room: Room,
 ) -> Section:
     """Each decision on a contested cell, in the order given: adopted or rejected, the value

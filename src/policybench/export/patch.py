@@ -13,8 +13,11 @@ checkout, and ``policybench validate`` passes afterwards. For each adopted cell 
   score), raises every government below a raised value to it, or lowers the government(s) at
   the current minimum to a lowered value, and says so in a comment, since the room argued
   about the cell and the maintainer must check which government it meant;
-- adds comment lines above the ``value:`` line with the decision and the room's reasons, each
-  line prefixed ``# workshop <code>:``, folded to the file's line length.
+- adds comment lines above the ``value:`` line: one header, ``# workshop <label>: adopted 6
+  (catalog 4); range widened from [3, 5] to [3, 6]; the room's reasons:``, then one indented
+  line per challenge, ``#   proposed 6: <reason>``, with its verified quote and source on the
+  next (``#   “<quote>” (Nishino 2017)``), each folded with a hanging indent to the file's
+  line length (:class:`RoomReason`).
 
 The file is edited as text at the exact places PyYAML's marks give for each number, so every
 other byte (comments, folded prose, quoting, line endings) stays as it was; the edited text is
@@ -36,12 +39,13 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 import policybench
+from policybench.analysis.contest import Decision
 from policybench.catalog.loader import OPTIONS_SUBDIR, fingerprint
 from policybench.catalog.models import JUDGEMENT_MIN_WIDTH, Catalog, Criterion, Option
 from policybench.errors import InputError
@@ -61,21 +65,16 @@ DECISIONS = ("adopted", "rejected")
 _GLUE = "\x00"
 
 
-class Decision(Protocol):
-    """A score decision as the store records it (``ScoreDecision``): only these are read."""
+@dataclass(frozen=True)
+class RoomReason:
+    """One challenge's case for a cell, as the patch's comment gives it: what it proposed (None
+    when unknown), its reason, and a quote found verbatim in its source (only such a quote:
+    the maintainer can check it) with the source's short citation (``"Nishino 2017"``)."""
 
-    @property
-    def option(self) -> str: ...
-    @property
-    def criterion(self) -> str: ...
-    @property
-    def decision(self) -> str: ...
-    @property
-    def value(self) -> float | None: ...
-    @property
-    def low(self) -> float | None: ...
-    @property
-    def high(self) -> float | None: ...
+    proposed: float | None
+    reason: str
+    quote: str | None = None
+    cited: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def catalog_patch(
     catalog_dir: Path,
     catalog: Catalog,
     decisions: Iterable[Decision],
-    reasons: Mapping[tuple[str, str], Sequence[str]],
+    reasons: Mapping[tuple[str, str], Sequence[RoomReason | str]],
     *,
     workshop: str,
     repo_path: str = "options",
@@ -121,10 +120,12 @@ def catalog_patch(
         ``"rejected"``, ``.value``, ``.low``, ``.high``); at most one per cell. Rejected ones
         change nothing.
     reasons
-        ``(option, criterion) -> the room's reasons``, written as comments above the adopted
-        cell's value (reasons for other cells are ignored).
+        ``(option, criterion) -> the room's reasons`` (:class:`RoomReason`, or a plain text
+        for a reason without a proposal), written as comments above the adopted cell's value,
+        each once (reasons for other cells are ignored).
     workshop
-        The label every comment line carries (the workshop's code): ``# workshop <label>:``.
+        The label each cell's comment starts with (the workshop's title and date):
+        ``# workshop <label>:``.
     repo_path
         Where the catalog directory sits in the repository the patch is for; the diff's paths
         are ``a/<repo_path>/policies/<option>.yaml`` (``"."``: the catalog is the repository).
@@ -281,7 +282,7 @@ def _patched_file(
     text: str,
     catalog: Catalog,
     cells: Sequence[_Cell],
-    reasons: Mapping[tuple[str, str], Sequence[str]],
+    reasons: Mapping[tuple[str, str], Sequence[RoomReason | str]],
     label: str,
 ) -> str:
     """``text`` with every cell of this file edited, checked by parsing it again."""
@@ -444,26 +445,37 @@ def _comment_paragraphs(
     score: Mapping[str, Any],
     new: Mapping[str, Any],
     notes: Sequence[str],
-    reasons: Mapping[tuple[str, str], Sequence[str]],
-) -> list[tuple[str, str]]:
-    """What the comment says, as (bullet, paragraph) pairs: what was adopted and what that did
-    to the range, each of the room's reasons, and the notes on the actors."""
+    reasons: Mapping[tuple[str, str], Sequence[RoomReason | str]],
+) -> list[tuple[bool, str]]:
+    """What the comment says, as (is it the header, paragraph) pairs: what was adopted and
+    what that did to the range; one paragraph per challenge (what it proposed and why), its
+    verified quote with the source after it; then the notes on the actors."""
     old_range, new_range = score["range"], new["range"]
     change = (
         f"range {_span(new_range)} kept"
         if list(old_range) == list(new_range)
         else f"range widened from {_span(old_range)} to {_span(new_range)}"
     )
-    paragraphs = [
-        (
-            "",
-            f"the room adopted {number(cell.value)} for {cell.criterion} "
-            f"(the catalog had {number(score['value'])}); {change}.",
-        )
-    ]
-    given = reasons.get((cell.option, cell.criterion), ())
-    paragraphs += [("- ", r) for r in map(comment_text, given) if r]
-    return paragraphs + [("", n) for n in notes]
+    given = list(
+        dict.fromkeys(_as_reason(r) for r in reasons.get((cell.option, cell.criterion), ()))
+    )
+    body: list[tuple[bool, str]] = []
+    for r in given:  # a loop over one cell's challenges
+        why = comment_text(r.reason)
+        if not why:
+            continue
+        body.append((False, why if r.proposed is None else f"proposed {number(r.proposed)}: {why}"))
+        quote = comment_text(r.quote or "")
+        if quote:
+            cited = comment_text(r.cited or "")
+            body.append((False, f"“{quote}”" + (f" ({cited})" if cited else "")))
+    head = f"adopted {number(cell.value)} (catalog {number(score['value'])}); {change}"
+    header = [(True, head + ("; the room's reasons:" if body else "."))]
+    return header + body + [(False, f"note: {n}") for n in notes]
+
+
+def _as_reason(r: RoomReason | str) -> RoomReason:
+    return r if isinstance(r, RoomReason) else RoomReason(None, r)
 
 
 def _span(pair: Sequence[float]) -> str:
@@ -471,25 +483,25 @@ def _span(pair: Sequence[float]) -> str:
 
 
 def _insert_above(
-    text: str, key: yaml.Node, paragraphs: Sequence[tuple[str, str]], label: str, width: int
+    text: str, key: yaml.Node, paragraphs: Sequence[tuple[bool, str]], label: str, width: int
 ) -> _Edit:
     """``paragraphs`` as comment lines above the line that holds ``key``, at that line's
-    indentation and with the file's line ending there, each line prefixed
-    ``# workshop <label>:`` and folded to ``width`` (continuations indented two spaces; a
-    word longer than a line is kept whole, so an address stays usable)."""
+    indentation and with the file's line ending there: the header after ``# workshop
+    <label>:``, every other paragraph indented under it (``#   ``), each folded to ``width``
+    with a hanging indent (``#     ``; a word longer than a line is kept whole, so an address
+    stays usable)."""
     start = text.rfind("\n", 0, key.start_mark.index) + 1
     end = text.find("\n", start)
     line = text[start:] if end < 0 else text[start:end]
     indent = line[: len(line) - len(line.lstrip(" \t"))]
     eol = "\r\n" if line.endswith("\r") else "\n"
-    head = f"{indent}# workshop {label}: "
     lines = []
-    for bullet, paragraph in paragraphs:
+    for is_header, paragraph in paragraphs:
         lines += textwrap.wrap(
             paragraph,
             width=width,
-            initial_indent=head + bullet,
-            subsequent_indent=head + "  ",
+            initial_indent=f"{indent}# workshop {label}: " if is_header else f"{indent}#   ",
+            subsequent_indent=f"{indent}#     ",
             break_long_words=False,
             break_on_hyphens=False,
         )

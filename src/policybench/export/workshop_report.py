@@ -12,12 +12,12 @@ in this workshop": the stamp, the caveats, each section); the comparison table s
 adopted scores, the evidence the catalog's.
 
 :func:`workshop_patch` is ``export --format patch`` and the facilitator's ``.diff`` download:
-:func:`policybench.export.patch.catalog_patch` of the adopted decisions, with the reasons of
-the challenges behind them, labelled with the workshop's title and date (never its join code,
+:func:`policybench.export.patch.catalog_patch` of the adopted decisions, with what each
+challenge behind them proposed and why (and its verified quote), labelled with the workshop's title and date (never its join code,
 which lets anyone join while it is open).
 
-Participants are "Participant 1", "Participant 2", … (numbered once for the whole report, in
-order of first appearance) unless the export is asked to show names.
+Participants are "Participant 1", "Participant 2", … (numbered once for the whole report, by
+the order they joined, as the pages number them) unless the export is asked to show names.
 """
 
 from __future__ import annotations
@@ -30,16 +30,16 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from policybench.analysis.contest import overrides_from
+from policybench.analysis.common_ground import TOP_K
+from policybench.analysis.contest import Challenge, Decision, overrides_from
 from policybench.analysis.rank import rank_catalog
-from policybench.analysis.rounds import convergence
+from policybench.analysis.rounds import convergence, latest_submitted
 from policybench.analysis.workshop import GroupResult, group_result
 from policybench.catalog import Catalog
+from policybench.catalog.models import Source
 from policybench.errors import InputError
-from policybench.export.camps import TOP_K, camps_section
+from policybench.export.camps import camps_section
 from policybench.export.deliberation import (
-    Challenged,
-    DecisionLike,
     Room,
     Rounds,
     SubmissionLike,
@@ -48,7 +48,7 @@ from policybench.export.deliberation import (
     labelled,
     rounds_section,
 )
-from policybench.export.patch import catalog_patch
+from policybench.export.patch import RoomReason, catalog_patch
 from policybench.export.report import ChartSpec, Report, Section, build_report
 from policybench.export.stamp import utc_timestamp
 from policybench.present.charts.workshop import workshop_charts
@@ -65,6 +65,7 @@ __all__ = [
     "group_section",
     "missing_from_catalog",
     "patch_label",
+    "short_citation",
     "workshop_patch",
     "workshop_report",
 ]
@@ -88,6 +89,8 @@ class WorkshopLike(Protocol):
     def catalog_fingerprint(self) -> str | None: ...
     @property
     def created_at(self) -> Any: ...
+    @property
+    def combination(self) -> str: ...
 
 
 def missing_from_catalog(catalog: Catalog, shop: WorkshopLike) -> list[str]:
@@ -146,13 +149,16 @@ def workshop_report(
     normalization: str | None = None,
     params: Mapping[str, Mapping[str, Any]] | None = None,
     names: bool = False,
-    combine: str = "mean",
-    ranking_rule: str = "borda",
+    combination: str | None = None,
+    weight_rule: str | None = None,
+    ranking_rule: str | None = None,
     title: str | None = None,
     charts: bool = True,
     rounds: Mapping[int, Sequence[SubmissionLike]] | None = None,
-    challenges: Sequence[Challenged] = (),
-    decisions: Sequence[DecisionLike] = (),
+    challenges: Sequence[Challenge] = (),
+    seen: Mapping[int, Sequence[Challenge]] | None = None,
+    decisions: Sequence[Decision] = (),
+    joined: Sequence[str] = (),
     top_k: int = TOP_K,
     version: str | None = None,
     timestamp: datetime | str | None = None,
@@ -164,13 +170,19 @@ def workshop_report(
     or the one before while the current has none yet). ``rounds`` maps each round to its
     submissions, in join order (the store's ``rounds``; default: ``submissions`` as the only
     round); ``challenges`` are every live challenge and ``decisions`` the facilitator's (the
-    store's ``challenges`` and ``decisions``). The adopted decisions' scores replace the
+    store's ``challenges`` and ``decisions``); ``seen`` maps each revealed round to the
+    challenges as the room saw them at its reveal (the store's ``challenges(facilitator,
+    round=r)``; default: none listed). The adopted decisions' scores replace the
     catalog's everywhere. ``result`` is the group result already computed from
     ``submissions`` with those scores (the facilitator's page passes the one it shows);
-    without it, it is computed with the first method, weights combined by ``combine`` and
-    rankings by ``ranking_rule`` (the group's ranking). ``params`` gives each method its own
+    without it, it is computed with the first method and the group's ranking by
+    ``combination`` (default: the workshop's own rule, ``shop.combination``, as its pages
+    rank it), the other side's rule by ``weight_rule`` / ``ranking_rule`` when given
+    (:func:`~policybench.analysis.workshop.rules_for` otherwise). ``params`` gives each method its own
     parameters (by method name). ``top_k`` is the common ground's (cut to the options in
-    play). Participants are "Participant 1", "Participant 2", … unless ``names``. A workshop
+    play). Participants are "Participant 1", "Participant 2", … by the order they joined
+    (``joined``: the display names as the store's ``participants`` lists them; anyone missing
+    from it after, in order of appearance), as the pages number them, unless ``names``. A workshop
     created on another catalog version is noted in the group section's stamp
     (``"catalog note"``). ``version`` and ``timestamp`` stamp the report as
     :func:`~policybench.export.report.build_report` does (tests fix them).
@@ -190,8 +202,8 @@ def workshop_report(
             shop.options,
             shop.criteria,
             [s.weights for s in submissions],
-            combination=ranking_rule,
-            weight_rule=combine,
+            combination=combination or shop.combination,
+            weight_rule=weight_rule,
             ranking_rule=ranking_rule,
             method=chosen[0],
             normalization=normalization,
@@ -201,13 +213,13 @@ def workshop_report(
     by_round = dict(rounds) if rounds is not None else {_round_of(shop): list(submissions)}
     people = [s.display_name for r in sorted(by_round) for s in by_round[r]]
     people += [s.display_name for s in submissions] + [c.display_name for c in challenges]
-    labels = labelled(people, names=names)
-    adjusted = adjusted_label(sum(len(row) for row in adopted.values()))
+    labels = labelled(people, names=names, joined=joined)
+    adjusted = adjusted_label(adopted)
     group = _group_part(catalog, shop, result, submissions, by_round, labels, adjusted, charts)
     room = Room(chosen[0], normalization, own[chosen[0]], result.combination, adopted)
     sections = (group, *deliberation_sections(
         catalog, shop.options, shop.criteria, by_round, challenges, decisions, labels, room,
-        top_k=top_k, charts=charts,
+        top_k=top_k, charts=charts, seen=seen or {},
     ))  # fmt: skip
     combined = dict(zip(result.criterion_ids, map(float, result.group_weights), strict=True))
     label = f"workshop group weights ({result.weight_rule} of {len(submissions)} participants"
@@ -271,7 +283,7 @@ def _group_part(
     about: dict[str, Any] = {
         "state": shop.state,
         "created_at": shop.created_at.isoformat(),
-        "round": max((r for r, subs in by_round.items() if subs), default=_round_of(shop)),
+        "round": latest_submitted(by_round) or _round_of(shop),
     }
     if adjusted:
         about["adjusted"] = adjusted
@@ -290,7 +302,7 @@ def _group_part(
 
 
 def _marked(
-    report: Report, catalog: Catalog, decisions: Sequence[DecisionLike], adjusted: str
+    report: Report, catalog: Catalog, decisions: Sequence[Decision], adjusted: str
 ) -> Report:
     """``report`` saying first that it ranks with adopted scores, and which, with the adopted
     scores in its comparison table (the catalog's kept for the evidence)."""
@@ -312,19 +324,21 @@ def deliberation_sections(
     option_ids: Sequence[str],
     criterion_ids: Sequence[str],
     rounds: Rounds,
-    challenges: Sequence[Challenged],
-    decisions: Sequence[DecisionLike],
+    challenges: Sequence[Challenge],
+    decisions: Sequence[Decision],
     labels: Mapping[str, str],
     room: Room,
     *,
     top_k: int = TOP_K,
     charts: bool = True,
+    seen: Mapping[int, Sequence[Challenge]] | None = None,
 ) -> tuple[Section, ...]:
     """The ``rounds``, ``challenges``, ``decisions`` and ``camps`` sections
     (:mod:`policybench.export.deliberation`, :mod:`policybench.export.camps`), always all four.
 
     ``rounds`` maps each round to its submissions (the first round to the current one; a round
-    may have none); ``labels`` is
+    may have none); ``seen`` maps each revealed round to the challenges the room saw at its
+    reveal (listed in the challenges section, round by round); ``labels`` is
     :func:`~policybench.export.deliberation.participant_names`'. Contested cells are weighed
     with the latest round that has submissions. ``top_k`` is cut to the options in play.
 
@@ -334,7 +348,7 @@ def deliberation_sections(
         No round has a submission, or a challenge or decision names an option or criterion
         not in play.
     """
-    latest = max((r for r, subs in rounds.items() if subs), default=None)
+    latest = latest_submitted(rounds)
     if latest is None:
         raise InputError("no round has a submission yet: nothing to export")
     opts, crits = tuple(option_ids), tuple(criterion_ids)
@@ -351,7 +365,9 @@ def deliberation_sections(
     )
     return (
         rounds_section(catalog, opts, crits, rounds, conv, labels, room, charts=charts),
-        challenges_section(catalog, opts, crits, rounds, latest, challenges, labels, room),
+        challenges_section(
+            catalog, opts, crits, rounds, latest, challenges, labels, room, seen=seen or {}
+        ),
         decisions_section(catalog, decisions, challenges, room),
         camps_section(catalog, opts, crits, rounds, room, top_k=top_k),
     )
@@ -362,7 +378,7 @@ def _round_of(shop: WorkshopLike) -> int:
     return int(getattr(shop, "round", 1))
 
 
-def _cells_text(catalog: Catalog, decisions: Sequence[DecisionLike]) -> str:
+def _cells_text(catalog: Catalog, decisions: Sequence[Decision]) -> str:
     """The adopted cells in words: ``"Liaison officers × Deterrence: 7 (the catalog's 5)"``."""
     out = []
     for d in decisions:
@@ -377,7 +393,7 @@ def _cells_text(catalog: Catalog, decisions: Sequence[DecisionLike]) -> str:
     return "; ".join(out)
 
 
-def with_adopted(comparison: pd.DataFrame, decisions: Sequence[DecisionLike]) -> pd.DataFrame:
+def with_adopted(comparison: pd.DataFrame, decisions: Sequence[Decision]) -> pd.DataFrame:
     """The comparison table with each adopted score in place of the catalog's, its range
     widened to hold the adopted value and range (a copy; cells not in the table are left)."""
     out = comparison.copy()
@@ -406,14 +422,15 @@ def workshop_patch(
     catalog_dir: Path,
     catalog: Catalog,
     shop: WorkshopLike,
-    decisions: Sequence[DecisionLike],
-    challenges: Sequence[Challenged],
+    decisions: Sequence[Decision],
+    challenges: Sequence[Challenge],
     *,
     repo_path: str = "options",
 ) -> str:
     """The workshop's adopted scores as a patch against the catalog at ``catalog_dir``
-    (:func:`~policybench.export.patch.catalog_patch`), each with the reasons of the
-    challenges on its cell (each text once, in the order given), labelled
+    (:func:`~policybench.export.patch.catalog_patch`), each with the case of every challenge
+    on its cell (what it proposed, its reason, its quote when the server verified it, with
+    the source's short citation; each once, in the order given), labelled
     :func:`patch_label`; ``""`` when no score was adopted. ``repo_path`` is where the catalog
     sits in its repository.
 
@@ -422,11 +439,14 @@ def workshop_patch(
     InputError
         As :func:`~policybench.export.patch.catalog_patch`.
     """
-    reasons: dict[tuple[str, str], list[str]] = {}
-    for ch in challenges:
-        given = reasons.setdefault((ch.option, ch.criterion), [])
-        if ch.reason not in given:
-            given.append(ch.reason)
+    reasons: dict[tuple[str, str], list[RoomReason]] = {}
+    for ch in challenges:  # a loop over challenges
+        verified = ch.check == "verified" and bool(ch.quote)
+        source = catalog.sources_by_id.get(ch.source or "") if verified else None
+        cited = short_citation(source) if source is not None else (ch.source if verified else None)
+        reasons.setdefault((ch.option, ch.criterion), []).append(
+            RoomReason(float(ch.value), ch.reason, ch.quote if verified else None, cited)
+        )
     return catalog_patch(
         catalog_dir,
         catalog,
@@ -435,3 +455,14 @@ def workshop_patch(
         workshop=patch_label(shop),
         repo_path=repo_path,
     )
+
+
+def short_citation(source: Source) -> str:
+    """A source as a comment cites it: the first author's family name (the last word of the
+    name as the catalog writes it), "and" the second's or "et al.", and the year:
+    ``"Nishino 2017"``, ``"Cha and Kang 2018"``, ``"Park et al."``."""
+    names = [a.split()[-1] for a in source.authors]
+    who = names[0] if len(names) == 1 else (
+        f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al."
+    )  # fmt: skip
+    return f"{who} {source.year}" if source.year else who

@@ -3,8 +3,8 @@ and chart specs, and every escaper.
 
 - :mod:`~policybench.present.text`: every escaper (Streamlit Markdown and widget labels,
   Markdown files, HTML, spreadsheet cells) and text folding.
-- :mod:`~policybench.present.labels`: names of methods, options, criteria and clusters, shares
-  and rank movements as people read them.
+- :mod:`~policybench.present.labels`: names of methods, options, criteria and clusters, shares,
+  rank movements, small numbers in words and participants' numbers as people read them.
 - :mod:`~policybench.present.tables`: the ranking table (the one schema the command line, the
   exports and the Rank page share), the comparison, criteria, quotes and SMAA tables.
 - :mod:`~policybench.present.compare`, :mod:`~policybench.present.robustness`,

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from policybench.analysis.bands import RankBands
+from policybench.present.labels import share_label
 
 #: The column people read: "3rd–9th" (an en dash, so that no spreadsheet takes it for a date).
 LIKELY = "likely ranks"
@@ -57,7 +58,7 @@ def bands_sentence(bands: RankBands) -> str:
     """One line saying what the bands mean, with the draws that made them."""
     low, high = bands.percentiles
     return (
-        f"Likely ranks: the range of ranks an option takes in {high - low:g}% of "
+        f"Likely ranks: the range of ranks an option takes in {share_label((high - low) / 100)} of "
         f"{bands.samples:,} draws of every score within its uncertainty range (the weights as "
         f"set; seed {bands.seed}). Options whose likely ranks overlap are not clearly apart."
     )

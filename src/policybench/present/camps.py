@@ -3,7 +3,11 @@ dividing tables, the "you are here" sentence, the across-rounds table, and the s
 says why there are no camps.
 
 Everything is formatted from :mod:`policybench.analysis.camps` and
-:mod:`policybench.analysis.common_ground`; names come from :mod:`policybench.present.labels`.
+:mod:`policybench.analysis.common_ground`, which return codes and numbers and leave every word
+to this module (:func:`reason_text` says why a room has camps or not, and
+:func:`silhouette_words` what the silhouette behind it means); names come from
+:mod:`policybench.present.labels`, and inside a sentence a criterion's or an option's name is
+the catalog's, as written, in quotes.
 Cards never name or number the participants behind them: a camp's reasons are listed by
 criterion and text, not in the order people joined, and only for a camp of three or more.
 Reasons are the participants' own text and go out as plain text (escape them for where they
@@ -13,27 +17,30 @@ are shown, :mod:`policybench.present.text`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from policybench.analysis.camps import Camp, Camps, Distinctive, number_word
+from policybench.analysis.camps import Camp, Camps, Distinctive, Reason
 from policybench.analysis.common_ground import CampHistory, CommonGround, Transition
 from policybench.catalog import Catalog
 from policybench.errors import InputError
-from policybench.present.labels import criterion_label, option_label, share_label
+from policybench.present.labels import (
+    criterion_label,
+    number_word,
+    option_label,
+    share_label,
+)
+from policybench.present.labels import (
+    quoted as quoted,  # re-exported: pages import it from here
+)
 from policybench.present.text import fold
 
 #: A camp's reasons are shown only when it has at least this many members, so that no reason
 #: can be traced to one or two people.
 MIN_REASONS = 3
-#: First words of a criterion name that keep their capital inside a sentence.
-_PROPER = frozenset(
-    {"Japan", "Japanese", "Japan–ROK", "ROK", "Korea", "Korean", "US", "US–Japan", "American"}
-    | {"China", "Chinese", "Beijing", "Pyongyang", "Tokyo", "Seoul", "Australia", "Australian"}
-)
 #: Multiples said in words, to the nearest half (beyond the table: "5.5 times", "12 times").
 _TIMES = {
     1.5: "one and a half times",
@@ -45,6 +52,15 @@ _TIMES = {
     4.5: "four and a half times",
     5.0: "five times",
 }
+#: How separated camps with a given mean silhouette are, in words: the first bound the value
+#: reaches (Kaufman & Rousseeuw's reading, as :data:`policybench.analysis.camps.MIN_SILHOUETTE`
+#: cites it).
+_SEPARATION = (
+    (0.7, "strongly separated"),
+    (0.5, "clearly separated"),
+    (0.25, "weakly separated"),
+    (-math.inf, "not separated"),
+)
 #: Fractions said in words; the nearest (on a log scale) is used.
 _FRACTIONS = (
     (2 / 3, "two thirds of"),
@@ -108,17 +124,18 @@ def fraction_words(ratio: float) -> str:
     return min(_FRACTIONS, key=lambda f: abs(math.log(ratio / f[0])))[1]
 
 
-def in_sentence(name: str) -> str:
-    """A criterion's name inside a sentence: its capital dropped ("Early gains" → "early
-    gains"), unless it starts with an acronym or a name ("ROK …", "Japan–ROK …")."""
-    if name[1:2].islower() and name.split(" ", 1)[0] not in _PROPER:
-        return name[:1].lower() + name[1:]
-    return name
+def criterion_in_sentence(catalog: Catalog, criterion_id: str) -> str:
+    """A criterion's name inside a sentence: the catalog's name as written, set off in quotes
+    as option titles are (:func:`~policybench.present.labels.quoted`): ``“Deterrence and crisis readiness”``. Never
+    re-cased, since only the catalog knows which of its words are names; and without the
+    ``(cost)`` of :func:`~policybench.present.labels.criterion_label`, since a sentence about
+    how much weight a criterion gets reads the same either way."""
+    return quoted([catalog.criteria_by_id[criterion_id].name])[0]
 
 
 def distinctive_words(catalog: Catalog, d: Distinctive) -> str:
     """What a distinctive criterion says about a camp, as a phrase after "The camp"."""
-    name = in_sentence(criterion_label(catalog, d.criterion))
+    name = criterion_in_sentence(catalog, d.criterion)
     both = f"({share_label(d.camp)} against {share_label(d.room)})"
     if d.room <= 0:
         return f"weights {name} ({share_label(d.camp)}) where the rest of the room's median gives it nothing"
@@ -134,33 +151,77 @@ def camp_title(camps: Camps, index: int) -> str:
     return f"Camp {index + 1}" if camps.clear else "The room"
 
 
+def reason_text(camps: Camps) -> str:
+    """Why the room has the camps it has, from :attr:`Camps.reason` and the numbers beside it,
+    as a clause: ``"fewer than six submissions: camps need at least six"``, ``"everyone's
+    weights give the same ranking"``, ``"2 camps, strongly separated (silhouette 0.81 of 1;
+    a clear split needs 0.50); 1 person fits none"``."""
+    return _REASONS[camps.reason](camps)
+
+
+def _too_few(camps: Camps) -> str:
+    n = number_word(camps.min_participants)
+    return f"fewer than {n} submissions: camps need at least {n}"
+
+
+def silhouette_words(silhouette: float | None, threshold: float | None = None) -> str:
+    """How far apart camps are, from their mean silhouette (−1 to 1: how much closer each
+    person's ranking is to their own camp's than to the nearest other camp's), in words with
+    the number: ``"clearly separated (silhouette 0.75 of 1)"``; with ``threshold``, what a
+    clear split needs: ``"weakly separated (silhouette 0.31 of 1; a clear split needs
+    0.50)"``."""
+    if silhouette is None or not math.isfinite(silhouette):
+        return "not measured (no split could be tried)"
+    word = next(w for bound, w in _SEPARATION if silhouette >= bound)
+    need = "" if threshold is None else f"; a clear split needs {threshold:.2f}"
+    return f"{word} (silhouette {silhouette:.2f} of 1{need})"
+
+
+def _clear(camps: Camps) -> str:
+    none = camps.unassigned
+    rest = f"; {none} {'person fits' if none == 1 else 'people fit'} none" if none else ""
+    return (
+        f"{len(camps.camps)} camps, "
+        f"{silhouette_words(camps.silhouette, camps.min_silhouette)}{rest}"
+    )
+
+
+_REASONS: dict[Reason, Callable[[Camps], str]] = {
+    "clear": _clear,
+    "no_submissions": lambda camps: "no submissions yet",
+    "too_few": _too_few,
+    "same_ranking": lambda camps: "everyone's weights give the same ranking",
+    "too_small": lambda camps: (
+        f"no split leaves two camps of at least {number_word(camps.min_size)}"
+    ),
+    "no_clear_split": lambda camps: (
+        f"the best split ({camps.split} camps) is {silhouette_words(camps.silhouette)}, below "
+        f"the {camps.min_silhouette:.2f} a clear split needs"
+    ),
+}
+
+
 def camps_sentence(camps: Camps) -> str:
     """How the room splits, or why it does not, in a sentence."""
     if not camps.camps:
-        reason = camps.reason[:1].upper() + camps.reason[1:]
+        reason = reason_text(camps)
+        reason = reason[:1].upper() + reason[1:]
         return f"{reason} (this round has {camps.participants}), so the room is shown as one group."
     if not camps.clear:
-        why = camps.reason.removeprefix("no clear camps: ")
-        return f"The room has no clear camps: {why}."
+        return f"The room has no clear camps: {reason_text(camps)}."
     none = (
         f"; {people(camps.unassigned)} {'fits' if camps.unassigned == 1 else 'fit'} none of them"
         if camps.unassigned
         else ""
     )
     return (
-        f"The room splits into {number_word(len(camps.camps))} camps (mean silhouette "
-        f"{camps.silhouette:.2f}){none}."
+        f"The room splits into {number_word(len(camps.camps))} camps, "
+        f"{silhouette_words(camps.silhouette)}{none}."
     )
 
 
 def _options(catalog: Catalog, option_ids: Sequence[str]) -> list[str]:
     return [option_label(catalog.options_by_id[o]) for o in option_ids]
-
-
-def quoted(titles: Sequence[str]) -> list[str]:
-    """Option titles as a sentence lists them: quoted, since a title starts with a capital
-    ("The two-pronged approach …") and may hold commas of its own, which a list must not blur."""
-    return [f"“{t}”" for t in titles]
 
 
 def common_sentence(catalog: Catalog, common: CommonGround, *, clear: bool = True) -> str:
@@ -334,16 +395,50 @@ def history_table(history: CampHistory) -> pd.DataFrame:
 
 def transition_sentence(t: Transition) -> str:
     """``"From round 1 to round 2, 8 of the 10 in both stayed in their camp (80 %); 2 moved;
-    1 joined and none left."``"""
+    1 joined and none left."``; without a figure, why: ``"From round 1 to round 2: no figure
+    for who stayed, since round 2 had no clear camps; …"``."""
+    if t.both + t.joined == 0:  # the later round has no submissions yet
+        return f"Round {t.after} has no submissions yet."
     came = f"{t.joined or 'nobody'} joined and {t.left or 'none'} left"
     if t.stayed is None:
-        return (
-            f"From round {t.before} to round {t.after}: no camps to compare (one of the rounds "
-            f"had too few submissions); {came}."
-        )
+        return f"From round {t.before} to round {t.after}: {_no_figure(t)}; {came}."
     if t.both == 0:
         return f"From round {t.before} to round {t.after}, nobody took part in both; {came}."
     return (
         f"From round {t.before} to round {t.after}, {t.stayed} of the {t.both} in both stayed "
         f"in their camp ({share_label(t.stability)}); {t.moved} moved; {came}."
     )
+
+
+def history_sentences(history: CampHistory) -> tuple[str, ...]:
+    """A sentence per round after the first: :func:`transition_sentence` for the move into
+    it, or ``"Round 2 has no submissions yet."`` for a round nobody has submitted in (no
+    transition is computed into such a round)."""
+    into = {t.after: t for t in history.transitions}
+    out = []
+    for r in history.rounds[1:]:
+        if r in into:
+            out.append(transition_sentence(into[r]))
+        elif r in history.empty:
+            out.append(f"Round {r} has no submissions yet.")
+    return tuple(out)
+
+
+def _no_figure(t: Transition) -> str:
+    """Why a transition has no stability figure: which rounds had no clear camps, and why."""
+    if not t.unclear:
+        return "no camps to compare"
+    few = [r for r, why in t.unclear if why in ("too_few", "no_submissions")]
+    alike = [r for r, why in t.unclear if r not in few]
+    said = []
+    if few:
+        said.append(f"{_rounds(few)} had too few submissions for camps")
+    if alike:
+        said.append(f"{_rounds(alike)} had no clear camps")
+    return f"no figure for who stayed in their camp, since {' and '.join(said)}"
+
+
+def _rounds(numbers: Sequence[int]) -> str:
+    if len(numbers) == 1:
+        return f"round {numbers[0]}"
+    return f"rounds {listing([str(n) for n in numbers])}"

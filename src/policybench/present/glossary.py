@@ -39,7 +39,7 @@ TERMS: tuple[Term, ...] = (
         "Weighted product (WPM)",
         "Multiplies the values, each raised to the power of its weight, so that a very low "
         "value on one criterion drags the whole score down: a weakness is harder to make up "
-        "for than under the weighted sum. A value of 0 is raised to a small floor (1 % of the "
+        "for than under the weighted sum. A value of 0 is raised to a small floor (1\u00a0% of the "
         "scale) so that one zero does not wipe out every other criterion.",
         "Rank (advanced methods), Compare",
     ),
@@ -110,10 +110,10 @@ TERMS: tuple[Term, ...] = (
         "verdict",
         "Verdict: Solid, Near-tie, Fragile",
         "A plain answer to whether the top of the ranking is firm. Solid: first by a clear "
-        "margin, under every method, after any shift of less than 5 % of the weight, and in "
-        "most nearby weightings. Near-tie: the top two are level, or less than 1 % of the "
+        "margin, under every method, after any shift of less than 5\u00a0% of the weight, and in "
+        "most nearby weightings. Near-tie: the top two are level, or less than 1\u00a0% of the "
         "weight (or of the gap between the first and the last option) separates them. "
-        "Fragile: first here, but a shift of less than 5 % of the weight, another method or "
+        "Fragile: first here, but a shift of less than 5\u00a0% of the weight, another method or "
         "most nearby weightings put another option first.",
         "Rank, Robustness",
     ),
@@ -131,7 +131,7 @@ TERMS: tuple[Term, ...] = (
         "Stochastic multicriteria acceptability analysis: draws many weightings at random "
         "(around the current weights, or from every possible weighting) and, if asked, every "
         "score anywhere within its range, and counts how often each option takes each rank. "
-        "First in 86 % means that 86 in 100 of the drawn weightings put it first.",
+        "First in 86\u00a0% means that 86 in 100 of the drawn weightings put it first.",
         "Robustness, Rank (verdict), Facilitate",
     ),
     Term(
@@ -176,8 +176,8 @@ TERMS: tuple[Term, ...] = (
         "roc",
         "Rank-order centroid",
         "Turns an order of the criteria into weights: the centre of all the weightings that "
-        "respect that order. With three criteria the first gets 61 %, the second 28 % and the "
-        "third 11 %.",
+        "respect that order. With three criteria the first gets 61\u00a0%, the second 28\u00a0% and the "
+        "third 11\u00a0%.",
         "Workshop (rank the criteria)",
     ),
     Term(

@@ -126,7 +126,7 @@ def summary(catalog: Catalog, verdict: v.Verdict, *, named: bool = False) -> str
 
 
 def _percent(share: float) -> str:
-    return f"{100 * share:.0f} %"
+    return share_label(share)
 
 
 def margin_line(catalog: Catalog, verdict: v.Verdict, *, named: bool = False) -> str:

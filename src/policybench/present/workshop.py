@@ -21,7 +21,13 @@ from policybench import group
 from policybench.analysis.rank import Ranking
 from policybench.analysis.workshop import GroupResult
 from policybench.catalog import Catalog
-from policybench.present.labels import criterion_label, option_label, share_label
+from policybench.present.labels import (
+    criterion_label,
+    measure_label,
+    option_in_sentence,
+    option_label,
+    share_label,
+)
 from policybench.present.tables import ranking_table, smaa_summary, smaa_table, with_labels
 from policybench.present.text import fold, truncate
 
@@ -38,6 +44,16 @@ STATES: Mapping[str, str] = {
     "locked": "Locked: submissions are frozen; each participant's last submitted weights count.",
     "revealed": "Revealed: participants can see the group's result.",
     "closed": "Closed: the workshop is over; its results can still be exported.",
+}
+#: Column headings of :func:`spread_table`, each measure named (the data keys stay short).
+SPREAD_HEADERS: Mapping[str, str] = {
+    "criterion": "Criterion",
+    "group_weight": "Group weight",
+    "mean": f"Weight ({measure_label('mean')})",
+    "std": f"{measure_label('std')} (standard deviation)",
+    "min": measure_label("min").capitalize(),
+    "max": measure_label("max").capitalize(),
+    "reasons": "Reasons",
 }
 #: Longest participant label used as a column header.
 HEADER = 24
@@ -161,9 +177,10 @@ def value_label(result: GroupResult) -> str:
 
 
 def headline(catalog: Catalog, result: GroupResult) -> str:
-    """``"The group ranks X first."`` (or names the options tied for first)."""
+    """``"The group ranks “X” first."`` (or names the options tied for first), titles quoted
+    as in every sentence (:func:`~policybench.present.labels.quoted`)."""
     first = [
-        option_label(catalog.options_by_id[result.option_ids[i]])
+        option_in_sentence(catalog.options_by_id[result.option_ids[i]])
         for i in result.order()
         if int(result.group_ranking[i]) == 1
     ]
@@ -229,8 +246,9 @@ def spread_table(
     reasons: Sequence[Mapping[str, str]],
 ) -> pd.DataFrame:
     """Each criterion's weight across the participants, most contested first:
-    ``criterion_id``, ``criterion``, ``group_weight``, ``mean``, ``std``, ``min``, ``max``,
-    ``reasons`` (the first words of the reasons given, by participant) and ``n_reasons``."""
+    ``criterion_id``, ``criterion``, ``group_weight``, ``mean``, ``std`` (the standard
+    deviation), ``min``, ``max``, ``reasons`` (the first words of the reasons given, by
+    participant) and ``n_reasons``; :data:`SPREAD_HEADERS` names each column."""
     rows = []
     for s in result.spread:
         cid = result.criterion_ids[s.criterion]

@@ -3,17 +3,25 @@
 - A participant **challenges** a score (one option × criterion in play) while the round is
   open: a proposed value on the criterion's 0–10 scale, optionally a range around it, a reason
   (required, at most 500 characters) and optionally a verbatim quote (at most 1,000) with the
-  id of the source it is claimed from. One live challenge per participant and cell: a second
-  one revises it, :meth:`Challenges.withdraw` deletes it. ``verified`` is stored as given: the
-  app checks the quote against the source texts, which the store does not have.
+  id of the source it is claimed from. ``check`` is stored as given (``"verified"``,
+  ``"not_found"``, ``"near_match"`` or ``"not_checked"``): the app checks the quote against
+  the source texts, which the store does not have.
+- **Challenges keep their rounds.** One row per participant, cell and round: a revision in the
+  same round rewrites that round's row, one in a later round writes a new row, and withdrawing
+  in a later round writes a withdrawn marker for it, so what the room saw at an earlier
+  reveal never changes. A participant's *live* challenges are their latest row per cell
+  unless withdrawn; the room's view of round ``r`` is each participant × cell's latest row
+  written in round ``r`` or before, unless withdrawn by then.
 - Limits: :data:`~policybench.store.ratelimit.CHALLENGE_WRITES` (60 challenges made, revised
   or withdrawn per participant in 10 minutes, counted in the write's own transaction) and
   :data:`CHALLENGES_MAX` live challenges per participant. Unknown codes count against the
   client, as in :meth:`~policybench.store.workshops.Workshops.get`.
-- Who sees what: a participant sees their own (:meth:`Challenges.my_challenges`); the room's
-  (:meth:`Challenges.room_challenges`, without names) only those last written in a round whose
-  result is visible (over, or revealed), so nobody sees another's challenge before the reveal;
-  the facilitator sees every live challenge with its author's name.
+- Who sees what: a participant sees their own live ones (:meth:`Challenges.my_challenges`);
+  the room's (:meth:`Challenges.room_challenges`, without names) as they stood at a round
+  whose result is visible (:attr:`~policybench.store.workshop_base.Workshop.visible_round`),
+  so nobody sees another's challenge before the reveal; the facilitator sees every live
+  challenge, or a round's, with its author's name. Participants get the adopted scores
+  (:meth:`Challenges.adopted_scores`) only once a round has been revealed.
 - The facilitator **decides** a cell, in any state but closed: ``"adopted"`` with a value
   (its range defaults to the value) that the workshop's results then use, or ``"rejected"``
   with none; a second decision replaces the first, :meth:`Challenges.undo_decision` removes it.
@@ -46,7 +54,7 @@ from policybench.store.errors import (
     WorkshopStateError,
 )
 from policybench.store.ratelimit import CHALLENGE_WRITES
-from policybench.store.schema import DECISIONS
+from policybench.store.schema import DECISIONS, QUOTE_CHECKS
 from policybench.store.schema import challenges as C
 from policybench.store.schema import participants as PT
 from policybench.store.schema import score_decisions as D
@@ -56,6 +64,8 @@ from policybench.store.workshop_base import (
     WorkshopBase,
     _canonical_or_refuse,
     _in_play,
+    _round_in,
+    _workshop,
     normalize_code,
 )
 
@@ -63,6 +73,11 @@ from policybench.store.workshop_base import (
 #: criteria: 48 × 8 = 384 for the shipped catalog; nobody argues 200 scores in one sitting).
 CHALLENGES_MAX = 200
 _T = TypeVar("_T", "Challenge", "ScoreDecision")
+#: What a withdrawn marker copies from the row it withdraws (the proposal that was withdrawn).
+_CARRIED = (
+    "participant_id", "option", "criterion", "value", "low", "high", "reason", "quote",
+    "source", "quote_check", "created_at",
+)  # fmt: skip
 _NOT_REVEALED = "the room's challenges are shown once the facilitator reveals a round's result"
 
 
@@ -77,10 +92,15 @@ class Challenge:
     reason: str
     quote: str | None
     source: str | None  # the source id the quote is claimed from
-    verified: bool  # quote found verbatim in that source by the server
+    check: str  # the server's check of the quote: one of QUOTE_CHECKS ("not_checked": none)
     round: int  # the round it was last written in
-    created_at: datetime
+    created_at: datetime  # when first made (kept while it stays live across rounds)
     updated_at: datetime
+
+    @property
+    def verified(self) -> bool:
+        """Whether the server found the quote verbatim in its source."""
+        return self.check == "verified"
 
 
 @dataclass(frozen=True)
@@ -113,12 +133,13 @@ class Challenges(WorkshopBase):
         high: float | None = None,
         quote: str | None = None,
         source: str | None = None,
-        verified: bool = False,
+        check: str = "not_checked",
         client: str = "",
     ) -> Challenge:
         """Challenge (or revise one's challenge of) the score of ``option`` on ``criterion``
-        while the round is open; returns it as stored. ``client`` names who is asking, for
-        the unknown-code limit."""
+        while the round is open; returns it as stored. ``check`` is the server's check of the
+        quote (:data:`~policybench.store.schema.QUOTE_CHECKS`). ``client`` names who is
+        asking, for the unknown-code limit."""
         canonical = normalize_code(code)
         if canonical is None:
             raise self._unknown_code(client)
@@ -132,26 +153,28 @@ class Challenges(WorkshopBase):
             ),
             "quote": checks.challenge_text(quote, "the quote", max_len=QUOTE_MAX, required=False),
             "source": checks.source_id(source),
-            "verified": checks.flag(verified, "verified"),
+            "quote_check": _quote_check(check),
+            "withdrawn": False,
         }
         if fields["source"] is not None and fields["quote"] is None:
             raise InvalidValueError(
                 "a source names where a quote comes from: give the quote too, or no source"
             )
-        if fields["verified"] and fields["source"] is None:
-            raise InvalidValueError("only a quote with its source can be marked verified")
+        if fields["quote_check"] != "not_checked" and fields["source"] is None:
+            raise InvalidValueError(
+                f"only a quote with its source can be checked: give the quote and its source, "
+                f"or check={'not_checked'!r}, not {check!r}"
+            )
 
         def tx(conn: Connection) -> Challenge:
             w = self._row(conn, canonical, share=True)
             p = self._participant(conn, w.id, token)
             _open_for_challenges(w)
             cell = _cell(w, option, criterion)
-            mine = _mine(p.id, cell)
-            old = conn.execute(sa.select(C.c.created_at).where(mine).with_for_update()).first()
-            if old is None:
-                live = conn.execute(
-                    sa.select(sa.func.count()).select_from(C).where(C.c.participant_id == p.id)
-                ).scalar_one()
+            rnd = int(w.current_round)
+            last = _last_row(conn, p.id, cell)
+            if last is None or last.withdrawn:
+                live = len(_live([p.id], conn, rnd))
                 if live >= CHALLENGES_MAX:
                     raise WorkshopError(
                         f"you already have {live} challenges, the most one person may hold "
@@ -159,20 +182,18 @@ class Challenges(WorkshopBase):
                     )
             self._limiter.take(conn, f"challenge:{p.id}", CHALLENGE_WRITES)
             now = utcnow()
-            values = {**fields, "round": int(w.current_round), "updated_at": now}
-            if old is None:
+            # A challenge keeps the time it was first made while it stays live across rounds.
+            made = now if last is None or last.withdrawn else last.created_at
+            values = {**fields, "updated_at": now, "created_at": made}
+            if last is not None and int(last.round) == rnd:
+                conn.execute(sa.update(C).where(C.c.id == last.id).values(**values))
+            else:
                 conn.execute(
                     sa.insert(C).values(
-                        participant_id=p.id,
-                        option=cell[0],
-                        criterion=cell[1],
-                        created_at=now,
-                        **values,
+                        participant_id=p.id, option=cell[0], criterion=cell[1], round=rnd, **values
                     )
                 )
-            else:
-                conn.execute(sa.update(C).where(mine).values(**values))
-            row = conn.execute(sa.select(C).where(mine)).one()
+            row = _last_row(conn, p.id, cell)
             return _challenge(row, p.display_name)
 
         try:
@@ -182,7 +203,7 @@ class Challenges(WorkshopBase):
 
     def withdraw(self, code: str, token: str, option: str, criterion: str) -> bool:
         """Withdraw this participant's challenge of the cell while the round is open; False
-        if they had none there."""
+        if they had none there. What an earlier round's reveal showed stays as it was."""
         canonical = _canonical_or_refuse(code)
 
         def tx(conn: Connection) -> bool:
@@ -190,10 +211,24 @@ class Challenges(WorkshopBase):
             p = self._participant(conn, w.id, token)
             _open_for_challenges(w)
             cell = _cell(w, option, criterion)
-            gone = conn.execute(sa.delete(C).where(_mine(p.id, cell))).rowcount
-            if not gone:
+            rnd = int(w.current_round)
+            last = _last_row(conn, p.id, cell)
+            if last is None or last.withdrawn:
                 return False
             self._limiter.take(conn, f"challenge:{p.id}", CHALLENGE_WRITES)
+            if int(last.round) < rnd:  # revealed in an earlier round: mark this round's end
+                carried = {k: getattr(last, k) for k in _CARRIED}
+                conn.execute(
+                    sa.insert(C).values(**carried, round=rnd, withdrawn=True, updated_at=utcnow())
+                )
+            elif _has_earlier(conn, p.id, cell, rnd):  # written this round over an earlier one
+                conn.execute(
+                    sa.update(C)
+                    .where(C.c.id == last.id)
+                    .values(withdrawn=True, updated_at=utcnow())
+                )
+            else:  # made this round and never seen by anyone else: it goes
+                conn.execute(sa.delete(C).where(C.c.id == last.id))
             return True
 
         return self._db.run(tx, write=True, action="withdraw your challenge", retry_unique=True)
@@ -206,31 +241,35 @@ class Challenges(WorkshopBase):
         def tx(conn: Connection) -> list[Challenge]:
             w = self._row(conn, canonical)
             p = self._participant(conn, w.id, token)
-            rows = conn.execute(sa.select(C).where(C.c.participant_id == p.id)).all()
+            rows = _live([p.id], conn, int(w.current_round))
             return _in_order(w, [_challenge(r, p.display_name) for r in rows])
 
         return self._db.run(tx, write=False, action="read your challenges")
 
-    def room_challenges(self, code: str, token: str) -> list[Challenge]:
-        """Everyone's live challenges last written in a round whose result is visible (over,
-        or revealed), without names; refused before the first reveal."""
+    def room_challenges(self, code: str, token: str, round: int | None = None) -> list[Challenge]:
+        """The challenges as the room saw them at the reveal of ``round`` (default: the
+        latest round participants may see): each participant's latest challenge of each cell
+        written in that round or before, unless withdrawn by then; without names. Refused
+        before the first reveal, and for a round not yet revealed."""
         canonical = _canonical_or_refuse(code)
 
         def tx(conn: Connection) -> list[Challenge]:
             w = self._row(conn, canonical)
             self._participant(conn, w.id, token)
-            visible = int(w.current_round) - (1 if w.revealed_at is None else 0)
+            visible = _workshop(w).visible_round
             if visible < 1:
                 raise WorkshopStateError(_NOT_REVEALED)
-            rows = conn.execute(
-                sa.select(C)
-                .join(PT, PT.c.id == C.c.participant_id)
-                .where(PT.c.workshop_id == w.id, C.c.round <= visible)
-            ).all()
+            wanted = visible if round is None else _round_in(round, int(w.current_round))
+            if wanted > visible:
+                raise WorkshopStateError(
+                    f"the room's challenges of round {wanted} are shown once the facilitator "
+                    "reveals that round's result"
+                )
+            ids = _participant_ids(conn, w.id)
             # Within a cell, by the proposal itself: an order by author would let a reader
             # line up one person's challenges across cells.
             found = sorted(
-                (_challenge(r, "") for r in rows),
+                (_challenge(r, "") for r in _live(ids, conn, wanted)),
                 key=lambda c: (c.value, c.low or 0.0, c.high or 0.0, c.reason),
             )
             return _in_order(w, found)
@@ -239,13 +278,17 @@ class Challenges(WorkshopBase):
 
     def adopted_scores(self, code: str, token: str) -> dict[str, dict[str, float]]:
         """The scores the facilitator adopted for this workshop, ``{option: {criterion:
-        value}}`` (what the workshop's results use in place of the catalog's)."""
+        value}}`` (what the workshop's results use in place of the catalog's); empty until a
+        round's result has been revealed, since they come from challenges participants may
+        not see before."""
         canonical = _canonical_or_refuse(code)
 
         def tx(conn: Connection) -> dict[str, dict[str, float]]:
             w = self._row(conn, canonical)
             self._participant(conn, w.id, token)
             out: dict[str, dict[str, float]] = {}
+            if _workshop(w).visible_round < 1:
+                return out
             for d in _in_order(w, self._decisions(conn, w.id)):
                 if d.decision == "adopted" and d.value is not None:
                     out.setdefault(d.option, {})[d.criterion] = d.value
@@ -255,20 +298,25 @@ class Challenges(WorkshopBase):
 
     # -- the facilitator ----------------------------------------------------------------------
 
-    def challenges(self, facilitator: Facilitator) -> list[Challenge]:
-        """Every live challenge, with its author's name, by option and criterion (the
-        workshop's order), then in the order people joined."""
+    def challenges(self, facilitator: Facilitator, round: int | None = None) -> list[Challenge]:
+        """The live challenges (default), or as they stood at the end of ``round``: each
+        participant's latest challenge of each cell written in that round or before, unless
+        withdrawn by then; with its author's name, by option and criterion (the workshop's
+        order), then in the order people joined."""
         wid = self._granted(facilitator)
 
         def tx(conn: Connection) -> list[Challenge]:
             w = conn.execute(sa.select(W).where(W.c.id == wid)).one()
-            rows = conn.execute(
-                sa.select(PT.c.display_name, C)
-                .join(PT, PT.c.id == C.c.participant_id)
+            current = int(w.current_round)
+            wanted = current if round is None else _round_in(round, current)
+            people = conn.execute(
+                sa.select(PT.c.id, PT.c.display_name)
                 .where(PT.c.workshop_id == wid)
                 .order_by(PT.c.joined_at, PT.c.id)
             ).all()
-            return _in_order(w, [_challenge(r, r.display_name) for r in rows])
+            names = {p.id: p.display_name for p in people}
+            rows = _live(list(names), conn, wanted)
+            return _in_order(w, [_challenge(r, names[r.participant_id]) for r in rows])
 
         return self._db.run(tx, write=False, action="read the challenges")
 
@@ -365,6 +413,55 @@ def _mine(participant_id: int, cell: tuple[str, str]) -> Any:
     )
 
 
+def _quote_check(value: object) -> str:
+    if value not in QUOTE_CHECKS:
+        raise InvalidValueError(
+            f"a quote check is one of {', '.join(map(repr, QUOTE_CHECKS))}, not {value!r}"
+        )
+    return str(value)
+
+
+def _last_row(conn: Connection, participant_id: int, cell: tuple[str, str]) -> Any:
+    """The participant's latest row for the cell (locked for the write), or None."""
+    return conn.execute(
+        sa.select(C)
+        .where(_mine(participant_id, cell))
+        .order_by(C.c.round.desc())
+        .limit(1)
+        .with_for_update()
+    ).first()
+
+
+def _has_earlier(conn: Connection, participant_id: int, cell: tuple[str, str], rnd: int) -> bool:
+    found = conn.execute(
+        sa.select(C.c.id).where(_mine(participant_id, cell), C.c.round < rnd).limit(1)
+    ).first()
+    return found is not None
+
+
+def _participant_ids(conn: Connection, workshop_id: int) -> list[int]:
+    return list(conn.execute(sa.select(PT.c.id).where(PT.c.workshop_id == workshop_id)).scalars())
+
+
+def _live(participant_ids: Sequence[int], conn: Connection, rnd: int) -> list[Any]:
+    """Each participant × cell's latest row written in round ``rnd`` or before, unless it
+    withdraws the challenge: the challenges as they stood at the end of round ``rnd``, in the
+    order of ``participant_ids`` (the caller's order)."""
+    if not participant_ids:
+        return []
+    rows = conn.execute(
+        sa.select(C)
+        .where(C.c.participant_id.in_(participant_ids), C.c.round <= rnd)
+        .order_by(C.c.round)
+    ).all()
+    latest: dict[tuple[int, str, str], Any] = {}
+    for row in rows:  # rounds ascending: a later row replaces an earlier one
+        latest[(row.participant_id, row.option, row.criterion)] = row
+    rank = {pid: i for i, pid in enumerate(participant_ids)}
+    live = [r for r in latest.values() if not r.withdrawn]
+    return sorted(live, key=lambda r: rank[r.participant_id])
+
+
 def _decided(workshop_id: int, cell: tuple[str, str]) -> Any:
     return sa.and_(D.c.workshop_id == workshop_id, D.c.option == cell[0], D.c.criterion == cell[1])
 
@@ -414,7 +511,7 @@ def _challenge(row: Any, display_name: str) -> Challenge:
         reason=row.reason,
         quote=row.quote,
         source=row.source,
-        verified=bool(row.verified),
+        check=row.quote_check,
         round=int(row.round),
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),

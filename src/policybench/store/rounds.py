@@ -8,7 +8,9 @@
   place while that round is open. Round 2 starts empty; :meth:`Rounds.my_previous` gives a
   participant their latest weights from an earlier round to start from.
 - A round's result is visible to participants once it is over (earlier than the current one)
-  or revealed; the facilitator sees every round, named.
+  or revealed (:attr:`Workshop.visible_round`); the facilitator sees every round, named.
+- The group's ranking uses one rule per workshop, :meth:`Rounds.set_combination` (default
+  ``"mean"``), so every page and export of it agrees.
 - A participant's write holds a share lock on the workshop's row and a change of state or
   round an update lock (on SQLite every write takes the database's write lock), so a write
   either lands in the round it was accepted in or is refused; never in the next one.
@@ -44,6 +46,7 @@ from policybench.store.workshop_base import (
 )
 
 REASON_MAX = 280
+__all__ = ["REASON_MAX", "Rounds"]
 
 #: action → (the states it is allowed from, the state it leads to, what the refusal says)
 _TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
@@ -85,6 +88,34 @@ class Rounds(WorkshopBase):
         """Open the next round (only once this one is revealed): participants submit again,
         starting from their previous weights (:meth:`my_previous`)."""
         return self._transition(facilitator, "next_round")
+
+    def set_combination(self, facilitator: Facilitator, rule: str) -> Workshop:
+        """Choose the rule that combines the participants into the group's ranking (one of
+        :data:`policybench.analysis.workshop.COMBINATIONS`): the participants' page, the
+        facilitator's and the export all rank the group by it. Allowed in any state: it
+        changes how the result is read, never what anyone submitted."""
+        # The rules are the core's (policybench.group), which analysis.workshop.COMBINATIONS
+        # lists too; imported here, as the store needs their names only, not numpy at import.
+        from policybench import group
+
+        rules = (*group.WEIGHT_RULES, *group.RANKING_RULES)
+        if rule not in rules:
+            raise InvalidValueError(
+                f"unknown group ranking rule {rule!r}; choose one of: {', '.join(rules)}"
+            )
+        self._granted(facilitator)
+
+        def tx(conn: Connection) -> Workshop:
+            row = self._row(conn, facilitator.code, update=True)
+            if row.combination != rule:
+                conn.execute(
+                    sa.update(W)
+                    .where(W.c.id == row.id)
+                    .values(combination=rule, updated_at=utcnow())
+                )
+            return _workshop(self._row(conn, facilitator.code))
+
+        return self._db.run(tx, write=True, action="set the group ranking's rule")
 
     def submissions(self, facilitator: Facilitator, round: int | None = None) -> list[Submission]:
         """Every submission of ``round`` (default: the current one) with its participant's
@@ -264,7 +295,7 @@ class Rounds(WorkshopBase):
             w = self._row(conn, canonical)
             self._participant(conn, w.id, token)
             current = int(w.current_round)
-            visible = current if w.revealed_at is not None else current - 1
+            visible = _workshop(w).visible_round
             wanted = visible if round is None else _round_in(round, current)
             if wanted < 1:
                 raise WorkshopStateError(_NOT_REVEALED)

@@ -42,6 +42,12 @@ STATES = ("open", "locked", "revealed", "closed")
 SCORE_MIN = 0.0
 SCORE_MAX = 10.0
 DECISIONS = ("adopted", "rejected")
+#: The outcome of the server's check of a challenge's quote against its source: found
+#: verbatim; not found; found only loosely (a passage differing in quotes, dashes or case);
+#: not checked (no quote, or the server has no source texts).
+QUOTE_CHECKS = ("verified", "not_found", "near_match", "not_checked")
+#: The group ranking's rule a workshop starts with (the facilitator may choose another).
+DEFAULT_COMBINATION = "mean"
 
 metadata = sa.MetaData(
     naming_convention={
@@ -111,6 +117,15 @@ workshops = sa.Table(
     sa.Column("updated_at", Timestamp, nullable=False),
     sa.Column("revealed_at", Timestamp, nullable=True),  # of the current round
     sa.Column("current_round", sa.Integer, nullable=False, server_default=sa.text("1")),
+    # The rule combining participants into the group's ranking, one for every page and export
+    # of the workshop (analysis.workshop.COMBINATIONS; checked by the store, not the schema, so
+    # that a new rule needs no migration).
+    sa.Column(
+        "combination",
+        sa.String(16),
+        nullable=False,
+        server_default=sa.text(f"'{DEFAULT_COMBINATION}'"),
+    ),
     sa.CheckConstraint("state IN ('open', 'locked', 'revealed', 'closed')", name="state"),
     sa.CheckConstraint("current_round >= 1", name="current_round"),
 )
@@ -198,9 +213,11 @@ participant_devices = sa.Table(
 
 _ON_SCALE = f"BETWEEN {SCORE_MIN:g} AND {SCORE_MAX:g}"
 
-#: A participant's live challenge of one score (option × criterion): one row per participant,
-#: option and criterion, rewritten in place when they revise it and deleted when they withdraw
-#: it; ``round`` is the round it was last written in.
+#: A participant's challenge of one score (option × criterion) as it stood in one round: one
+#: row per participant, option, criterion and round, rewritten in place when they revise it in
+#: that round. A revision in a later round writes a new row, and withdrawing in a later round a
+#: ``withdrawn`` marker (carrying the withdrawn proposal), so what the room saw at an earlier
+#: reveal stays as it was; withdrawing in the round a row was written deletes that row.
 challenges = sa.Table(
     "workshop_challenges",
     metadata,
@@ -212,21 +229,25 @@ challenges = sa.Table(
     ),
     sa.Column("option", sa.String(ID_MAX), nullable=False),
     sa.Column("criterion", sa.String(ID_MAX), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
     sa.Column("value", sa.Float, nullable=False),
     sa.Column("low", sa.Float, nullable=True),
     sa.Column("high", sa.Float, nullable=True),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("quote", sa.Text, nullable=True),
     sa.Column("source", sa.String(ID_MAX), nullable=True),
-    sa.Column("verified", sa.Boolean, nullable=False),
-    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("quote_check", sa.String(16), nullable=False),
+    sa.Column("withdrawn", sa.Boolean, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
-    sa.UniqueConstraint("participant_id", "option", "criterion"),
+    sa.UniqueConstraint("participant_id", "option", "criterion", "round"),
     sa.CheckConstraint(f"value {_ON_SCALE}", name="value"),
     sa.CheckConstraint(f"low IS NULL OR (low {_ON_SCALE} AND low <= value)", name="low"),
     sa.CheckConstraint(f"high IS NULL OR (high {_ON_SCALE} AND high >= value)", name="high"),
     sa.CheckConstraint("round >= 1", name="round"),
+    sa.CheckConstraint(
+        "quote_check IN (" + ", ".join(f"'{c}'" for c in QUOTE_CHECKS) + ")", name="quote_check"
+    ),
 )
 
 #: The facilitator's decision on one score for this workshop: adopted (with the value and
@@ -297,6 +318,12 @@ def _v4(connection: Connection) -> None:
             "CONSTRAINT ck_workshops_current_round CHECK (current_round >= 1)"
         )
     )
+    connection.execute(
+        sa.text(
+            "ALTER TABLE workshops ADD COLUMN combination VARCHAR(16) "
+            f"DEFAULT '{DEFAULT_COMBINATION}' NOT NULL"
+        )
+    )
     _rebuild_submissions(connection)
     challenges.create(connection)
     score_decisions.create(connection)
@@ -342,7 +369,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(2, "settings (the install's secret); rate-limit keys as HMACs", _v2),
     Migration(3, "facilitator sessions and participant devices (a reload keeps your place)", _v3),
-    Migration(4, "rounds; submissions per round; score challenges and decisions", _v4),
+    Migration(
+        4,
+        "rounds; submissions per round; score challenges per round and decisions; "
+        "the group ranking's rule",
+        _v4,
+    ),
 )
 
 _PG_LOCK_KEY = 0x706F6C6963  # "polic": serialises schema upgrades across app servers

@@ -35,7 +35,7 @@ from policybench.store.errors import (
     WrongPassphraseError,
 )
 from policybench.store.ratelimit import UNKNOWN_CODE, RateLimiter
-from policybench.store.schema import CODE_LENGTH
+from policybench.store.schema import CODE_LENGTH, DEFAULT_COMBINATION
 from policybench.store.schema import participants as PT
 from policybench.store.schema import workshops as W
 
@@ -85,10 +85,17 @@ class Workshop:
     catalog_fingerprint: str | None = None
     revealed_at: datetime | None = None  # of the current round
     round: int = 1  # the current round, from 1
+    combination: str = DEFAULT_COMBINATION  # the group ranking's rule (Workshops.set_combination)
 
     @property
     def display_code(self) -> str:
         return format_code(self.code)
+
+    @property
+    def visible_round(self) -> int:
+        """The latest round whose group result participants may see: the current one once
+        revealed, else the one before (0 while the first round's result is not revealed)."""
+        return self.round if self.revealed_at is not None else self.round - 1
 
     @property
     def results_visible(self) -> bool:
@@ -230,6 +237,7 @@ def _workshop(row: Any) -> Workshop:
         catalog_fingerprint=row.catalog_fingerprint,
         revealed_at=None if row.revealed_at is None else as_utc(row.revealed_at),
         round=int(row.current_round),
+        combination=row.combination,
     )
 
 

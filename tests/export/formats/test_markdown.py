@@ -30,7 +30,7 @@ def test_markdown_has_tables_and_quotes_with_citations(report: Report) -> None:
     assert md.startswith("# policybench comparison\n")
     assert f"from catalog `{report.metadata['catalog_fingerprint']}`" in md and FIXED_TIME in md
     assert "## Ranking: Weighted sum — wsm \\(scale\\)" in md and "## Comparison" in md
-    assert "## Quotes and citations" in md and re.search(r"\|\s+Rank\s+\|", md)
+    assert "## Appendix: quotes and citations" in md and re.search(r"\|\s+Rank\s+\|", md)
     # columns named as people read them, the verdict and the caveats first
     assert "Weighted sum: Deterrence adds" in md and "Deterrence: score" in md
     assert "score:feasibility" not in md and "wsm:total" not in md
@@ -52,7 +52,7 @@ def test_markdown_has_tables_and_quotes_with_citations(report: Report) -> None:
 def test_markdown_numbers_are_rounded_for_people(report: Report) -> None:
     md = markdown.render(report)
     assert "- **weights:** feasibility=0.125, deterrence=0.750, backlash=0.125" in md
-    assert not re.search(r"\d\.\d{4,}", md.split("## Quotes and citations")[0])
+    assert not re.search(r"\d\.\d{4,}", md.split("## Appendix: quotes and citations")[0])
 
 
 def test_markdown_escapes_catalog_text_so_nothing_renders(hostile_report: Report) -> None:

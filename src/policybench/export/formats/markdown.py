@@ -1,6 +1,7 @@
-"""Markdown: the verdict (or who leads), the caveats, metadata, criteria and weights, each
-ranking, the comparison table, any SMAA or workshop section, then every quote as a blockquote
-with its citation. Columns are named as people read them
+"""Markdown: the verdict (or who leads), the caveats, metadata with the criteria and weights, a
+workshop's own sections (its group, rounds, contested scores, decisions and camps: what its
+reader came for), each ranking, the comparison table, any other section (SMAA), then, as an appendix,
+every quote as a blockquote with its citation. Columns are named as people read them
 (:func:`~policybench.export.formats.common.header`).
 
 Catalog text is escaped for Markdown files (:func:`policybench.present.text.markdown`), so no
@@ -10,7 +11,7 @@ text renders as a link, an image, HTML or a heading; numbers are rounded
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -24,9 +25,11 @@ from policybench.export.formats.common import (
     option_quote_rows,
     part_title,
 )
-from policybench.export.report import Report
+from policybench.export.report import Report, Section
 from policybench.present.text import markdown as escape
 
+#: A workshop's own sections, which come first in its Markdown export.
+WORKSHOP_SECTIONS = ("group", "rounds", "challenges", "decisions", "camps")
 COMPARISON_NOTE = (
     "Scores are on each criterion's 0–10 scale with their low–high range; a method's "
     "contributions add up to its total; rank 1 is best."
@@ -76,7 +79,7 @@ def _quote(row: Any) -> list[str]:
 def _quotes(report: Report) -> list[str]:
     names = criterion_names(report)
     q = report.quotes
-    out = ["## Quotes and citations", ""]
+    out = ["## Appendix: quotes and citations", ""]
     crit_rows = q[q["where"] == "criterion"]
     if len(crit_rows):
         out += ["### Criteria", ""]
@@ -110,6 +113,14 @@ def _quotes(report: Report) -> list[str]:
     return out
 
 
+def _section(s: Section, human: Callable[[pd.DataFrame], str]) -> list[str]:
+    out = [f"## {escape(s.title)}", ""]
+    out += [f"- **{escape(k)}:** {escape(v)}" for k, v in about_items(s.about)]
+    for name, t in s.tables:
+        out += ["", f"### {escape(name)}", "", human(t)]
+    return [*out, ""]
+
+
 def render(report: Report) -> str:
     """The report as one Markdown document."""
     m = report.metadata
@@ -135,15 +146,15 @@ def render(report: Report) -> str:
     out += ["## About this export", ""]
     out += [f"- **{escape(k)}:** {escape(v)}" for k, v in metadata_items(report)]
     out += ["", "### Criteria and weights", "", human(report.criteria), ""]
+    workshop = [s for s in report.sections if s.key in WORKSHOP_SECTIONS]
+    for s in workshop:
+        out += _section(s, human)
     for p in report.rankings:
         out += [f"## Ranking: {escape(part_title(report, p))}", "", human(p.table), ""]
     note = COMPARE_NOTE if report.kind == "compare" else COMPARISON_NOTE
     out += ["## Comparison", "", note, "", human(report.comparison), ""]
     for s in report.sections:
-        out += [f"## {escape(s.title)}", ""]
-        out += [f"- **{escape(k)}:** {escape(v)}" for k, v in about_items(s.about)]
-        for name, t in s.tables:
-            out += ["", f"### {escape(name)}", "", human(t)]
-        out += [""]
+        if s not in workshop:
+            out += _section(s, human)
     out += _quotes(report)
     return "\n".join(out).rstrip("\n") + "\n"

@@ -29,10 +29,16 @@ import pandas as pd
 import streamlit as st
 
 from policybench.analysis.camps import Camps, find_camps
-from policybench.analysis.common_ground import CommonGround, camps_across_rounds, common_ground
+from policybench.analysis.common_ground import (
+    TOP_K,
+    CommonGround,
+    camps_across_rounds,
+    common_ground,
+)
 from policybench.catalog import Catalog
 from policybench.present import camps as words
 from policybench.present.camps import CampCard
+from policybench.present.deliberation_ui import no_submissions_yet
 from policybench.present.labels import share_label
 from policybench.present.text import streamlit_markdown
 from policybench.ui.cache import by_catalog
@@ -44,7 +50,7 @@ TOPK = "pb.fac.topk"
 ROUND = "pb.fac.camps_round"
 #: The current round when the round on view was last reset to it.
 SEEN = "pb.fac.camps_seen"
-DEFAULT_TOPK = 3
+DEFAULT_TOPK = TOP_K
 Overrides = Mapping[str, Mapping[str, float]]
 #: A round's weights, ``(P, M)`` in join order and the criteria's order.
 Weights = FloatArray
@@ -144,7 +150,8 @@ def _dividing(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _history_text(table: pd.DataFrame) -> pd.DataFrame:
-    """The camps-across-rounds table as text ("—" where there is nothing to compare)."""
+    """The camps-across-rounds table as text ("—" where there is nothing to compare); who
+    stayed, moved, joined and left in one column ("6 / 1 / 0 / 0")."""
 
     def count(x: Any) -> str:
         return "—" if pd.isna(x) else str(int(x))
@@ -153,19 +160,18 @@ def _history_text(table: pd.DataFrame) -> pd.DataFrame:
         str(n) if clear else ("none clear" if n else "none (too few)")
         for n, clear in zip(table["camps"], table["clear"], strict=True)
     ]
+    moves = [
+        "—" if pd.isna(stayed) else " / ".join(count(x) for x in (stayed, moved, joined, left))
+        for stayed, moved, joined, left in zip(
+            table["stayed"], table["moved"], table["joined"], table["left"], strict=True
+        )
+    ]
+    # six columns, so that the table wraps within a phone's width rather than scroll
     return pd.DataFrame(
         {
             "Round": table["round"].astype(str),
             "Camps": camps,
-            **{
-                label: [count(x) for x in table[name]]
-                for name, label in (
-                    ("stayed", "Stayed"),
-                    ("moved", "Moved"),
-                    ("joined", "Joined"),
-                    ("left", "Left"),
-                )
-            },
+            "Stayed / moved / joined / left": moves,
             "Stability": ["—" if pd.isna(x) else share_label(x) for x in table["stability"]],
             "Common ground": [count(x) for x in table["common"]],
             "Grew": [g or "—" for g in table["grew"]],
@@ -336,6 +342,10 @@ def show(catalog: Catalog, options: Sequence[str], criteria: Sequence[str], room
     else:
         note("The group's ranking above is the room's view for this round.")
     if current > 1:
+        # a round just opened has nobody in it yet: not an exodus from every camp
+        shown = {r: subs for r, subs in room.rounds.items() if subs or r < current}
+        if not room.current:
+            note(streamlit_markdown(no_submissions_yet(current)))
         _history(
             history_view(
                 catalog,
@@ -343,7 +353,7 @@ def show(catalog: Catalog, options: Sequence[str], criteria: Sequence[str], room
                 criteria,
                 {
                     r: ([x.display_name for x in subs], room.matrix(r, criteria))
-                    for r, subs in room.rounds.items()
+                    for r, subs in shown.items()
                 },
                 overrides,
                 top_k,

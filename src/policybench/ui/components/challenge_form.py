@@ -26,6 +26,7 @@ import streamlit as st
 
 from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
+from policybench.present import deliberation_ui as deliberation
 from policybench.present.labels import criterion_label, option_label
 from policybench.present.text import streamlit_markdown
 from policybench.store import Challenge, Workshop
@@ -74,6 +75,11 @@ NO_SOURCE = (
     "its source. Nothing was saved."
 )
 Cell = tuple[str, str]
+Overrides = Mapping[str, Mapping[str, float]]
+#: The "Challenge a score of this option" control under the participant's ranking.
+FROM_RANKING = f"{KEY}.from_ranking"
+#: Set when an option was picked there: the page redraws with it in the form.
+PICKED = f"{KEY}.picked"
 
 
 def _mine() -> dict[Cell, Challenge]:
@@ -110,8 +116,43 @@ def _fill(catalog: Catalog, cell: Cell, mine: Challenge | None, *, blank: bool) 
     state.pop(LOADED, None)
 
 
+def _on_pick(catalog: Catalog) -> None:
+    """An option picked under the ranking: put it in the form (the page then redraws)."""
+    picked = st.session_state.get(FROM_RANKING)
+    if picked is None:
+        return
+    st.session_state[OPTION] = picked
+    _on_cell(catalog)
+    st.session_state[FROM_RANKING] = None
+    st.session_state[PICKED] = True
+
+
+def from_ranking(catalog: Catalog, shop: Workshop) -> None:
+    """ "Challenge a score of this option": a small control under the participant's ranking
+    that puts the option in the challenge form below (while the round is open)."""
+    if shop.state != "open":
+        return
+    options = deliberation.challengeable(catalog, shop.options)
+    titles = {o: option_label(catalog.options_by_id[o]) for o in options}
+    st.session_state.setdefault(FROM_RANKING, None)
+    st.selectbox(
+        "Challenge a score of this option",
+        options,
+        key=FROM_RANKING,
+        placeholder="Choose an option",
+        format_func=titles.__getitem__,
+        on_change=_on_pick,
+        args=(catalog,),
+        help="Opens the option in the challenge form below, with the catalog's evidence.",
+    )
+    if st.session_state.pop(PICKED, False):
+        st.rerun(scope="app")  # the form is another part of the page: redraw it with the option
+
+
 def _on_cell(catalog: Catalog) -> None:
     """Another option or criterion chosen: load that cell's own challenge, or its catalog value."""
+    if st.session_state.get(OPTION) is None:
+        return
     cell = (str(st.session_state[OPTION]), str(st.session_state[CRITERION]))
     _fill(catalog, cell, _mine().get(cell), blank=st.session_state.get(LOADED) is not None)
 
@@ -186,7 +227,7 @@ def _on_save(catalog: Catalog, code: str, token: str) -> None:
                 *cell,
                 value,
                 **proposal,
-                verified=check.verified,
+                check=check.status,
                 client=common.client(),
             )
         )
@@ -209,14 +250,10 @@ def _say_outcome(catalog: Catalog, count: int) -> None:
         return
     elif outcome[0] == "saved":
         st.success(f"Challenge saved ({count} in all).")
-        check = outcome[1]
-        if isinstance(check, sources.QuoteCheck):
-            if check.verified:
-                st.success("Your quote was found verbatim in its source: it is marked verified.")
-            else:
-                st.warning(
-                    "Your quote is saved unverified: " + streamlit_markdown(check.message or "")
-                )
+        said = _quote_said(catalog, outcome[1])
+        if said is not None:
+            verified, text = said
+            (st.success if verified else st.warning)(f"Your quote: {streamlit_markdown(text)}.")
     elif outcome[0] in ("refused", "failed"):
         st.error(outcome[1])  # the app's own words
     elif outcome[0] == "withdrawn":
@@ -227,29 +264,54 @@ def _say_outcome(catalog: Catalog, count: int) -> None:
         note(f"Editing your challenge to {_cell_words(catalog, outcome[1])}: save to replace it.")
 
 
+def _quote_said(catalog: Catalog, found: object) -> tuple[bool, str] | None:
+    """What the save's quote check found, in words naming the paper (never a file): (verified,
+    text), or None when no quote was checked. ``found`` is what the save left: the check's
+    ``(check, message)`` or a :class:`~policybench.ui.components.sources.QuoteCheck`."""
+    cited = catalog.sources_by_id.get(str(st.session_state.get(SOURCE) or ""))
+    citation = cited.citation if cited is not None else "the source named"
+    if isinstance(found, tuple) and len(found) == 2:
+        check, message = str(found[0]), str(found[1] or "")
+    elif isinstance(found, sources.QuoteCheck):
+        message = found.message or ""
+        check = (
+            "verified"
+            if found.verified
+            else "not_checked"
+            if message.startswith("not checked")
+            else "not_found"
+        )
+        message = ""  # the check's own words name the file: the paper is named instead
+    else:
+        return None
+    return check == "verified", deliberation.quote_check_words(check, citation, message)
+
+
 def _cell_words(catalog: Catalog, cell: Cell) -> str:
     option = option_label(catalog.options_by_id[cell[0]])
     return streamlit_markdown(f"{option} · {criterion_label(catalog, cell[1])}")
 
 
-def _form(catalog: Catalog, shop: Workshop, code: str, token: str) -> None:
+def _form(catalog: Catalog, shop: Workshop, code: str, token: str, adopted: Overrides) -> None:
     """The challenge form for an open round."""
     state = st.session_state
-    if state.get(OPTION) not in shop.options:
-        state[OPTION] = shop.options[0]
+    options = deliberation.challengeable(catalog, shop.options)
+    if state.get(OPTION) not in options:
+        state[OPTION] = None  # nothing chosen: "Choose an option"
     if state.get(CRITERION) not in shop.criteria:
         state[CRITERION] = shop.criteria[0]
-    if VALUE not in state:
-        _on_cell(catalog)
-    titles = {o: option_label(catalog.options_by_id[o]) for o in shop.options}
+    titles = {o: option_label(catalog.options_by_id[o]) for o in options}
     left, right = st.columns(2)
     left.selectbox(
         "Option",
-        shop.options,
-        key=OPTION,
+        options,
+        key=OPTION,  # None in the state: nothing chosen yet
+        placeholder="Choose an option",
         format_func=titles.__getitem__,
         on_change=_on_cell,
         args=(catalog,),
+        help="The status quo is not offered: its scores are the reference level the other "
+        "options are scored against.",
     )
     right.selectbox(
         "Criterion",
@@ -259,8 +321,16 @@ def _form(catalog: Catalog, shop: Workshop, code: str, token: str) -> None:
         on_change=_on_cell,
         args=(catalog,),
     )
+    if state.get(OPTION) is None:
+        note("Choose the option whose score you challenge.")
+        return
     cell = (str(state[OPTION]), str(state[CRITERION]))
+    if VALUE not in state:
+        _on_cell(catalog)
     with st.container(border=True):
+        st.markdown(
+            f"**{streamlit_markdown(deliberation.cell_score_words(catalog, cell, adopted))}**"
+        )
         note("The catalog's score and the evidence behind it:")
         show_score(catalog, catalog.options_by_id[cell[0]], cell[1])
     if cell in _mine():
@@ -330,11 +400,12 @@ def _challenge_lines(catalog: Catalog, c: Challenge, current_round: int) -> list
         f"Your reason: {streamlit_markdown(c.reason)}",
     ]
     if c.quote:
-        mark = ":green-badge[verified]" if c.verified else ":orange-badge[unverified]"
         cited = catalog.sources_by_id.get(c.source or "")
-        citation = cited.citation if cited is not None else (c.source or "")
+        citation = cited.citation if cited is not None else "the source named"
+        said = deliberation.quote_check_words(c.check, citation)
+        mark = ":green-badge[verified]" if c.check == "verified" else ":orange-badge[unverified]"
         lines.append(
-            f"{mark} “{streamlit_markdown(c.quote)}”  \n— *{streamlit_markdown(citation)}*"
+            f"{mark} “{streamlit_markdown(c.quote)}”  \n:small[Quote {streamlit_markdown(said)}]"
         )
     return lines
 
@@ -350,7 +421,8 @@ def _listing(
     if not mine:
         note("You have not challenged any score.")
         return
-    st.markdown(f"**Your challenges ({len(mine)})**, seen only by you until the reveal:")
+    seen = ", seen only by you until the reveal" if shop.visible_round < 1 else ""
+    st.markdown(f"**Your challenges ({len(mine)})**{seen}:")
     place = {o: i for i, o in enumerate(shop.options)}
     crit = {c: i for i, c in enumerate(shop.criteria)}
     for cell in sorted(mine, key=lambda k: (place.get(k[0], 0), crit.get(k[1], 0))):
@@ -376,7 +448,9 @@ def _listing(
 
 @st.fragment
 @guarded
-def show(catalog: Catalog, shop: Workshop, code: str, token: str) -> None:
+def show(
+    catalog: Catalog, shop: Workshop, code: str, token: str, adopted: Overrides | None = None
+) -> None:
     """The challenge section: the form while the round is open, and the participant's own
     challenges (read-only, with the round's state said, once it is not)."""
     st.header("Challenge a score", anchor=False)
@@ -392,7 +466,7 @@ def show(catalog: Catalog, shop: Workshop, code: str, token: str) -> None:
             "verbatim quote. Only you see your challenges until the facilitator reveals the "
             "round; then the room sees them, without your name."
         )
-        _form(catalog, shop, code, token)
+        _form(catalog, shop, code, token, adopted or {})
     else:
         until = {
             "locked": "unless the facilitator reopens it",

@@ -1,51 +1,57 @@
-"""The facilitator's contested scores (issue 19 §2–3): the cells the room challenged, most
-consequential first, with the room's reasons and quotes; "if the room is right" beside the
-group's ranking with the catalog's scores; a decision per cell; and the catalog patch.
+"""The facilitator's contested scores (issue 19 §2–3): the cells the room challenged, open ones
+first (most consequential first), decided ones after them, marked and greyed; the room's
+reasons and quotes; "if the room is right" beside the group's ranking with the catalog's
+scores; a decision per cell; and the catalog patch.
 
-- :func:`contest_view` (cached on the room's weights, the challenges, the decisions and the
-  combination): :func:`policybench.analysis.contest.contested` and
-  :func:`~policybench.analysis.contest.if_room_right` with the adopted scores as the baseline,
-  and the tables and sentences of :mod:`policybench.present.contest`. Impact is measured on
-  the current round's weights; before anyone submitted in this round, on the latest round
-  with submissions; before any submission at all, on equal weights on the criteria in play
-  (the panel says which).
-- The table is an HTML table (``st.table``), so that every cell wraps and nothing is cut off
-  at a projector's 1024 pixels.
-- Deciding: the selectbox ``pb.fac.cell`` (the challenged cells, most impact first, then
-  cells decided whose challenges were withdrawn) and the buttons ``pb.fac.adopt`` "Adopt the
-  median", ``pb.fac.reject`` "Reject" and ``pb.fac.undo`` "Undo decision". Adopting records
-  the median of the proposals and, when the median falls outside the catalog's range, the
-  proposals' lowest and highest (their ranges included) as the adopted range. The decision is
-  shown with its time. The store calls are the page's (``decide`` and ``undo``, given to
-  :func:`show`); this module only calls them from the buttons.
+- :func:`contest_view` (cached on the room's weights, the challenges, the decisions, the
+  workshop's combination and whether names show): :func:`policybench.analysis.contest.
+  contested` and :func:`~policybench.analysis.contest.if_room_right` with the adopted scores as
+  the baseline, and the tables and sentences of :mod:`policybench.present.deliberation_ui` and
+  :mod:`policybench.present.contest`. Which weights the impact is measured on is
+  :func:`policybench.present.deliberation_ui.impact_basis`'s choice (the panel says which when
+  they are not this round's).
+- The table is an HTML table (``st.table``) of short cells ("4 → 8.5 (outside 3–5)", "4th →
+  1st, 3 pairs swap"), so that every cell wraps and nothing is cut off at a projector's 1024
+  pixels or on a phone.
+- Deciding: the selectbox ``pb.fac.cell`` (the table's order, then cells decided whose
+  challenges were withdrawn); the value to adopt ``pb.fac.adopt_value`` (pre-filled with the
+  median) and an optional range (``pb.fac.adopt_range``, ``pb.fac.adopt_low``/``_high``,
+  pre-filled with the proposals' span when the median falls outside the catalog's range); the
+  buttons ``pb.fac.adopt`` "Adopt the median" (which reads "Adopted ✓ 8.5 at 14:02 UTC" once
+  adopted, with ``pb.fac.change`` "Change the value" beside it), ``pb.fac.reject`` "Reject" and
+  ``pb.fac.undo`` "Undo decision". A decision is confirmed by a success line that stays while
+  that cell is on view (the page refreshes every few seconds; Streamlit's toast is an
+  unnamed dialog to a screen reader). The store calls are
+  the page's (``decide`` and ``undo``, given to :func:`show`).
 - ``pb.fac.patch`` "Download catalog patch (.patch)": the patch ``policybench export
-  --format patch`` writes (:func:`policybench.export.workshop_report.workshop_patch`, i.e.
-  :func:`policybench.export.patch.catalog_patch` of the decisions with the room's reasons as
-  comments) against the directory the app loaded its catalog from; disabled, with the reason
-  beside it, while nothing is adopted.
+  --format patch`` writes (:func:`policybench.export.workshop_report.workshop_patch`) against
+  the directory the app loaded its catalog from; disabled, with the reason beside it, while
+  nothing is adopted.
 
 Participants' reasons and quotes are shown as text (:func:`~policybench.present.text.
-streamlit_markdown`), never as Markdown or HTML that runs; a quote says whether the server
-found it verbatim in its source.
+streamlit_markdown`), never as Markdown or HTML that runs, without their author unless "Show
+names" is ticked; a quote says what the server's check of it found, naming the paper.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from policybench.analysis.contest import ContestedCell, contested, if_room_right, overrides_from
+from policybench.analysis.rounds import latest_submitted
 from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
 from policybench.export.patch import EXTENSION, MEDIA_TYPE
 from policybench.export.workshop_report import workshop_patch
 from policybench.present import contest as words
+from policybench.present import deliberation_ui as deliberation
+from policybench.present.deliberation_ui import ReasonRow
 from policybench.present.labels import criterion_label, option_label
 from policybench.present.text import streamlit_markdown
 from policybench.store import Challenge, ScoreDecision, Workshop
@@ -57,61 +63,56 @@ from policybench.ui.components.text import note
 
 CELL = "pb.fac.cell"
 ADOPT = "pb.fac.adopt"
+CHANGE = "pb.fac.change"
 REJECT = "pb.fac.reject"
 UNDO = "pb.fac.undo"
 PATCH = "pb.fac.patch"
-#: What the last decision came to: ("done", message) or ("error", exception); said once.
+VALUE = "pb.fac.adopt_value"
+USE_RANGE = "pb.fac.adopt_range"
+LOW = "pb.fac.adopt_low"
+HIGH = "pb.fac.adopt_high"
+#: The cell (and its decision's time) the adopt inputs were last filled for.
+FILLED = "pb.fac.adopt_for"
+#: The adopted cell whose value the facilitator is changing.
+CHANGING = "pb.fac.changing"
+#: What the last decision came to: ("done", message, cell) stays while that cell is on view;
+#: ("error", exception, cell) is said once.
 OUTCOME = "pb.fac.cell_outcome"
+#: The greyed rows' text colour (7:1 on white, so they stay readable).
+GREYED = "color: #595959"
+STEP = 0.5
 Cell = tuple[str, str]
 #: ``decide(option, criterion, decision, value, low, high)`` and ``undo(option, criterion)``:
 #: the page's store calls, raising the store's errors.
 Decide = Callable[[str, str, str, float | None, float | None, float | None], object]
 Undo = Callable[[str, str], object]
 #: The contested table's columns as shown, in order.
-COLUMNS = (
-    "Option",
-    "Criterion",
-    "Catalog",
-    "Proposed",
-    "Median",
-    "Decision",
-    "If the median were adopted",
-)
+COLUMNS = deliberation.CONTESTED_COLUMNS
 
 
 def _cell_name(catalog: Catalog, cell: Cell) -> str:
     return f"{option_label(catalog.options_by_id[cell[0]])} · {criterion_label(catalog, cell[1])}"
 
 
-def _reason_markdown(row: Mapping[str, Any]) -> str:
-    """One challenge as inert Markdown: who, the proposal, the reason, the quote and whether
-    it was found verbatim in its source."""
-    proposed = words.score_text(float(row["value"]))
-    if row["range"]:
-        proposed += f" (range {row['range']})"
-    text = (
-        f"**{streamlit_markdown(row['participant'])}** proposes {streamlit_markdown(proposed)}: "
-        f"{streamlit_markdown(row['reason'])}"
-    )
-    if row["quote"]:
-        status = (
-            "verified: found verbatim in"
-            if row["quote_status"] == "verified"
-            else "unverified: not checked against"
-        )
+def _reason_markdown(row: ReasonRow, names: bool) -> str:
+    """One challenge as inert Markdown: its author only when names show, the proposal, the
+    reason, the quote and what the server's check of it found."""
+    who = f"**{streamlit_markdown(row.who)}** proposes" if names and row.who else "Proposes"
+    text = f"{who} {streamlit_markdown(row.proposed)}: {streamlit_markdown(row.reason)}"
+    if row.quote:
         text += (
-            f"  \n> “{streamlit_markdown(row['quote'])}”  \n> :small[Quote {status} "
-            f"{streamlit_markdown(row['source'] or 'the source named')}]"
+            f"  \n> “{streamlit_markdown(row.quote)}”  \n> :small[Quote "
+            f"{streamlit_markdown(row.check)}]"
         )
     return text
 
 
 @dataclass(frozen=True)
 class ContestView:
-    """The contested cells and what the panel shows of them: ``table`` (:data:`COLUMNS`,
-    text); ``reasons``: per cell (in the table's order), its name and each challenge as inert
-    Markdown (:func:`_reason_markdown` of :func:`policybench.present.contest.reasons_table`'s
-    rows); "if the room is right" as a sentence and a table; the adjusted-scores label."""
+    """The contested cells and what the panel shows of them: ``cells`` in the table's order
+    (open first); ``table`` (:data:`COLUMNS` and ``decided``, text); ``reasons``: per cell, its
+    name and each challenge as inert Markdown; "if the room is right" as a sentence and a
+    table; the adjusted-scores label."""
 
     cells: tuple[ContestedCell, ...]
     table: pd.DataFrame
@@ -130,44 +131,6 @@ class ContestView:
         return next((lines for c, _, lines in self.reasons if c == cell), ())
 
 
-def _decision_text(d: ScoreDecision | None) -> str:
-    if d is None:
-        return "—"
-    if d.decision != "adopted" or d.value is None:
-        return "Rejected"
-    return f"Adopted {words.score_text(d.value)}"
-
-
-def _shown(
-    catalog: Catalog, cells: Sequence[ContestedCell], decisions: Sequence[ScoreDecision]
-) -> pd.DataFrame:
-    """The contested table as the room reads it: one row per cell, every value as text."""
-    by_cell = {(d.option, d.criterion): d for d in decisions}
-    table = words.contested_table(catalog, cells)
-    rows = []
-    for c, row in zip(cells, table.to_dict("records"), strict=True):
-        median = words.score_text(c.median)
-        if c.outside:
-            median += ", outside the catalog's range"
-        count = f"{c.count} challenge{'s' if c.count != 1 else ''}"
-        decision = by_cell.get((c.option, c.criterion))
-        impact = row["impact"]
-        if c.adopted is not None and c.adopted == c.median:
-            impact = "In place: the results above use it"
-        rows.append(
-            (
-                row["label"],
-                row["criterion"],
-                words.score_text(c.value) + (f" (range {row['range']})" if c.low != c.high else ""),
-                f"{count}: {row['proposed']}",
-                median,
-                _decision_text(decision),
-                impact,
-            )
-        )
-    return inert_table(pd.DataFrame(rows, columns=list(COLUMNS)))
-
-
 @by_catalog(max_entries=32)
 def contest_view(
     catalog: Catalog,
@@ -177,27 +140,28 @@ def contest_view(
     challenges: Sequence[Challenge],
     decisions: Sequence[ScoreDecision],
     combination: str,
+    names: bool = False,
 ) -> ContestView:
     """The contested cells under the room's ``weights`` (``(P, M)`` in ``criteria``' order;
-    the adopted scores of ``decisions`` as the baseline) and their tables; ``challenges``
-    carry the names to show."""
+    the adopted scores of ``decisions`` as the baseline; the group ranked by the workshop's
+    ``combination``) and their tables; ``challenges`` carry the labels shown when ``names``."""
     adopted = overrides_from(decisions)
     settings: dict[str, Any] = {"overrides": adopted or None, "combination": combination}
     room = rows(weights, criteria)
-    cells = contested(catalog, options, criteria, room, challenges, **settings)
+    found = contested(catalog, options, criteria, room, challenges, **settings)
     right = if_room_right(catalog, options, criteria, room, challenges, **settings)
-    grouped: dict[Cell, list[str]] = {}
-    for row in words.reasons_table(catalog, challenges, cells).to_dict("records"):
-        grouped.setdefault((row["option"], row["criterion_id"]), []).append(_reason_markdown(row))
+    decided = deliberation.decided_cells(decisions)
+    cells = tuple(deliberation.ordered(found, decided))
+    grouped: dict[Cell, tuple[str, list[str]]] = {}
+    for row in deliberation.reason_rows(catalog, challenges, cells):
+        grouped.setdefault(row.cell, (row.name, []))[1].append(_reason_markdown(row, names))
     return ContestView(
         cells=cells,
-        table=_shown(catalog, cells, decisions),
-        reasons=tuple(
-            (cell, _cell_name(catalog, cell), tuple(lines)) for cell, lines in grouped.items()
-        ),
+        table=deliberation.contested_rows(catalog, cells, decided),
+        reasons=tuple((cell, name, tuple(lines)) for cell, (name, lines) in grouped.items()),
         right_sentence=words.room_right_sentence(catalog, right),
         right_table=words.room_right_table(catalog, right),
-        adjusted=words.adjusted_label(sum(len(row) for row in adopted.values())),
+        adjusted=words.adjusted_label(adopted),
     )
 
 
@@ -215,25 +179,12 @@ def patch_bytes(
     return workshop_patch(Path(catalog_dir), catalog, shop, decisions, challenges).encode("utf-8")
 
 
-# ------------------------------------------------------------------------------ the weights
-def room_weights(room: Room, criteria: Sequence[str]) -> tuple[FloatArray, str]:
-    """The weights impact is measured on (``(P, M)``), and a note saying which when they are
-    not this round's: the current round's; else the latest earlier round's; else equal
-    weights."""
-    if room.current:
-        return room.matrix(room.round, criteria), ""
-    earlier = [r for r in sorted(room.rounds, reverse=True) if room.rounds[r]]
-    if earlier:
-        r = earlier[0]
-        return (
-            room.matrix(r, criteria),
-            f"Impact measured with round {r}'s weights until the first submission of round "
-            f"{room.round}.",
-        )
-    return (
-        np.ones((1, len(criteria))),
-        "Impact measured with equal weights until the first submission.",
-    )
+def room_weights(room: Room, criteria: Sequence[str]) -> deliberation.ImpactBasis:
+    """The weights impact is measured on (:func:`~policybench.present.deliberation_ui.
+    impact_basis` of the latest round with submissions)."""
+    latest = latest_submitted(room.rounds)
+    subs = room.rounds.get(latest, ()) if latest is not None else ()
+    return deliberation.impact_basis(latest, room.round, criteria, [x.weights for x in subs])
 
 
 # ------------------------------------------------------------------------------ the panel
@@ -241,7 +192,7 @@ def _record(catalog: Catalog, cell: Cell, d: ScoreDecision | None) -> str:
     """The decision on ``cell`` with its time, in a sentence."""
     if d is None:
         value = catalog.options_by_id[cell[0]].scores[cell[1]].value
-        return f"No decision yet: the catalog's score ({words.score_text(value)}) stands."
+        return f"Open: the catalog's score ({words.score_text(value)}) stands until you decide."
     when = d.decided_at.strftime("%d %b %Y at %H:%M UTC")
     if d.decision != "adopted" or d.value is None:
         return f"Rejected on {when} (round {d.round}): the catalog's score stands."
@@ -251,25 +202,120 @@ def _record(catalog: Catalog, cell: Cell, d: ScoreDecision | None) -> str:
     return f"Adopted {words.score_text(d.value)}{span} on {when} (round {d.round})."
 
 
-def _act(action: Callable[[], object], done: str) -> None:
+def _act(action: Callable[[], object], done: str, cell: Cell) -> None:
     """A decision button's callback: the store call, and what it came to for the panel."""
     try:
         action()
     except Exception as exc:  # said beside the buttons (a bug logged), never a traceback
-        st.session_state[OUTCOME] = ("error", exc)
+        st.session_state[OUTCOME] = ("error", exc, cell)
         return
-    st.session_state[OUTCOME] = ("done", done)
+    st.session_state[OUTCOME] = ("done", done, cell)
+    st.session_state.pop(CHANGING, None)
 
 
-def _outcome() -> None:
-    found = st.session_state.pop(OUTCOME, None)
-    if not found:
+def _outcome(cell: Cell) -> None:
+    """What the last decision came to: a success line while its cell is on view (it survives
+    the monitor's refresh; not a toast, whose dialog has no accessible name); an error once."""
+    found = st.session_state.get(OUTCOME)
+    if not found or tuple(found[2]) != cell:
         return
-    kind, what = found
+    kind, what, _ = found
     if kind == "error":
+        st.session_state.pop(OUTCOME, None)
         common.show_error(what)
     else:
         st.success(streamlit_markdown(what))
+
+
+def _fill(cell: Cell, found: ContestedCell | None, d: ScoreDecision | None, value: float) -> None:
+    """Fill the adopt inputs for ``cell`` once per cell and decision (before they are drawn):
+    the adopted value and range, else the median and (outside the catalog's range) the
+    proposals' span, else ``value`` (the catalog's)."""
+    mark = (cell, None if d is None else d.decided_at)
+    state = st.session_state
+    if state.get(FILLED) == mark:
+        return
+    low: float | None
+    high: float | None
+    if d is not None and d.decision == "adopted" and d.value is not None:
+        value, low, high = d.value, d.low, d.high
+    elif found is not None:
+        value, low, high = deliberation.adopt_defaults(found)
+    else:
+        low = high = None
+    state[VALUE] = float(value)
+    state[USE_RANGE] = low is not None and high is not None and low != high
+    state[LOW] = float(low if low is not None else value)
+    state[HIGH] = float(high if high is not None else value)
+    state[FILLED] = mark
+
+
+def _adopt_inputs() -> tuple[float, float | None, float | None]:
+    """The value (and range) to adopt, as the facilitator set them."""
+    value = st.number_input("Value to adopt (0–10)", 0.0, 10.0, step=STEP, key=VALUE, format="%g")
+    if not st.checkbox("With a range", key=USE_RANGE):
+        return float(value), None, None
+    low, high = st.columns(2)
+    lo = low.number_input("Lowest", 0.0, 10.0, step=STEP, key=LOW, format="%g")
+    hi = high.number_input("Highest", 0.0, 10.0, step=STEP, key=HIGH, format="%g")
+    return float(value), float(lo), float(hi)
+
+
+def _adopt(
+    cell: Cell,
+    name: str,
+    found: ContestedCell | None,
+    d: ScoreDecision | None,
+    closed: str | None,
+    decide: Decide,
+) -> None:
+    """The adopt control: the value and range, and "Adopt"; once adopted, "Adopted ✓" with its
+    time and a way to change the value."""
+    adopted = d is not None and d.decision == "adopted" and d.value is not None
+    changing = st.session_state.get(CHANGING) == cell
+    if adopted and not changing and d is not None:
+        left, right = st.columns(2)
+        left.button(
+            deliberation.adopted_button(d.value, d.decided_at),
+            key=ADOPT,
+            type="primary",
+            width="stretch",
+            disabled=True,
+            help="Adopted for this workshop: its results use this value.",
+        )
+        right.button(
+            "Change the value",
+            key=CHANGE,
+            width="stretch",
+            disabled=bool(closed),
+            help=closed or "Adopt another value or range for this score.",
+            on_click=lambda: st.session_state.__setitem__(CHANGING, cell),
+        )
+        return
+    value, low, high = _adopt_inputs()
+    median = found.median if found is not None else None
+    label = (
+        "Adopt the median"
+        if median is not None and words.score_text(value) == words.score_text(median)
+        else f"Adopt {words.score_text(value)}"
+    )
+    span = f", range {words.range_text(low, high)}" if low is not None else ""
+    st.button(
+        label,
+        key=ADOPT,
+        type="primary",
+        width="stretch",
+        disabled=bool(closed),
+        help=closed
+        or f"Adopt {words.score_text(value)}{span} for this workshop: its results then use it "
+        "in place of the catalog's score.",
+        on_click=_act,
+        args=(
+            lambda: decide(*cell, "adopted", value, low, high),
+            f"Adopted {words.score_text(value)}{span} for {name}.",
+            cell,
+        ),
+    )
 
 
 def _decide_controls(
@@ -280,7 +326,8 @@ def _decide_controls(
     decide: Decide,
     undo: Undo,
 ) -> None:
-    """The cell to decide, its record, the three buttons and the cell's reasons."""
+    """The cell to decide, its record, the adopt control, reject and undo, and the cell's
+    reasons."""
     by_cell = {(c.option, c.criterion): c for c in view.cells}
     choices = list(by_cell) + [
         (d.option, d.criterion) for d in room.decisions if (d.option, d.criterion) not in by_cell
@@ -288,7 +335,7 @@ def _decide_controls(
     if st.session_state.get(CELL) not in choices:
         st.session_state.pop(CELL, None)
     picked = st.selectbox(
-        "Score to decide (most impact first)",
+        "Score to decide (open ones first, most impact first)",
         choices,
         key=CELL,
         format_func=lambda cell: _cell_name(catalog, cell),
@@ -304,39 +351,19 @@ def _decide_controls(
         if shop.state == "closed"
         else None
     )
-    adopt_value = low = high = None
-    if found is not None:
-        adopt_value = found.median
-        if found.outside:
-            low, high = found.room_low, found.room_high
-    adopt_help = closed or (
-        "Nobody challenges this score any more: there is no median to adopt."
-        if found is None
-        else f"Adopt {words.score_text(found.median)} for this workshop"
-        + (f", range {words.range_text(low, high)}" if low is not None else "")
-        + ": its results then use it in place of the catalog's score."
-    )
-    undo_help = closed or (None if decision is not None else "No decision on this score yet.")
     name = _cell_name(catalog, cell)
-    a, r, u = st.columns(3)
-    a.button(
-        "Adopt the median",
-        key=ADOPT,
-        type="primary",
-        width="stretch",
-        disabled=bool(closed) or found is None,
-        help=adopt_help,
-        on_click=_act,
-        args=(lambda: decide(*cell, "adopted", adopt_value, low, high), f"Adopted for {name}."),
-    )
+    _fill(cell, found, decision, float(catalog.options_by_id[cell[0]].scores[cell[1]].value))
+    _adopt(cell, name, found, decision, closed, decide)
+    undo_help = closed or (None if decision is not None else "No decision on this score yet.")
+    r, u = st.columns(2)
     r.button(
         "Reject",
         key=REJECT,
         width="stretch",
-        disabled=bool(closed),
+        disabled=bool(closed) or (decision is not None and decision.decision == "rejected"),
         help=closed or "Keep the catalog's score; the challenges stay on record.",
         on_click=_act,
-        args=(lambda: decide(*cell, "rejected", None, None, None), f"Rejected for {name}."),
+        args=(lambda: decide(*cell, "rejected", None, None, None), f"Rejected for {name}.", cell),
     )
     u.button(
         "Undo decision",
@@ -345,17 +372,24 @@ def _decide_controls(
         disabled=bool(undo_help),
         help=undo_help or "Remove the decision: the catalog's score stands again.",
         on_click=_act,
-        args=(lambda: undo(*cell), f"Decision undone for {name}."),
+        args=(lambda: undo(*cell), f"Decision undone for {name}.", cell),
     )
-    if closed or found is None:
-        note(streamlit_markdown(adopt_help))
-    _outcome()
+    if closed:
+        note(streamlit_markdown(closed))
+    elif found is None:
+        note("Nobody challenges this score any more: adopt a value of your own, or undo.")
+    _outcome(cell)
     for line in view.reasons_for(cell):
         st.markdown(line)
 
 
-def _table(view: ContestView) -> None:
-    st.table(view.table, hide_index=True)
+def contested_table(table: pd.DataFrame) -> None:
+    """A contested table (:func:`policybench.present.deliberation_ui.contested_rows`) as an HTML
+    table that wraps, decided rows greyed (their Decision column says what was decided)."""
+    decided = list(table["decided"])
+    shown = inert_table(table.drop(columns=["decided"]))
+    styled = shown.style.apply(lambda row: [GREYED if decided[row.name] else ""] * len(row), axis=1)
+    st.table(styled, hide_index=True)
 
 
 def _room_right(view: ContestView) -> None:
@@ -419,11 +453,11 @@ def show(
     room: Room,
     *,
     names: bool,
-    combination: str,
     decide: Decide,
     undo: Undo,
 ) -> None:
-    """The contested-scores panel (see the module docstring)."""
+    """The contested-scores panel (see the module docstring); the group ranked by the
+    workshop's rule (``shop.combination``)."""
     st.header("Contested scores", anchor=False)
     challenges = room.labelled_challenges(names)
     if not challenges and not room.decisions:
@@ -433,24 +467,33 @@ def show(
         )
         _patch(catalog, shop, room)
         return
-    weights, measured = room_weights(room, shop.criteria)
+    basis = room_weights(room, shop.criteria)
     try:
         view = contest_view(
-            catalog, shop.options, shop.criteria, weights, challenges, room.decisions, combination
+            catalog,
+            shop.options,
+            shop.criteria,
+            basis.weights,
+            challenges,
+            room.decisions,
+            shop.combination,
+            names,
         )
     except PolicybenchError as exc:
         common.show_error(exc)
         return
     if view.adjusted:
         st.markdown(f"**{streamlit_markdown(view.adjusted)}**")
-    if measured:
-        note(streamlit_markdown(measured))
+    if basis.note:
+        note(streamlit_markdown(basis.note))
     if view.cells:
         note(
-            "Each challenged score: the catalog's value and range, the proposals, their median, "
-            "and what adopting the median would do to the group's ranking; most impact first."
+            "Each challenged score: the catalog's value → the room's median (and whether it "
+            "falls outside the catalog's range), the proposals, the decision, and where the "
+            "option would move in the group's ranking if the median were adopted. Open scores "
+            "first, most impact first; decided ones greyed below them."
         )
-        _table(view)
+        contested_table(view.table)
     _decide_controls(catalog, shop, room, view, decide, undo)
     if view.challenges:
         with st.expander(f"Every challenge's reason and quote ({view.challenges})"):

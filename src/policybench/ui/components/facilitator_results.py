@@ -29,11 +29,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from policybench.analysis.rounds import latest_submitted
+from policybench.analysis.weights import weight_matrix
 from policybench.analysis.workshop import ROOM_SMAA_SAMPLES, GroupResult, group_result
 from policybench.catalog import Catalog
 from policybench.present import workshop as words
 from policybench.present.contest import adjusted_label
 from policybench.present.text import streamlit_markdown
+from policybench.store import Submission, Workshop
 from policybench.ui.cache import by_catalog
 from policybench.ui.components.facilitator_room import FloatArray, Room, rows
 from policybench.ui.components.text import note
@@ -189,7 +192,7 @@ def disagreement(view: RoomView) -> None:
             "criterion": st.column_config.TextColumn("Criterion", width="medium"),
             "group_weight": _percent("Group weight"),
             "mean": _percent("Mean"),
-            "std": _percent("Spread (sd)", "Standard deviation of the participants' weights"),
+            "std": _percent("SD", "Standard deviation of the participants' weights: the spread"),
             "min": _percent("Lowest"),
             "max": _percent("Highest"),
             "reasons": st.column_config.TextColumn(
@@ -279,11 +282,10 @@ def show(
 ) -> None:
     """The group result's panels for the latest round with submissions, the adopted scores
     in place, participants labelled as ``room`` labels them (by name when ``names``)."""
-    shown = [r for r in sorted(room.rounds, reverse=True) if room.rounds[r]]
-    if not shown:
+    number = latest_submitted(room.rounds)
+    if number is None:
         st.info("No submissions yet: the results appear here as they arrive.")
         return
-    number = shown[0]
     if number != room.round:
         st.info(
             f"No submissions in round {room.round} yet: below is round {number}'s result "
@@ -304,3 +306,22 @@ def show(
     disagreement(view)
     participants(view)
     room_smaa(view)
+
+
+def shop_result(
+    catalog: Catalog,
+    shop: Workshop,
+    subs: Sequence[Submission],
+    combination: str,
+    overrides: Mapping[str, Mapping[str, float]] | None = None,
+) -> GroupResult:
+    """The group result of ``subs`` as the monitor shows it and the export writes it
+    (:func:`room_result` on the workshop's options and criteria)."""
+    return room_result(
+        catalog,
+        shop.options,
+        shop.criteria,
+        weight_matrix([x.weights for x in subs], shop.criteria),
+        combination,
+        overrides or {},
+    )

@@ -6,11 +6,10 @@ The page (:mod:`policybench.ui.screens.facilitate`) reads one :class:`Room` per 
 it to every panel, so that all of them show the same moment of the room. Nothing here reads
 the store or computes a result.
 
-Participants are "Participant 1", "Participant 2", … in order of first appearance (round by
-round in join order, then those who only challenged), numbered as the workshop's export numbers
-them (:func:`policybench.export.deliberation.participant_names`), so the same person has the
-same number in every round, every panel and the export; with "show names" ticked, their
-display names instead.
+Participants are "Participant 1", "Participant 2", … in the order they joined
+(:func:`policybench.present.labels.participant_numbers`, which the workshop's export uses too),
+so the same person has the same number whoever submits when, in every round, every panel and
+the export; with "show names" ticked, their display names instead.
 """
 
 from __future__ import annotations
@@ -23,9 +22,10 @@ import numpy.typing as npt
 
 from policybench.analysis.contest import overrides_from
 from policybench.analysis.weights import weight_matrix
-from policybench.export.deliberation import participant_names
 from policybench.present.contest import adjusted_label
-from policybench.store import Challenge, ScoreDecision, Submission
+from policybench.present.deliberation_ui import numbering
+from policybench.store import Challenge, Facilitator, ScoreDecision, Submission
+from policybench.store.workshops import Workshops
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -65,12 +65,14 @@ class Room:
 
     def labels(self, names: bool) -> dict[str, str]:
         """Display name → how the page shows that person (see the module docstring)."""
-        return participant_names(self.rounds, self.challenges, names=names)
+        people = [s.display_name for r in sorted(self.rounds) for s in self.rounds[r]]
+        people += [c.display_name for c in self.challenges]
+        return numbering(self.joined, people, names=names)
 
     @property
     def adjusted(self) -> str:
         """The adopted-scores label ("2 scores adjusted in this workshop"), or ""."""
-        return adjusted_label(sum(len(row) for row in self.overrides.values()))
+        return adjusted_label(self.overrides)
 
     def labels_for(self, subs: Sequence[Submission], names: bool) -> list[str]:
         """The labels of ``subs``' authors, in their order ("A participant (k)" for one the
@@ -112,3 +114,14 @@ def room_from(
 def rows(weights: FloatArray, criteria: Sequence[str]) -> list[dict[str, float]]:
     """A weight matrix (:meth:`Room.matrix`) back as one mapping per participant."""
     return [dict(zip(criteria, map(float, row), strict=True)) for row in weights]
+
+
+def read_room(workshops: Workshops, handle: Facilitator) -> Room:
+    """One read of the workshop for this run (every round, who joined, challenges,
+    decisions)."""
+    return room_from(
+        workshops.rounds(handle),
+        [p.display_name for p in workshops.participants(handle)],
+        workshops.challenges(handle),
+        workshops.decisions(handle),
+    )

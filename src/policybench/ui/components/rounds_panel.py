@@ -1,6 +1,6 @@
-"""The facilitator's rounds (issue 19 §4): per round, how many submitted, Kendall's W in words,
-the spread of each criterion's weight, how far each (anonymous) participant moved since the
-round before, and a chart of the spread across rounds.
+"""The facilitator's rounds (issue 19 §4): per round, how many submitted, Kendall's W (explained
+once, the latest round's in words), the middle half (IQR) of each criterion's weight with the
+chart of it under it, and how far each (numbered) participant moved since the round before.
 
 :func:`rounds_view` (cached on every round's weights, keyed by the participants' labels, and
 on the adopted scores) runs :func:`policybench.analysis.rounds.convergence` once and builds
@@ -23,6 +23,7 @@ from policybench.catalog import Catalog
 from policybench.present import contest as words
 from policybench.present.charts import Chart
 from policybench.present.charts.rounds import convergence_chart
+from policybench.present.deliberation_ui import IQR_LABEL, w_explained
 from policybench.present.labels import share_label
 from policybench.present.text import streamlit_markdown
 from policybench.ui.cache import by_catalog
@@ -40,7 +41,7 @@ CHART_KEY = "pb.fac.convergence"
 @dataclass(frozen=True)
 class RoundsView:
     """The rounds as the panel shows them: ``table`` (one row per round: round, submissions,
-    Kendall's W, W in words, the mean movement; text), ``spread`` (a row per criterion, a
+    Kendall's W, the mean movement; text), ``spread`` (a row per criterion, a
     column per round with submissions: the spread of its weight), ``movement`` (a row per
     participant who submitted in two consecutive rounds, a column per pair of rounds: the
     share of their weight that moved), the convergence ``chart`` (None under two rounds with
@@ -51,6 +52,7 @@ class RoundsView:
     movement: pd.DataFrame
     chart: Chart | None
     notes: tuple[str, ...]
+    agreement: str = ""
 
 
 def _w_text(w: float) -> str:
@@ -79,7 +81,6 @@ def rounds_view(
                 "Round": per_round["round"].astype(str),
                 "Submissions": per_round["submissions"].astype(str),
                 "Kendall's W": [_w_text(w) for w in per_round["kendall_w"]],
-                "Agreement": per_round["agreement"],
                 "Moved since the round before (mean)": [
                     "—" if pd.isna(m) else share_label(m) for m in per_round["mean_movement"]
                 ],
@@ -111,7 +112,8 @@ def rounds_view(
         movement.columns.name = None
     with_data = sum(1 for s in conv.rounds if s.submissions)
     chart = convergence_chart(long) if with_data >= 2 else None
-    return RoundsView(table, spread, movement, chart, conv.notes)
+    said = [a for a, n in zip(per_round["agreement"], per_round["submissions"], strict=True) if n]
+    return RoundsView(table, spread, movement, chart, conv.notes, said[-1] if said else "")
 
 
 def show(
@@ -137,14 +139,18 @@ def show(
             "Round 1. After the reveal, open another round: participants start from their "
             "weights, see the group's result, and revise; this panel then shows how the room moves."
         )
+    note(streamlit_markdown(w_explained()))
     st.table(view.table, hide_index=True)
+    if view.agreement:
+        st.markdown(f"Latest round: {streamlit_markdown(view.agreement)}")
     for line in view.notes:
         note(streamlit_markdown(line))
     if len(view.spread.columns) > 1:
-        st.subheader("Spread of each criterion's weight, round by round", anchor=False)
+        st.subheader(f"{IQR_LABEL} of each criterion's weight, round by round", anchor=False)
         note(
             "The range of the middle half of the participants' weights on each criterion "
-            "(share of each one's total): lower means the room agrees more."
+            "(share of each one's total; the interquartile range): lower means the room agrees "
+            "more. The chart below draws the same figures."
         )
         rounds = [c for c in view.spread.columns if c != "criterion"]
         st.dataframe(
@@ -152,16 +158,18 @@ def show(
             hide_index=True,
             column_config={
                 "criterion": st.column_config.TextColumn("Criterion", width="medium"),
-                **{r: st.column_config.NumberColumn(r, format="percent") for r in rounds},
+                **{r: st.column_config.NumberColumn(f"{r}: IQR", format="percent") for r in rounds},
             },
             key="pb.fac.round_spread",
         )
+        if view.chart is not None:  # under the table it illustrates
+            chart_component.show(view.chart, key=CHART_KEY)
     if len(view.movement):
         st.subheader("How far each participant moved", anchor=False)
         note(
             "The share of each participant's weight that moved between two rounds (0 % "
             "unchanged, 100 % all of it moved to criteria that had none); only those who "
-            "submitted in both rounds."
+            "submitted in both rounds; participants numbered in the order they joined."
         )
         steps = [c for c in view.movement.columns if c != "participant"]
         st.dataframe(
@@ -173,5 +181,3 @@ def show(
             },
             key="pb.fac.movement",
         )
-    if view.chart is not None:
-        chart_component.show(view.chart, key=CHART_KEY)

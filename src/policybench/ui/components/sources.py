@@ -8,25 +8,26 @@ built as the loader builds it (file name and raw text per source id), so a chall
 held to exactly the rule the catalog's own quotes are: a contiguous passage, whitespace folded,
 nothing else changed.
 
-Without the variable, or when the directory cannot be read, :func:`texts` is None and quotes
-are saved unverified and shown as such; a source whose file is missing or unreadable is left
-out (logged), and a quote claimed from it is unverified too, never refused.
+Without the variable, or when the directory or any of its texts cannot be read (the rules of
+``serve --sources``, which refuses to start then), :func:`texts` is None (logged) and quotes
+are saved unchecked and shown as such, never refused.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
-from policybench.catalog import Catalog
-from policybench.catalog.verbatim import SourceTexts
+from policybench.catalog import Catalog, read_source_texts
+from policybench.catalog.verbatim import SourceTexts, quote_check
+from policybench.env import SOURCES_ENV
+from policybench.errors import InputError
 from policybench.ui.components.errors import log
 
 #: The environment variable naming the source texts' directory.
-ENV = "POLICYBENCH_SOURCES"
+ENV = SOURCES_ENV
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class QuoteCheck:
 
     verified: bool
     message: str | None = None
+    status: str = "not_checked"  # the store's Challenge.check
 
 
 def directory() -> str:
@@ -45,23 +47,14 @@ def directory() -> str:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _read(folder: str, fingerprint: str, _catalog: Catalog) -> SourceTexts | None:
-    """Every readable source text of the catalog in ``folder`` (None: no folder, or no text in
-    it could be read). ``fingerprint`` keys the cache: another catalog, other files."""
-    root = Path(folder)
-    if not root.is_dir():
-        log.warning("%s=%s is not a directory: quotes are saved unverified", ENV, folder)
+    """The catalog's source texts in ``folder``, read as ``serve --sources`` and the loader
+    read them (:func:`policybench.catalog.read_source_texts`); None, logged, when they cannot
+    all be read. ``fingerprint`` keys the cache: another catalog, other files."""
+    try:
+        return read_source_texts(folder, _catalog)
+    except InputError as exc:
+        log.warning("%s: %s; quotes are saved unchecked", ENV, exc)
         return None
-    found: dict[str, tuple[str, str]] = {}
-    for source in _catalog.sources:
-        if os.path.basename(source.file) != source.file:
-            continue  # the loader refuses such a catalog; never read outside the folder
-        try:
-            found[source.id] = (source.file, (root / source.file).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            log.warning(
-                "source text %s unreadable (%s): its quotes stay unverified", source.id, exc
-            )
-    return SourceTexts(found) if found else None
 
 
 def texts(catalog: Catalog) -> SourceTexts | None:
@@ -71,13 +64,10 @@ def texts(catalog: Catalog) -> SourceTexts | None:
 
 
 def check(catalog: Catalog, source: str, quote: str) -> QuoteCheck:
-    """Check ``quote`` against ``source``'s text on this server."""
-    known = texts(catalog)
+    """Check ``quote`` against ``source``'s text on this server
+    (:func:`policybench.catalog.verbatim.quote_check`: its message names the paper)."""
     cited = catalog.sources_by_id.get(source)
-    name = cited.file if cited is not None else source
-    if known is None:
-        return QuoteCheck(False, "not checked: this server does not have the source texts")
-    if source not in known.texts:
-        return QuoteCheck(False, f"not checked: this server does not have {name}")
-    problem = known.check(source, quote)
-    return QuoteCheck(True) if problem is None else QuoteCheck(False, problem)
+    status, message = quote_check(
+        texts(catalog), source, quote, cited.citation if cited is not None else source
+    )
+    return QuoteCheck(status == "verified", None if status == "verified" else message, status)

@@ -26,24 +26,22 @@ import pandas as pd
 import streamlit as st
 
 from policybench.analysis.camps import Camps, find_camps, place
-from policybench.analysis.common_ground import CommonGround, common_ground
+from policybench.analysis.common_ground import TOP_K, CommonGround, common_ground
 from policybench.analysis.contest import ContestedCell, contested
 from policybench.analysis.rank import rank_catalog
-from policybench.analysis.rounds import convergence
-from policybench.analysis.weights import shares
 from policybench.analysis.workshop import GroupResult, group_result
 from policybench.catalog import Catalog
 from policybench.present import camps as camp_words
 from policybench.present import contest as contest_words
+from policybench.present import deliberation_ui as deliberation
 from policybench.present import workshop as words
 from policybench.present.text import streamlit_markdown
 from policybench.store import Challenge, Store, Workshop
 from policybench.ui.cache import by_catalog
 from policybench.ui.components import workshop_common as common
+from policybench.ui.components.contested_panel import contested_table
 from policybench.ui.components.text import note
 
-#: Top-k of the common ground participants see (the facilitator's default).
-TOP_K = 3
 Overrides = Mapping[str, Mapping[str, float]]
 Room = Sequence[Mapping[str, float]]
 
@@ -55,25 +53,18 @@ def group(
     criteria: Sequence[str],
     weights: Room,
     adopted: Overrides,
+    combination: str = "mean",
 ) -> GroupResult:
-    """The group's result as participants see it: under the mean of everyone's weights, with
-    the adopted scores in place."""
-    return group_result(catalog, options, criteria, list(weights), overrides=adopted or None)
-
-
-@by_catalog(max_entries=64)
-def _spread(
-    catalog: Catalog,
-    options: Sequence[str],
-    criteria: Sequence[str],
-    number: int,
-    weights: Room,
-    adopted: Overrides,
-) -> pd.DataFrame:
-    """The round's median share and spread (IQR) per criterion."""
-    room = {number: {str(k): w for k, w in enumerate(weights)}}
-    conv = convergence(catalog, options, criteria, room, overrides=adopted or None)
-    return contest_words.spread_by_round(catalog, conv)
+    """The group's result as participants see it: ranked by the workshop's rule
+    (``combination``), with the adopted scores in place."""
+    return group_result(
+        catalog,
+        options,
+        criteria,
+        list(weights),
+        combination=combination,
+        overrides=adopted or None,
+    )
 
 
 @by_catalog(max_entries=64)
@@ -84,10 +75,18 @@ def _contested(
     weights: Room,
     adopted: Overrides,
     challenges: Sequence[Challenge],
+    combination: str = "mean",
 ) -> tuple[ContestedCell, ...]:
-    """The contested cells, most consequential first."""
+    """The contested cells, most consequential first (the group ranked by the workshop's
+    rule)."""
     return contested(
-        catalog, options, criteria, list(weights), challenges, overrides=adopted or None
+        catalog,
+        options,
+        criteria,
+        list(weights),
+        challenges,
+        overrides=adopted or None,
+        combination=combination,
     )
 
 
@@ -104,7 +103,7 @@ def _camps(
     found = find_camps(catalog, options, criteria, rows, overrides=adopted or None)
     if not found.camps:
         return found, None
-    top = min(TOP_K, len(options))
+    top = min(TOP_K, len(options))  # the facilitator's default top k
     return found, common_ground(catalog, options, criteria, found, rows, top_k=top)
 
 
@@ -141,7 +140,7 @@ def ranking_table(table: pd.DataFrame, columns: Sequence[str], key: str) -> None
 
 def adjusted_note(adopted: Overrides) -> None:
     """Say that the rankings use adopted scores, when they do."""
-    label = contest_words.adjusted_label(sum(len(row) for row in adopted.values()))
+    label = contest_words.adjusted_label(adopted)
     if label:
         st.info(
             f"{label}: the rankings on this page use the scores the facilitator adopted for "
@@ -149,16 +148,22 @@ def adjusted_note(adopted: Overrides) -> None:
         )
 
 
-def visible_round(shop: Workshop) -> int:
-    """The latest round whose result participants may see (0: none yet)."""
-    return shop.round if shop.results_visible else shop.round - 1
-
-
-def show(catalog: Catalog, s: Store, shop: Workshop, token: str, adopted: Overrides) -> None:
-    """The latest visible round's result, the contested scores and "you are here" (nothing
-    before the first reveal)."""
-    number = visible_round(shop)
-    if number < 1:
+def show(
+    catalog: Catalog,
+    s: Store,
+    shop: Workshop,
+    token: str,
+    adopted: Overrides,
+    *,
+    above: bool = False,
+) -> None:
+    """The latest visible round's result (nothing before the first reveal). ``above``: the
+    part drawn above the weight controls, an earlier round's result (its weights beside the
+    participant's and its ranking), to revise against; otherwise the rest: the current round's
+    result once revealed, the contested scores and "you are here"."""
+    number = shop.visible_round
+    earlier = number != shop.round
+    if number < 1 or (above and not earlier):
         return
     code = shop.code
     weights, err = common.attempt(lambda: s.workshops.group_weights(code, token, round=number))
@@ -169,55 +174,67 @@ def show(catalog: Catalog, s: Store, shop: Workshop, token: str, adopted: Overri
     crits = tuple(shop.criteria)
     key = (catalog, tuple(shop.options), crits)
     room, fixed = weights, adopted
+    result = group(*key, room, fixed, shop.combination)
+    if above or not earlier:
+        _result(catalog, shop, result, number, mine.weights if mine else None, adopted)
+    if above:
+        return
+    _contested_scores(catalog, s, shop, token, key, room, fixed)
+    _you_are_here(catalog, key, room, fixed, mine.weights if mine else None, number)
+
+
+def _result(
+    catalog: Catalog,
+    shop: Workshop,
+    result: GroupResult,
+    number: int,
+    mine: Mapping[str, float] | None,
+    adopted: Overrides,
+) -> None:
+    """Round ``number``'s group result beside the participant's own weights and ranking."""
     if number == shop.round:
         st.header("The group's result", anchor=False)
     else:
         st.header(f"Round {number}'s result", anchor=False)
         note(
             f"The group's result of round {number}, beside your own weights and ranking then: "
-            f"use it to revise your weights for round {shop.round}. This round's result "
+            f"revise your weights for round {shop.round} below against it. This round's result "
             "appears once the facilitator reveals it."
         )
     adjusted_note(adopted)
-    result = group(*key, room, fixed)
     n = result.participants
+    rule = words.COMBINATIONS[result.combination].lower()
     st.markdown(
         f"{n} participant{'s' if n != 1 else ''} submitted in round {number}; "
-        "the group's ranking is under the mean of everyone's weights."
+        f"the group's ranking is by {streamlit_markdown(rule)}."
     )
     st.markdown(streamlit_markdown(words.agreement_words(result.concordance)))
-    # one above the other: each table holds the participant's own column beside the group's
-    _weights(_spread(*key, number, room, fixed), mine.weights if mine else None, crits)
+    _weights(deliberation.room_weights(catalog, result, mine))
     ranking = words.group_ranking(catalog, result)
     if mine is not None:
-        table = words.versus_group(own_ranking(catalog, shop, mine.weights, adopted), ranking)
+        table = words.versus_group(own_ranking(catalog, shop, mine, adopted), ranking)
         ranking_table(table, ("rank", "label", "your_rank"), "pb.ws.group")
     else:
         ranking_table(ranking, ("rank", "label"), "pb.ws.group")
         note(f"You did not submit weights in round {number}.")
-    _contested_scores(catalog, s, shop, token, key, room, fixed)
-    _you_are_here(catalog, key, room, fixed, mine.weights if mine else None, number)
 
 
-def _weights(
-    spread: pd.DataFrame, mine: Mapping[str, float] | None, criteria: Sequence[str]
-) -> None:
-    """The group's median share and spread per criterion, the participant's own beside them."""
-    own = shares(mine, criteria) if mine is not None else None
-    table = spread[["criterion_id", "criterion", "median", "spread"]].copy()
-    # to the group's columns' precision (present.contest rounds shares to three decimals)
-    table["yours"] = [round(own[c], 3) if own is not None else None for c in table["criterion_id"]]
+def _weights(table: pd.DataFrame) -> None:
+    """The group's median share and the middle half (IQR) per criterion, the participant's
+    own beside them."""
     st.dataframe(
         table,
         hide_index=True,
-        column_order=["criterion", "median", "spread", "yours"],
+        column_order=["criterion", "median", "iqr", "yours"],
         column_config={
             "criterion": st.column_config.TextColumn("Criterion", width="medium"),
             "median": st.column_config.NumberColumn(
-                "Group's median", format="percent", help="The median of everyone's shares"
+                deliberation.MEDIAN_LABEL,
+                format="percent",
+                help="The median of everyone's shares",
             ),
-            "spread": st.column_config.NumberColumn(
-                "Spread (IQR)",
+            "iqr": st.column_config.NumberColumn(
+                deliberation.IQR_LABEL,
                 format="percent",
                 help="The interquartile range of everyone's shares: how far the room differs",
             ),
@@ -245,53 +262,27 @@ def _contested_scores(
     if not found:
         note("Nobody has challenged a score in a round revealed so far.")
         return
-    cells = _contested(*key, room, fixed, found)
-    table = contest_words.contested_table(catalog, cells)
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_order=[
-            "label",
-            "criterion",
-            "catalog",
-            "range",
-            "challenges",
-            "median",
-            "outside",
-            "adopted",
-            "impact",
-        ],
-        column_config={
-            "label": st.column_config.TextColumn("Option", width="medium"),
-            "criterion": st.column_config.TextColumn("Criterion"),
-            "catalog": st.column_config.NumberColumn("Catalog", format="%g", width="small"),
-            "range": st.column_config.TextColumn("Its range", width="small"),
-            "challenges": st.column_config.NumberColumn("Challenges", format="%d", width="small"),
-            "median": st.column_config.NumberColumn("Median proposed", format="%g", width="small"),
-            "outside": st.column_config.TextColumn("Outside the range", width="small"),
-            "adopted": st.column_config.NumberColumn("Adopted", format="%g", width="small"),
-            "impact": st.column_config.TextColumn("If the median were adopted", width="large"),
-        },
-        key="pb.ws.contested",
+    cells = _contested(*key, room, fixed, found, shop.combination)
+    note(
+        "Each challenged score: the catalog's value → the room's median, the proposals, "
+        "whether the facilitator adopted a value, and where the option would move in the "
+        "group's ranking if the median were adopted."
     )
-    reasons = contest_words.reasons_table(catalog, found, cells)
+    contested_table(deliberation.contested_rows(catalog, cells, deliberation.adopted_cells(fixed)))
+    reasons = deliberation.reason_rows(catalog, found, cells)
     with st.expander(f"The room's reasons and quotes ({len(reasons)})"):
-        for row in reasons.to_dict("records"):
+        for row in reasons:
             st.markdown(_reason(row))
 
 
-def _reason(row: Mapping[str, object]) -> str:
+def _reason(row: deliberation.ReasonRow) -> str:
     """One challenge of the room, anonymous, as inert Markdown."""
-    proposed = contest_words.score_text(float(str(row["value"])))
-    if row["range"]:
-        proposed += f" (range {row['range']})"
-    head = streamlit_markdown(f"{row['label']} · {row['criterion']}")
-    text = f"**{head}**: {streamlit_markdown(proposed)}. {streamlit_markdown(row['reason'])}"
-    if row["quote"]:
-        verified = row["quote_status"] == "verified"
-        mark = ":green-badge[verified]" if verified else ":orange-badge[unverified]"
-        quote = f"“{streamlit_markdown(row['quote'])}” — *{streamlit_markdown(row['source'])}*"
-        text += f"  \n{mark} {quote}"
+    head = streamlit_markdown(row.name)
+    text = f"**{head}**: {streamlit_markdown(row.proposed)}. {streamlit_markdown(row.reason)}"
+    if row.quote:
+        text += (
+            f"  \n“{streamlit_markdown(row.quote)}” :small[Quote {streamlit_markdown(row.check)}]"
+        )
     return text
 
 
@@ -316,6 +307,10 @@ def _you_are_here(
         camp = place(found, mine, catalog)
         sentence = camp_words.you_are_here(catalog, found, camp, common_ground_)
         st.markdown(streamlit_markdown(sentence))
+        if camp is not None and found.clear:
+            # what the camp stands for, from its aggregates: never anyone's weights
+            card = camp_words.camp_cards(catalog, found)[camp]
+            st.markdown(streamlit_markdown(deliberation.camp_words(card)))
     if common_ground_ is None:
         return
     table = camp_words.common_ground_table(catalog, common_ground_, found)

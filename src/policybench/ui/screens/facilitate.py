@@ -20,7 +20,9 @@ arrive, run the round, export.
 
   - how many have submitted in the current round, then the panels of
     :mod:`policybench.ui.components.facilitator_results` for the latest round with
-    submissions: the group's ranking by the chosen combination, Kendall's W in words, the
+    submissions: the group's ranking by the workshop's rule (``pb.fac.combination``, stored on
+    the workshop with ``set_combination``, so that the participants' page and the export rank
+    by it too), Kendall's W in words, the
     spread of each criterion's weights with the reasons given, each participant against the
     group (numbered as the export numbers them unless "show names" is ticked), and SMAA over
     the room's range of weights;
@@ -43,42 +45,39 @@ arrive, run the round, export.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 import streamlit as st
 
-from policybench.analysis.weights import weight_matrix
-from policybench.analysis.workshop import COMBINATIONS, GroupResult
+from policybench.analysis.workshop import COMBINATIONS
 from policybench.catalog import Catalog
 from policybench.errors import PolicybenchError
-from policybench.export import EXTENSIONS, MEDIA_TYPES, render_bytes
-from policybench.export.stamp import utc_timestamp
-from policybench.export.workshop_report import missing_from_catalog, workshop_report
+from policybench.export.workshop_report import missing_from_catalog
 from policybench.present import workshop as words
 from policybench.present.text import fold, streamlit_markdown
-from policybench.store import Facilitator, Store, Submission, Workshop
+from policybench.store import Facilitator, Store, Workshop
 from policybench.store.schema import TITLE_MAX
 from policybench.store.workshops import PASSPHRASE_MIN, normalize_code
 from policybench.ui import state
-from policybench.ui.components import camps_panel, contested_panel, rounds_panel
+from policybench.ui.components import camps_panel, contested_panel, facilitator_export, rounds_panel
 from policybench.ui.components import facilitator_invite as invite
 from policybench.ui.components import facilitator_results as results
 from policybench.ui.components import workshop_common as common
-from policybench.ui.components.errors import guarded, show_exception
-from policybench.ui.components.facilitator_room import Room, room_from
+from policybench.ui.components.errors import guarded
+from policybench.ui.components.facilitator_room import Room, read_room
 from policybench.ui.components.text import note
 
 HANDLE = "pb.fac.handle"
 FLASH = "pb.fac.flash"
 COMBINATION = "pb.fac.combination"
+#: The workshop's stored rule the selectbox was last set from (or wrote).
+SYNCED = "pb.fac.combination_synced"
+#: A refusal of the rule's change, said once beside the selectbox.
+FLASH_ERROR = "pb.fac.combination_error"
 NAMES = "pb.fac.names"
 CONFIRM_CLOSE = "pb.fac.confirm_close"
 CONFIRM_LOCK = "pb.fac.confirm_lock"
-EXPORT = "pb.fac.export"
+EXPORT = facilitator_export.EXPORT
 REFRESH_S = 3
 PAGE = "facilitate"
-#: The export formats offered, with their button labels.
-FORMATS = {"csv": "CSV", "xlsx": "Excel", "markdown": "Markdown", "html": "HTML report"}
 ACTIONS = {
     "lock": ("Lock the round", frozenset({"open"}), "Submissions are frozen."),
     "reopen": ("Reopen", frozenset({"locked"}), "The round is open again."),
@@ -94,39 +93,6 @@ NEXT_ROUND_WHY = {
     "locked": "Reveal this round first: the next round starts from its result.",
     "closed": "The workshop is closed: nothing more can change.",
 }
-
-
-# ------------------------------------------------------------------------------ the result
-def room_result(
-    catalog: Catalog,
-    shop: Workshop,
-    subs: Sequence[Submission],
-    combination: str,
-    overrides: Mapping[str, Mapping[str, float]] | None = None,
-) -> GroupResult:
-    """The group result the monitor shows and the export writes: the room's weights combined
-    by ``combination``, the adopted scores in place, with SMAA over their range (cached on
-    the catalog, the weights and the adopted scores)."""
-    return results.room_result(
-        catalog,
-        shop.options,
-        shop.criteria,
-        weight_matrix([x.weights for x in subs], shop.criteria),
-        combination,
-        overrides or {},
-    )
-
-
-def read_room(s: Store, handle: Facilitator) -> Room:
-    """One read of the workshop for this run (every round, who joined, challenges,
-    decisions)."""
-    w = s.workshops
-    return room_from(
-        w.rounds(handle),
-        [p.display_name for p in w.participants(handle)],
-        w.challenges(handle),
-        w.decisions(handle),
-    )
 
 
 # ------------------------------------------------------------------------------ signed out
@@ -250,7 +216,9 @@ def _round(s: Store, handle: Facilitator, shop: Workshop) -> None:
         _confirm_lock(s, handle)
         return
     st.session_state.pop(CONFIRM_LOCK, None)
-    cols = st.columns(4, vertical_alignment="top")
+    # two per row: at a projector's 1024 pixels four side by side cut their labels off
+    top, bottom = st.columns(2), st.columns(2)
+    cols = [top[0], top[1], bottom[0], bottom[1]]
     for col, (action, (label, allowed, done)) in zip(cols, ACTIONS.items(), strict=False):
         why = words.action_hint(action, shop.state)
         with col:
@@ -287,7 +255,7 @@ def _next_round(s: Store, handle: Facilitator, shop: Workshop) -> None:
     """Open the next round ("Open round N"), only after a reveal: the participants then
     revise, starting from their weights of this round."""
     why = NEXT_ROUND_WHY.get(shop.state)
-    col, _ = st.columns([1, 3])
+    col, _ = st.columns(2)
     with col:
         if st.button(
             f"Open round {shop.round + 1}",
@@ -355,23 +323,45 @@ def _undo(s: Store, handle: Facilitator) -> contested_panel.Undo:
     return lambda option, criterion: s.workshops.undo_decision(handle, option, criterion)
 
 
-def _room_controls() -> tuple[str, bool]:
-    """The combination and "show names"."""
+def _on_combination(s: Store, handle: Facilitator) -> None:
+    """The rule chosen: stored on the workshop, so that the participants' page and the export
+    rank the group by it too."""
+    rule = str(st.session_state[COMBINATION])
+    _, err = common.attempt(lambda: s.workshops.set_combination(handle, rule))
+    if err is not None:
+        st.session_state[COMBINATION] = st.session_state.get(SYNCED, COMBINATIONS[0])
+        st.session_state[FLASH_ERROR] = err
+        return
+    st.session_state[SYNCED] = rule
+
+
+def _room_controls(s: Store, handle: Facilitator, shop: Workshop) -> bool:
+    """The workshop's rule for the group's ranking (stored on the workshop) and "show
+    names"."""
+    if st.session_state.get(SYNCED) != shop.combination:
+        # first drawn, or changed elsewhere (another tab, the CLI): the stored rule wins
+        st.session_state[COMBINATION] = st.session_state[SYNCED] = shop.combination
     left, right = st.columns([3, 2], vertical_alignment="bottom")
-    combination = left.selectbox(
+    left.selectbox(
         "Group ranking by",
         list(COMBINATIONS),
         key=COMBINATION,
         format_func=words.COMBINATIONS.__getitem__,
-        help="Combine everyone's weights and rank under them, or combine everyone's own rankings.",
+        on_change=_on_combination,
+        args=(s, handle),
+        help="The workshop's rule: combine everyone's weights and rank under them, or combine "
+        "everyone's own rankings. The participants' page and the export use it too.",
     )
+    failed = st.session_state.pop(FLASH_ERROR, None)
+    if failed is not None:
+        common.show_error(failed)
     show_names = right.checkbox(
         "Show names",
         key=NAMES,
         help="Participants are numbered in the order they joined, as in the export; tick to "
         "show their display names instead (not on a shared screen without their consent).",
     )
-    return str(combination), bool(show_names)
+    return bool(show_names)
 
 
 def _deliberation(
@@ -380,7 +370,6 @@ def _deliberation(
     handle: Facilitator,
     shop: Workshop,
     room: Room,
-    combination: str,
     names: bool,
 ) -> None:
     """Contested scores, rounds, camps: each panel from the same read of the room."""
@@ -390,7 +379,6 @@ def _deliberation(
         shop,
         room,
         names=names,
-        combination=combination,
         decide=_decide(s, handle),
         undo=_undo(s, handle),
     )
@@ -409,83 +397,24 @@ def _monitor(catalog: Catalog, handle: Facilitator, shop: Workshop) -> None:
     scores, the rounds and the camps."""
     s = common.store()
     st.header("The room so far", anchor=False)
-    room, err = common.attempt(lambda: read_room(s, handle))
-    if err is not None or room is None:
-        common.show_error(err or RuntimeError("no submissions"))
+    # the workshop read again: its rule for the group's ranking may have changed since
+    fresh, err = common.attempt(lambda: s.workshops.get(handle.code))
+    room, err2 = common.attempt(lambda: read_room(s.workshops, handle))
+    if err is not None or err2 is not None or room is None or fresh is None:
+        common.show_error(err or err2 or RuntimeError("no submissions"))
         return
+    shop = fresh
     a, b, c = st.columns(3)
     a.metric("Submissions", len(room.current))
     b.metric("Joined", len(room.joined))
     c.metric("Round", room.round)
     note(f"Refreshes every {REFRESH_S} s.")
-    combination, names = _room_controls()
+    names = _room_controls(s, handle, shop)
     try:
-        results.show(catalog, shop.options, shop.criteria, room, combination, names)
+        results.show(catalog, shop.options, shop.criteria, room, shop.combination, names)
     except PolicybenchError as exc:
         common.show_error(exc)
-    _deliberation(catalog, s, handle, shop, room, combination, names)
-
-
-def _export(catalog: Catalog, s: Store, handle: Facilitator, shop: Workshop) -> None:
-    st.header("Export the results", anchor=False)
-    combination = str(st.session_state.get(COMBINATION, COMBINATIONS[0]))
-    names = bool(st.session_state.get(NAMES, False))
-    note(
-        f"The whole workshop, with the group's ranking by "
-        f"{streamlit_markdown(words.COMBINATIONS[combination].lower())} as on screen; "
-        f"participants are {'named' if names else 'numbered'} as on screen. "
-        "CSV holds the comparison table alone; Excel, Markdown and HTML add the group's "
-        "result, every round, the contested scores and decisions, the camps (with the top k "
-        "on screen), the quotes and the stamp."
-    )
-    if st.button("Prepare the export files", key="pb.fac.prepare"):
-        room, err = common.attempt(lambda: read_room(s, handle))
-        if err is not None or room is None:
-            common.show_error(err or RuntimeError("no submissions"))
-            return
-        # the group result of the latest round with submissions, as the report expects
-        latest = [room.rounds[r] for r in sorted(room.rounds, reverse=True) if room.rounds[r]]
-        subs = latest[0] if latest else ()
-        top_k = int(st.session_state.get(camps_panel.TOPK, camps_panel.DEFAULT_TOPK))
-        try:
-            with st.spinner("Preparing the files…"):
-                result = (
-                    room_result(catalog, shop, subs, combination, room.overrides) if subs else None
-                )
-                report = workshop_report(
-                    catalog,
-                    shop,
-                    subs,
-                    result=result,
-                    names=names,
-                    rounds=room.rounds,
-                    challenges=room.challenges,
-                    decisions=room.decisions,
-                    top_k=top_k,
-                )
-                files = {fmt: render_bytes(fmt, report) for fmt in FORMATS}
-        except Exception as exc:  # a message beside the button, never a traceback
-            show_exception(exc, "workshop export")
-            return
-        st.session_state[EXPORT] = (utc_timestamp(), len(subs), files)
-    prepared = st.session_state.get(EXPORT)
-    if not prepared:
-        return
-    stamp, count, files = prepared
-    note(
-        f"Prepared at {streamlit_markdown(stamp)} from {count} submission{'s' if count != 1 else ''}."
-    )
-    day = stamp[:10]
-    cols = st.columns(len(FORMATS))
-    for col, (fmt, label) in zip(cols, FORMATS.items(), strict=True):
-        col.download_button(
-            f"Download {label}",
-            data=files[fmt],
-            file_name=f"policybench-workshop-{day}{EXTENSIONS[fmt]}",
-            mime=MEDIA_TYPES[fmt],
-            key=f"pb.fac.download.{fmt}",
-            on_click="ignore",
-        )
+    _deliberation(catalog, s, handle, shop, room, names)
 
 
 def _dashboard(catalog: Catalog, s: Store, handle: Facilitator) -> None:
@@ -523,7 +452,14 @@ def _dashboard(catalog: Catalog, s: Store, handle: Facilitator) -> None:
     st.divider()
     _monitor(catalog, handle, shop)
     st.divider()
-    _export(catalog, s, handle, shop)
+    facilitator_export.show(
+        catalog,
+        s,
+        handle,
+        shop,
+        combination=str(st.session_state.get(SYNCED, shop.combination)),
+        names=bool(st.session_state.get(NAMES, False)),
+    )
 
 
 @guarded

@@ -19,8 +19,9 @@ before they are saved, the page says what was lost and that the last saved weigh
 
 Rounds: from round 2 the page says which round it is, the controls start from the
 participant's weights of the round before (until they change them) and the previous round's
-group result is shown beside their own (:mod:`policybench.ui.components.workshop_room`, which
-also shows the room's contested scores and "you are here" after a reveal). Every ranking uses
+group result (its weights beside their own, and its ranking) is shown above the controls, to
+revise against (:mod:`policybench.ui.components.workshop_room`, which also shows the room's
+contested scores and "you are here" after a reveal, below them). Every ranking uses
 the scores the workshop adopted, and says so. Score challenges are
 :mod:`policybench.ui.components.challenge_form`'s.
 
@@ -30,7 +31,8 @@ store: the workshop and the participant were read when the page was drawn), the 
 reason typed reruns only them), the submit button (a submit writes, then redraws only
 itself), the challenges, and a watch that checks every few seconds for the facilitator's
 moves and redraws the page when the round's state or number changes (locked, reopened,
-revealed, another round opened) or, once a result is visible, when the adopted scores do.
+revealed, another round opened) or when the adopted scores do (in any state; the store gives
+them only once a round was revealed).
 """
 
 from __future__ import annotations
@@ -245,10 +247,11 @@ def _controls(catalog: Catalog, shop: Workshop, adopted: Overrides) -> None:
             ("rank", "label", "score"),
             "pb.ws.own",
         )
+        challenge_form.from_ranking(catalog, shop)
 
 
 def _adjusted_label(adopted: Overrides) -> None:
-    label = adjusted_label(sum(len(row) for row in adopted.values()))
+    label = adjusted_label(adopted)
     if label:
         note(f"**{label}**: ranked with the scores the facilitator adopted.")
 
@@ -347,10 +350,12 @@ def _watch(code: str, token: str) -> None:
     seen = (st.session_state.get(SEEN_STATE), st.session_state.get(SEEN_ROUND))
     if seen != (None, None) and seen != (shop.state, shop.round):
         st.rerun(scope="app")  # locked, reopened, revealed, next round: redraw it all
+    # in any state: the store gives adopted scores only once a round was revealed, and a
+    # decision made while a round is open changes every ranking on the page
+    adopted, err = common.attempt(lambda: s.workshops.adopted_scores(code, token))
+    if err is None and adopted != st.session_state.get(ADOPTED):
+        st.rerun(scope="app")  # the facilitator adopted or undid a score
     if shop.results_visible:
-        adopted, err = common.attempt(lambda: s.workshops.adopted_scores(code, token))
-        if err is None and adopted != st.session_state.get(ADOPTED):
-            st.rerun(scope="app")  # the facilitator adopted or undid a score
         return
     if shop.round == 1:
         st.header("The group's result", anchor=False)
@@ -431,12 +436,14 @@ def _participant(catalog: Catalog, s: Store, shop: Workshop, token: str) -> None
         return
     st.session_state[ADOPTED] = adopted
     st.session_state[REVISION] = me.revision if me.submitted else 0
+    # from round 2: the previous round's result above the controls, to revise against
+    workshop_room.show(catalog, s, shop, token, adopted, above=True)
     _editor(catalog, s, token, shop, me, adopted)
     st.divider()
     _watch(shop.code, token)
     workshop_room.show(catalog, s, shop, token, adopted)
     st.divider()
-    challenge_form.show(catalog, shop, shop.code, token)
+    challenge_form.show(catalog, shop, shop.code, token, adopted)
 
 
 def _seed(catalog: Catalog, s: Store, shop: Workshop, token: str) -> bool:
