@@ -1,11 +1,21 @@
 """The load test's clients: participants and facilitators driving the workshop pages through
 Streamlit's websocket protocol (:mod:`tests.support.stclient`), and what they measure.
 
-A participant joins through the join link, then until the time is up waits 1–2 s, moves one
-weight slider to a new value and waits for the re-ranked page, and (every ``submit_every``
-changes) presses the submit button and waits for "Saved (revision N)"; every ``check_every``
-changes the ranking it was shown is compared with policybench's own. A facilitator signs in
-and keeps its monitor refreshing, recording how many submissions it shows.
+A participant joins through the join link, then until the time is up waits 1–2 s and does
+one thing: when one of its planned challenges has fallen due (:mod:`~benchmarks.load.plan`),
+it challenges that score through the page's form (:mod:`~benchmarks.load.challenging`);
+otherwise it moves one weight slider to a new value and waits for the re-ranked page, and
+(every ``submit_every`` changes) presses the submit button and waits for "Saved (revision
+N)". Every ``check_every`` changes the ranking it was shown is compared with policybench's
+own. While its page says the round is not open (the facilitator locked it, revealed the
+result), it waits, as a person does, until the page's own watch redraws it open; a page
+showing "Round N" is in round N, with its revisions counted from 1 again and its weights as
+the page starts them (the participant's previous round's). A write refused because the
+round was locked under the page is counted once the facilitator has pressed "Lock"
+(:class:`~benchmarks.load.rounds.Room`), and is an error before.
+
+A facilitator signs in and keeps its monitor refreshing, recording how many submissions it
+shows (one of them also moves the room to round 2: :mod:`~benchmarks.load.rounds`).
 
 In the one-address scenario every client says, in ``X-Forwarded-For``, that it comes from the
 same address (a room behind one proxy or NAT), and a mistyper first opens the workshop with
@@ -14,84 +24,53 @@ wrong join codes and wrong personal links until refused (:func:`run_mistyper`).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 import re
-import ssl
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.stclient import FINISHED_OK, ProtocolError, StreamlitClient, dataframe_rows
+from tests.support.stclient import FINISHED_OK, ProtocolError, dataframe_rows
 
+from benchmarks.load.challenging import challenge
 from benchmarks.load.expected import own_order
+from benchmarks.load.page import (
+    SUBMIT,
+    Client,
+    fragment_alerts,
+    is_open,
+    not_open,
+    page_round,
+    read_weights,
+    resync,
+    set_key,
+    settled,
+    slider_key,
+)
+from benchmarks.load.people import Participant, Session, Stats
 
 SAVED = re.compile(r"Saved \(revision (\d+)\)")
-SUBMIT_LABELS = ("Submit my weights", "Save my revised weights")
 PASSPHRASE = "load test passphrase"
-
-
-@dataclass
-class Stats:
-    """What every client adds to: times in ms (counted in the steady window only), errors."""
-
-    change_ms: list[float] = field(default_factory=list)
-    submit_ms: list[float] = field(default_factory=list)
-    join_ms: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    rank_checks: int = 0
-    steady: bool = False
-
-
-@dataclass
-class Participant:
-    """One participant: their weights now, and what the store confirmed last."""
-
-    name: str
-    token: str = ""
-    weights: dict[str, float] = field(default_factory=dict)
-    confirmed: dict[str, float] | None = None
-    revision: int = 0
-    changes: int = 0
-    submits: int = 0
-    auto_runs: int = 0  # the page's own refreshes of the group's result
-    client: Any = None
-
-
-@dataclass(frozen=True)
-class Session:
-    """Where the participants go and what they need to check what they are shown;
-    ``headers``: what every client adds to its requests (the one-address scenario's
-    ``X-Forwarded-For``)."""
-
-    base: str
-    code: str
-    shop: Any
-    catalog: Any
-    args: argparse.Namespace
-    ssl_context: ssl.SSLContext | None
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class Client(StreamlitClient):
-    """A Streamlit client that sends ``headers`` with its page request and its websocket, as
-    a browser behind a proxy arrives with the proxy's ``X-Forwarded-For``."""
-
-    def __init__(self, *args: Any, headers: dict[str, str] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.extra_headers = dict(headers or {})
-
-    def _cookie_header(self) -> dict[str, str]:
-        return {**super()._cookie_header(), **self.extra_headers}
+#: Seconds between two looks at a page that says the round is not open.
+WAIT_S = 0.5
+#: After a write refused by the lock, the longest a participant waits for its page to say so
+#: (the page's watch looks every 5 s) before going on.
+HOLD_S = 15.0
 
 
 async def run_participant(
-    i: int, session: Session, stats: Stats, me: Participant, start_at: float, stop_at: float
+    i: int,
+    session: Session,
+    stats: Stats,
+    me: Participant,
+    start_at: float,
+    window: tuple[float, float],
 ) -> None:
-    """Join at ``start_at``, then change weights and submit until ``stop_at``."""
+    """Join at ``start_at``, then challenge, change weights and submit until the end of
+    ``window`` (the steady window: start, end; the planned challenges fall due in it)."""
     args = session.args
     rng = random.Random(args.seed * 1000 + i)
+    stop_at = window[1]
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     client = Client(
         session.base, page="workshop", query=f"code={session.code}", name=me.name,
@@ -99,27 +78,32 @@ async def run_participant(
     )  # fmt: skip
     me.client = client
     try:
-        sliders = await _join(client, session, stats, me)
-        while sliders and time.monotonic() < stop_at:
+        joined = await _join(client, session, stats, me)
+        while joined and time.monotonic() < stop_at:
             await asyncio.sleep(rng.uniform(*args.interval))
-            if time.monotonic() >= stop_at:
+            if time.monotonic() >= stop_at or not await _wait_open(
+                client, session, stats, me, stop_at
+            ):
                 break
-            if not await _change_weight(client, session, stats, me, sliders, rng):
+            due = me.due(time.monotonic(), window)
+            if due is not None:
+                await challenge(client, session, stats, me, due)
+                continue
+            if not await _change_weight(client, session, stats, me, rng):
                 continue
             if me.changes % args.submit_every == 0:
-                await _submit(client, stats, me)
-    except ProtocolError as exc:
-        stats.errors.append(f"{me.name}: {exc}")
+                await _submit(client, session, stats, me)
+    except ProtocolError as exc:  # its message names the client already
+        stats.errors.append(str(exc) if str(exc).startswith(me.name) else f"{me.name}: {exc}")
+    except Exception as exc:  # a page this client cannot read: an error of the run, not a crash
+        stats.errors.append(f"{me.name}: {type(exc).__name__}: {exc}")
     finally:
         me.auto_runs = client.auto_rerun_count
         await client.close()
 
 
-async def _join(
-    client: StreamlitClient, session: Session, stats: Stats, me: Participant
-) -> list[Any]:
-    """Connect and join under ``me.name``; the weight sliders, or [] (and an error) if the
-    join failed."""
+async def _join(client: Client, session: Session, stats: Stats, me: Participant) -> bool:
+    """Connect and join under ``me.name``; False (and an error) if the join failed."""
     t0 = time.perf_counter()
     await client.connect()
     r = await client.submit_form(
@@ -134,42 +118,55 @@ async def _join(
         stats.errors.append(
             f"{me.name}: join failed: {r.errors or r.exceptions or client.query_string}"
         )
-        return []
-    sliders = client.widgets("slider")
-    criteria = session.shop.criteria
-    if len(sliders) != len(criteria):
-        stats.errors.append(f"{me.name}: {len(sliders)} sliders for {len(criteria)} criteria")
-        return []
-    for node, cid in zip(sliders, criteria, strict=True):
-        me.weights[cid] = float(client.value(node)[0])
-    return sliders
+        return False
+    return read_weights(client, session, stats, me)
+
+
+async def _wait_open(
+    client: Client, session: Session, stats: Stats, me: Participant, stop_at: float
+) -> bool:
+    """Wait while the page says the round is not open (until ``stop_at``: then False); a
+    page in another round starts that round's count of revisions from its own weights.
+    After a refusal by the lock, first wait for the page to show the round closed."""
+    if me.held:
+        until = min(stop_at, time.monotonic() + HOLD_S)
+        while is_open(client, session) and page_round(client) == me.round:
+            if time.monotonic() >= until:
+                break
+            await asyncio.sleep(WAIT_S)
+        me.held = False
+    while not (settled(client) and is_open(client, session)):
+        if client.closed_reason:
+            raise ProtocolError(f"{me.name}: connection lost: {client.closed_reason}")
+        if time.monotonic() >= stop_at:
+            return False
+        await asyncio.sleep(WAIT_S)
+    resync(client, session, stats, me)
+    return time.monotonic() < stop_at
 
 
 async def _change_weight(
-    client: StreamlitClient,
+    client: Client,
     session: Session,
     stats: Stats,
     me: Participant,
-    sliders: list[Any],
     rng: random.Random,
 ) -> bool:
     """Move one slider to a new value (never leaving every weight zero) and wait for the
     re-ranked page; every ``check_every`` changes, check the ranking shown. False if the
-    change failed (an error is recorded)."""
+    change failed (an error is recorded) or the page was redrawn closed under it."""
     criteria = session.shop.criteria
-    k = rng.randrange(len(criteria))
-    cid = criteria[k]
+    cid = criteria[rng.randrange(len(criteria))]
     choices = [float(v) for v in range(0, 11) if float(v) != me.weights[cid]]
     if sum(w for c, w in me.weights.items() if c != cid) == 0:
         choices = [v for v in choices if v > 0]
     value = rng.choice(choices)
-    node = client.widget(sliders[k].proto.label, "slider")
     steady = stats.steady
-    r = await client.rerun(
-        [client.state_for(node, value)],
-        fragment_id=client.widget_fragments.get(node.proto.id, ""),
-    )
+    r = await set_key(client, slider_key(cid), value)
+    if r is None or not is_open(client, session):
+        return False  # the page was redrawn with the round locked: nothing to measure
     me.weights[cid] = value
+    resync(client, session, stats, me)  # redrawn in another round just before: its weights
     me.changes += 1
     if steady:
         stats.change_ms.append(r.seconds * 1000)
@@ -178,11 +175,11 @@ async def _change_weight(
             f"{me.name}: weight change: status {r.status} {r.errors} {r.exceptions}"
         )
         return False
-    tables = [n for n in client.nodes.values() if n.kind == "dataframe"]
-    if not tables:
-        stats.errors.append(f"{me.name}: no ranking after a weight change")
-    elif me.changes % session.args.check_every == 0:
-        shown = [row["option"] for row in dataframe_rows(min(tables, key=lambda n: n.path))]
+    if me.changes % session.args.check_every == 0:
+        shown = own_ranking(client)
+        if shown is None:
+            stats.errors.append(f"{me.name}: no ranking after a weight change")
+            return False
         stats.rank_checks += 1
         if shown != own_order(session.catalog, session.shop, me.weights):
             stats.errors.append(
@@ -191,34 +188,46 @@ async def _change_weight(
     return True
 
 
-async def _submit(client: StreamlitClient, stats: Stats, me: Participant) -> None:
-    """Press the submit button and wait for "Saved (revision N)", N the next revision."""
-    button = next((b for b in client.widgets("button") if b.proto.label in SUBMIT_LABELS), None)
-    if button is None:
-        stats.errors.append(f"{me.name}: no submit button")
-        return
+async def _submit(client: Client, session: Session, stats: Stats, me: Participant) -> None:
+    """Press the submit button and wait for "Saved (revision N)", N the next revision of
+    the round the page shows; a refusal because the round was locked under the page is
+    counted (after the facilitator's "Lock") or an error (before)."""
     steady = stats.steady
-    r = await client.rerun(
-        [client.state_for(button, True)],
-        fragment_id=client.widget_fragments.get(button.proto.id, ""),
-    )
+    r = await set_key(client, SUBMIT, True)
+    if not is_open(client, session):
+        return  # redrawn closed just before the click: the button was gone, nothing sent
+    if r is None:
+        stats.errors.append(f"{me.name}: no submit button on a page with its round open")
+        return
     if steady:
         stats.submit_ms.append(r.seconds * 1000)
-    saved = [m for m in (SAVED.search(t) for t in client.alerts("success")) if m]
+    resync(client, session, stats, me)  # redrawn in another round just before: it went there
+    refused = not_open(fragment_alerts(client, SUBMIT, "warning"))
+    if refused is not None:
+        if session.room.closing():
+            stats.refused_closed += 1
+            me.held = True
+        else:
+            stats.errors.append(f"{me.name}: submit refused, the round is {refused}")
+        return
+    said = fragment_alerts(client, SUBMIT, "success")
+    saved = [m for m in (SAVED.search(t) for t in said) if m]
     if r.status not in FINISHED_OK or r.errors or r.exceptions or not saved:
         stats.errors.append(f"{me.name}: submit not confirmed: {r.errors} {r.exceptions}")
         return
     revision = int(saved[0].group(1))
     if revision != me.revision + 1:
-        stats.errors.append(f"{me.name}: revision {revision} after {me.revision}")
+        stats.errors.append(
+            f"{me.name}: revision {revision} after {me.revision} in round {me.round}"
+        )
     me.revision = revision
-    me.confirmed = dict(me.weights)
+    me.confirmed[me.round] = (revision, dict(me.weights))
     me.submits += 1
 
 
 def facilitator(
     label: str, url: str, code: str, timeout: float, headers: dict[str, str] | None = None
-) -> StreamlitClient:
+) -> Client:
     """A facilitator page's client (not yet connected: :func:`run_facilitator` does that)."""
     return Client(
         url, page="facilitate", query=f"code={code}", name=label, timeout=timeout, headers=headers
@@ -265,9 +274,7 @@ async def run_mistyper(session: Session, stats: Stats) -> dict[str, Any]:
     return out
 
 
-async def run_facilitator(
-    client: StreamlitClient, code: str, stats: Stats, stop: asyncio.Event
-) -> None:
+async def run_facilitator(client: Client, code: str, stats: Stats, stop: asyncio.Event) -> None:
     """Sign in on the facilitator page and keep it open, refreshing by itself, until ``stop``;
     an error shown after any of its refreshes is recorded."""
     try:
@@ -297,7 +304,18 @@ async def run_facilitator(
         stats.errors.append(f"{client.name}: {exc}")
 
 
-def submissions_shown(client: StreamlitClient) -> int | None:
+def own_ranking(client: Client) -> list[str] | None:
+    """The options (ids) of the participant's own ranking, best first: the page's first table
+    with a rank, an option and a score (the group's tables have no score)."""
+    for node in sorted(client.nodes.values(), key=lambda n: n.path):
+        if node.kind == "dataframe":
+            rows = dataframe_rows(node)
+            if rows and {"rank", "option", "score"} <= set(rows[0]):
+                return [str(r["option"]) for r in rows]
+    return None
+
+
+def submissions_shown(client: Client) -> int | None:
     """The facilitator page's "Submissions" figure."""
     for node in client.nodes.values():
         if node.kind == "metric" and node.proto.label == "Submissions":
@@ -308,7 +326,7 @@ def submissions_shown(client: StreamlitClient) -> int | None:
     return None
 
 
-def group_table(client: StreamlitClient) -> list[str] | None:
+def group_table(client: Client) -> list[str] | None:
     """The option labels of the facilitator page's group ranking, best first."""
     for node in sorted(client.nodes.values(), key=lambda n: n.path):
         if node.kind == "dataframe":

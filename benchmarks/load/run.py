@@ -3,8 +3,15 @@
 Usage::
 
     python -m benchmarks.load [--duration 120] [--participants 30] [--servers 1,2]
-        [--interval 1,2] [--submit-every 1] [--ramp 10] [--env KEY=VALUE ...]
+        [--interval 1,2] [--submit-every 1] [--ramp 10] [--challenges 50] [--rounds 2]
+        [--round-at 0.5] [--sources DIR | --sources none] [--env KEY=VALUE ...]
         [--one-address | --no-one-address] [--append] [--no-write] [--render]
+
+``--challenges``: about how many distinct score challenges the room makes over the window
+(each participant one to three; 0: none); ``--rounds 2``: the facilitator locks, reveals and
+opens round 2 at ``--round-at`` of the window (``--rounds 1``: one round throughout);
+``--sources``: the source texts the servers check quotes against (default: ../shared/seeds
+beside the checkout, when it is there).
 
 ``--one-address`` (the default) adds a run on one server in which the whole room arrives from
 one address, as behind a conference NAT or one proxy, and one participant mistypes the join
@@ -14,8 +21,9 @@ code and a personal link 20 times each before the others join: nobody else may b
 ``--env`` passes settings to the app servers (e.g. ``STREAMLIT_RUNNER_POST_SCRIPT_GC=false``);
 ``--append`` adds this invocation's runs to the last ones in the section (to compare loads or
 settings in one table); ``--render`` runs nothing and rewrites the section from the last runs.
-Exit status 1 if any run had an error or lost a submission; a missed latency target is
-reported in RESULTS.md ("NOT met", by how much), not as a failure.
+Exit status 1 if any run had an error, lost a submission or a challenge, or stored a
+submission in the wrong round; a missed latency target is reported in RESULTS.md ("NOT
+met", by how much), not as a failure.
 """
 
 from __future__ import annotations
@@ -34,12 +42,15 @@ from tests.support.pgserver import PgServer, PgUnavailable
 
 from benchmarks import system
 from benchmarks.load.nginx import ensure_nginx
-from benchmarks.load.report import section, verdict
+from benchmarks.load.report import failed, section, verdict
 from benchmarks.load.scenario import OPTIONS, scenario
 from benchmarks.results import RESULTS, write_section
 from policybench import catalog
 
-RAW = Path(__file__).resolve().parents[2] / "tests" / "artifacts" / "load.json"
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT / "tests" / "artifacts" / "load.json"
+#: Where the source texts are beside a checkout (as the tests find them).
+SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -61,6 +72,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--ramp", type=float, default=10.0, help="seconds over which participants join"
     )
+    parser.add_argument(
+        "--challenges", type=int, default=50, help="distinct challenges in the room (about)"
+    )
+    parser.add_argument("--rounds", type=int, default=2, choices=(1, 2), help="rounds to run")
+    parser.add_argument(
+        "--round-at", type=float, default=0.5, help="when round 2 opens, as a share of the window"
+    )
+    parser.add_argument(
+        "--sources", default=str(SEEDS) if SEEDS.is_dir() else "none",
+        help="the servers' source texts for checking quotes ('none': quotes stay unverified)",
+    )  # fmt: skip
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one run")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
@@ -85,6 +107,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.interval = tuple(float(x) for x in args.interval.split(","))
     args.servers = [int(x) for x in args.servers.split(",") if x.strip()]
+    args.sources = None if args.sources == "none" else Path(args.sources).resolve()
+    if not 0.0 < args.round_at < 1.0:
+        parser.error(
+            f"--round-at must be between 0 and 1 (a share of the window), not {args.round_at}"
+        )
     return args
 
 
@@ -110,9 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         write_section(text)
         print(f"load: wrote the Load section of {RESULTS}", flush=True)
-    # Latency is reported (RESULTS.md says "NOT met" and by how much); errors and lost
-    # submissions are failures.
-    return 1 if any(r["errors"] or r["lost"] for r in new_runs) else 0
+    # Latency is reported (RESULTS.md says "NOT met" and by how much); errors and anything
+    # lost or misplaced are failures.
+    return 1 if any(failed(r) for r in new_runs) else 0
 
 
 def _machine() -> dict[str, Any]:
@@ -151,12 +178,12 @@ def _run_all(args: argparse.Namespace, info: dict[str, Any]) -> list[dict[str, A
                 scenario(count, pg, cat, args, workdir, nginx_bin, one_address=one_address)
             )
             runs.append(result)
-            shown = {k: v for k, v in result.items() if k not in {"errors", "lost"}}
+            problems = ("errors", "lost", "wrong_round", "challenges_lost")
+            shown = {k: v for k, v in result.items() if k not in problems}
             print(json.dumps(shown, indent=1), flush=True)
-            for e in result["errors"][:20]:
-                print("  error:", e, flush=True)
-            for e in result["lost"][:20]:
-                print("  lost:", e, flush=True)
+            for kind in problems:
+                for e in result.get(kind, [])[:20]:
+                    print(f"  {kind}:", e, flush=True)
             print(f"load: {count} server(s): {verdict(result)}", flush=True)
     finally:
         pg.close()

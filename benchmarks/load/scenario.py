@@ -1,6 +1,7 @@
 """One run of the load test: a workshop on PostgreSQL, its app servers (behind nginx when
 there are two or more), a facilitator page per server and the participants, measured over a
-steady window; then what the store holds and what each facilitator page shows, checked.
+steady window in whose middle the facilitator opens round 2; then what the store holds
+(submissions per round, challenges) and what each facilitator page shows, checked.
 
 Every request goes to 127.0.0.1; every loop is bounded by ``--duration``.
 """
@@ -19,11 +20,9 @@ from tests.support.appserver import AppServer
 from tests.support.stclient import StreamlitClient
 
 from benchmarks import system
+from benchmarks.load import checks
 from benchmarks.load.clients import (
     PASSPHRASE,
-    Participant,
-    Session,
-    Stats,
     facilitator,
     group_table,
     run_facilitator,
@@ -33,6 +32,10 @@ from benchmarks.load.clients import (
 )
 from benchmarks.load.expected import group_order
 from benchmarks.load.nginx import Nginx
+from benchmarks.load.page import Client
+from benchmarks.load.people import Participant, Room, Session, Stats
+from benchmarks.load.plan import plan, server_texts
+from benchmarks.load.rounds import run_rounds
 from benchmarks.timing import summary
 from policybench.catalog import Catalog
 from policybench.store import open_store
@@ -108,6 +111,8 @@ async def scenario(
     )
     shop = store.workshops.get(fac.code)
     extra_env = dict(kv.split("=", 1) for kv in args.env)
+    if args.sources is not None:  # quotes in challenges are checked against the seeds
+        extra_env.setdefault("POLICYBENCH_SOURCES", str(args.sources))
     if one_address or servers > 1:  # a proxy forwards the room: the load generator, or nginx
         extra_env.setdefault("POLICYBENCH_FORWARDED_ALLOW_IPS", "127.0.0.1")
     apps = [
@@ -131,12 +136,12 @@ async def scenario(
         if servers > 1:
             assert nginx_bin is not None
             nginx = Nginx(nginx_bin, [a.port for a in apps], workdir)
-            session = Session(nginx.url, fac.code, shop, catalog, args, nginx.ssl)
+            session = Session(nginx.url, fac.code, shop, catalog, args, nginx.ssl, {}, Room())
             result["front"] = "nginx (TLS, sticky cookie) in front of the app servers"
             result["http_redirects_to_https"] = nginx.redirects
             result.update(nginx.hardening())
         else:
-            session = Session(apps[0].url, fac.code, shop, catalog, args, None, headers)
+            session = Session(apps[0].url, fac.code, shop, catalog, args, None, headers, Room())
             result["front"] = (
                 f"the app server directly, every client from {ROOM_ADDRESS} (X-Forwarded-For)"
                 if one_address
@@ -203,6 +208,10 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         "duration": args.duration,
         "ramp": args.ramp,
         "check_every": args.check_every,
+        "challenges": args.challenges,
+        "rounds": args.rounds,
+        "round_at": args.round_at,
+        "sources": args.sources is not None,
     }
 
 
@@ -221,12 +230,12 @@ async def _warm_up(apps: list[AppServer], code: str, timeout: float) -> None:
 async def _measure(
     apps: list[AppServer], session: Session, pg_pid: int, nginx: Nginx | None, store: Any, fac: Any
 ) -> dict[str, Any]:
-    """Start the facilitators and the participants, measure the steady window, and check
-    the store and the facilitator pages afterwards."""
+    """Start the facilitators and the participants, measure the steady window (with the room
+    moved to round 2 in its middle), and check the store and the facilitator pages afterwards."""
     args = session.args
     rss_before = {a.pid: system.memory_mb(a.pid) for a in apps}
     stats = Stats()
-    people = [Participant(f"Participant {i + 1:02d}") for i in range(args.participants)]
+    people = _people(session)
     stop = asyncio.Event()
     pages = [
         facilitator(
@@ -237,22 +246,26 @@ async def _measure(
     watching = [asyncio.create_task(run_facilitator(c, session.code, stats, stop)) for c in pages]
     now = time.monotonic()
     ramp_end = now + args.ramp
-    stop_at = ramp_end + SETTLE_S + args.duration
+    window = (ramp_end + SETTLE_S, ramp_end + SETTLE_S + args.duration)
     tasks = [
         asyncio.create_task(
             run_participant(
-                i, session, stats, me, now + args.ramp * i / max(1, args.participants), stop_at
+                i, session, stats, me, now + args.ramp * i / max(1, args.participants), window
             )
         )
         for i, me in enumerate(people)
     ]
-    await asyncio.sleep(max(0.0, ramp_end + SETTLE_S - time.monotonic()))
+    if args.rounds > 1:
+        at = window[0] + args.round_at * args.duration
+        tasks.append(asyncio.create_task(run_rounds(pages[0], store, fac, session.room, at)))
+    await asyncio.sleep(max(0.0, window[0] - time.monotonic()))
     stats.steady = True  # everyone has joined
     auto = sum(p.client.auto_rerun_count for p in people if p.client is not None)
     start = Counters.read(apps, pg_pid, nginx, auto + sum(c.auto_rerun_count for c in pages))
     sessions = {a.pid: system.established(a.port) for a in apps}
     await asyncio.gather(*tasks)
     stats.steady = False
+    stats.other_runs += sum(len(step["ms"]) for step in session.room.steps)  # its clicks
     end = Counters.read(
         apps,
         pg_pid,
@@ -263,15 +276,15 @@ async def _measure(
     await asyncio.sleep(LAST_LOOK_S)
     stop.set()
     await asyncio.gather(*watching)
+    stats.errors += session.room.errors
 
-    subs = {s.display_name: s for s in store.workshops.submissions(fac)}
-    lost = _lost(people, subs)
-    views = await _facilitator_views(pages, session, subs, stats)
-    window = _cpu(start, end, stats)
+    found = await asyncio.to_thread(_stored, store, fac)
+    views = await _facilitator_views(pages, session, found, stats)
+    window_cpu = _cpu(start, end, stats)
     per_server = [
         {
             "sessions": sessions[a.pid],
-            "cpu_cores": round((end.apps[a.pid] - start.apps[a.pid]) / window["seconds"], 2),
+            "cpu_cores": round((end.apps[a.pid] - start.apps[a.pid]) / window_cpu["seconds"], 2),
             "rss_before_mb": round(rss_before[a.pid]),
             "rss_after_mb": round(rss_after[a.pid]),
             "mb_per_session": round(
@@ -282,29 +295,119 @@ async def _measure(
     ]
     return {
         "code_length": len(fac.code),
-        "steady_seconds": round(window["seconds"], 1),
+        "steady_seconds": round(window_cpu["seconds"], 1),
         "weight_change_ms": summary(stats.change_ms),
         "submit_ms": summary(stats.submit_ms),
+        "challenge_ms": summary(stats.challenge_ms),
         "join_ms": summary(stats.join_ms),
         "changes": sum(p.changes for p in people),
         "submits": sum(p.submits for p in people),
         "rank_checks": stats.rank_checks,
-        "script_runs_in_window": window["runs"],
-        "server_cpu_ms_per_run": window["ms_per_run"],
+        "script_runs_in_window": window_cpu["runs"],
+        "other_runs": stats.other_runs,
+        "server_cpu_ms_per_run": window_cpu["ms_per_run"],
         "errors": stats.errors,
-        "lost": lost,
-        "stored_submissions": len(subs),
+        **_checked(people, found),
+        "rounds": _rounds(session.room, window, stats, found),
+        "stored_submissions": len(found["rounds"].get(found["current"], [])),
         "facilitators": views,
         "per_server": per_server,
-        "cpu_cores": window["cores"],
+        "cpu_cores": window_cpu["cores"],
         "load_average": [round(x, 2) for x in (*start.load, *end.load)],
+    }
+
+
+def _people(session: Session) -> list[Participant]:
+    """The participants, each with the challenges they will make (:mod:`~benchmarks.load.plan`)."""
+    args = session.args
+    texts = server_texts(session.catalog, args.sources)
+    saves = plan(
+        session.catalog, session.shop.options, session.shop.criteria, args.participants,
+        args.challenges, args.seed, texts,
+    ) if args.challenges > 0 else [[] for _ in range(args.participants)]  # fmt: skip
+    return [
+        Participant(f"Participant {i + 1:02d}", plan=list(mine), planned=len(mine))
+        for i, mine in enumerate(saves)
+    ]
+
+
+def _stored(store: Any, fac: Any) -> dict[str, Any]:
+    """What the store holds at the end: the current round, every round's submissions and the
+    live challenges (read once, after the window)."""
+    shop = store.workshops.get(fac.code)
+    return {
+        "current": shop.round,
+        "state": shop.state,
+        "rounds": store.workshops.rounds(fac),
+        "challenges": store.workshops.challenges(fac),
+    }
+
+
+def _checked(people: list[Participant], found: dict[str, Any]) -> dict[str, Any]:
+    """Every participant's confirmed submissions (per round) and challenges against the store
+    (:mod:`~benchmarks.load.checks`), and the challenges' counts."""
+    lost: list[str] = []
+    wrong: list[str] = []
+    challenge_problems: list[str] = []
+    stored_challenges = found["challenges"]
+    for me in people:
+        mine = {
+            rnd: next(s for s in subs if s.display_name == me.name)
+            for rnd, subs in found["rounds"].items()
+            if any(s.display_name == me.name for s in subs)
+        }
+        gone, misplaced = checks.submissions(me.name, me.confirmed, mine)
+        lost += gone
+        wrong += misplaced
+        challenge_problems += checks.challenges(
+            me.name, me.challenged, [c for c in stored_challenges if c.display_name == me.name]
+        )
+    return {
+        "lost": lost,
+        "wrong_round": wrong,
+        "challenges_lost": challenge_problems,
+        "challenges": {
+            "planned_saves": sum(me.planned for me in people),
+            "confirmed_saves": sum(me.challenge_saves for me in people),
+            "confirmed_distinct": sum(len(me.challenged) for me in people),
+            "not_made": sum(len(me.plan) for me in people),
+            "stored": len(stored_challenges),
+            "cells": len({(c.option, c.criterion) for c in stored_challenges}),
+            "with_quote": sum(c.quote is not None for c in stored_challenges),
+            "verified": sum(c.verified for c in stored_challenges),
+            "written_in_round_2": sum(c.round > 1 for c in stored_challenges),
+        },
+    }
+
+
+def _rounds(
+    room: Room, window: tuple[float, float], stats: Stats, found: dict[str, Any]
+) -> dict[str, Any]:
+    """How the room moved to round 2: each step, how, when in the window; the writes the
+    lock refused; the submissions stored per round."""
+    return {
+        "via": room.via(),
+        "steps": room.steps,
+        "lock_at_s": None if room.locking_at is None else round(room.locking_at - window[0], 1),
+        "round_2_open_at_s": None
+        if room.opened_at is None
+        else round(room.opened_at - window[0], 1),
+        "refused_while_locked": stats.refused_closed,
+        "pages_with_stale_sliders": stats.stale_sliders,
+        "current": found["current"],
+        "submissions": {str(r): len(subs) for r, subs in sorted(found["rounds"].items())},
     }
 
 
 def _cpu(start: Counters, end: Counters, stats: Stats) -> dict[str, Any]:
     """The steady window's length, its script runs, and the cores each part of the test used."""
     seconds = end.at - start.at
-    runs = len(stats.change_ms) + len(stats.submit_ms) + (end.auto_runs - start.auto_runs)
+    runs = (
+        len(stats.change_ms)
+        + len(stats.submit_ms)
+        + stats.other_runs
+        + (end.auto_runs - start.auto_runs)
+    )
     app_cpu = sum(end.apps[p] - start.apps[p] for p in start.apps)
     busy = (end.machine[0] - start.machine[0]) / max(1.0, end.machine[1] - start.machine[1])
     return {
@@ -321,36 +424,22 @@ def _cpu(start: Counters, end: Counters, stats: Stats) -> dict[str, Any]:
     }
 
 
-def _lost(people: list[Participant], subs: dict[str, Any]) -> list[str]:
-    """Participants whose stored submission is not exactly their last confirmed one."""
-    lost = []
-    for me in people:
-        got = subs.get(me.name)
-        if me.confirmed is None:
-            if got is not None:
-                lost.append(f"{me.name}: stored without a confirmed submit")
-        elif got is None:
-            lost.append(f"{me.name}: confirmed revision {me.revision}, nothing stored")
-        elif got.revision != me.revision or got.weights != me.confirmed:
-            lost.append(
-                f"{me.name}: confirmed revision {me.revision} {me.confirmed}, stored "
-                f"revision {got.revision} {got.weights}"
-            )
-    return lost
-
-
 async def _facilitator_views(
-    pages: list[StreamlitClient], session: Session, subs: dict[str, Any], stats: Stats
+    pages: list[Client], session: Session, found: dict[str, Any], stats: Stats
 ) -> list[dict[str, Any]]:
-    """What each facilitator page shows at the end, against the store and policybench's own
-    group ranking from the stored weights; the pages are closed."""
-    expected = group_order(session.catalog, session.shop, [s.weights for s in subs.values()])
+    """What each facilitator page shows at the end (the current round), against the store and
+    policybench's own group ranking from the stored weights; the pages are closed."""
+    subs = found["rounds"].get(found["current"], [])
+    expected = (  # no submissions yet: the page shows no group ranking
+        group_order(session.catalog, session.shop, [s.weights for s in subs]) if subs else None
+    )
     views = []
     for client in pages:
         shown, table = submissions_shown(client), group_table(client)
         views.append(
             {
                 "page": client.name,
+                "round": found["current"],
                 "submissions_shown": shown,
                 "submissions_stored": len(subs),
                 "group_ranking_matches": table == expected,
@@ -359,7 +448,8 @@ async def _facilitator_views(
         )
         if shown != len(subs) or table != expected:
             stats.errors.append(
-                f"{client.name}: shows {shown} submissions (store: {len(subs)}), group ranking "
+                f"{client.name}: shows {shown} submissions (store: {len(subs)} in round "
+                f"{found['current']}), group ranking "
                 f"{'matches' if table == expected else 'differs'}"
             )
         await client.close()

@@ -43,6 +43,10 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+# the chi-square upper tail from scipy.special: scipy.stats, which has it as chi2.sf, takes
+# long enough to import that it showed on the facilitator page's first run
+from scipy.special import chdtrc
+
 from policybench import mcda
 from policybench.errors import InputError, WeightsError
 
@@ -277,13 +281,12 @@ def kendall_w(ranks: ArrayLike) -> Concordance:
     -------
     Concordance
     """
-    from scipy.stats import chi2  # here, not at the top: scipy.stats is slow to import
 
     r = _ranks(ranks)
     p, n = r.shape
     w = float(_w(r))
     stat = p * (n - 1) * w
-    p_value = float(chi2.sf(stat, n - 1)) if np.isfinite(stat) else float("nan")
+    p_value = float(chdtrc(n - 1, stat)) if np.isfinite(stat) else float("nan")
     return Concordance(w, float(stat), n - 1, p_value, p, n)
 
 

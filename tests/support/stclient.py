@@ -244,6 +244,8 @@ class StreamlitClient:
             ns = msg.new_session
             self.run_counter += 1
             self.running_fragments = list(msg.metadata.run.fragment_ids)
+            if not self.running_fragments:  # a full run: the frontend drops every auto-rerun
+                self._timers.clear()  # timer (the run sends the ones it keeps); see _schedule
             if ns.page_script_hash and not self.page_script_hash:
                 self.page_script_hash = ns.page_script_hash
             if ns.initialize.session_id:
@@ -322,23 +324,29 @@ class StreamlitClient:
             if fragment_run and node.fragment_id not in self.running_fragments:
                 continue
             del self.nodes[path]
+        # The frontend forgets the state of widgets no longer drawn: drawn again, they start
+        # from what the server sends (e.g. a value the script put in session state meanwhile).
+        alive = {getattr(n.proto, "id", "") for n in self.nodes.values() if n.kind in WIDGET_KINDS}
+        for wid in [w for w in self.values if w not in alive]:
+            del self.values[wid]
 
     def _schedule(self, fragment_id: str, interval: float) -> None:
         self.auto_reruns[fragment_id] = interval
-        old = self._timers.pop(fragment_id, None)
-        if old is not None:
-            old.cancel()
 
         async def tick() -> None:
+            me = asyncio.current_task()
             while self.connected:
                 await asyncio.sleep(interval)
                 async with self._lock:
-                    if not self.connected:
+                    # A timer dropped (by a full run, or replaced) stops here, between runs,
+                    # never inside one: the run it asked for is waited for to its end.
+                    if not self.connected or self._timers.get(fragment_id) is not me:
                         return
                     self.auto_rerun_count += 1
+                    before = self._finishes
                     await self._send_rerun([], fragment_id=fragment_id, auto=True)
                     with contextlib.suppress(ProtocolError):
-                        await self._wait_finished(self._finishes)
+                        await self._wait_finished(before)
 
         self._timers[fragment_id] = asyncio.create_task(tick(), name=f"{self.name}-auto")
 
@@ -450,7 +458,7 @@ class StreamlitClient:
         elif kind in {"text_input", "text_area"}:
             ws.string_value = str(value)
         elif kind == "number_input":
-            if node.proto.data_type == 1:  # INT
+            if node.proto.data_type == 0:  # NumberInput.DataType.INT (FLOAT is 1)
                 ws.int_value = int(value)
             else:
                 ws.double_value = float(value)
