@@ -178,7 +178,7 @@ def expected_headline(
     p = catalog.to_problem(cat, dict(zip(crits, combined, strict=True)), options=options)
     ranks = mcda.rank(mcda.score(p.matrix, p.weights, p.types, "wsm", "scale"))
     first = [
-        option_label(cat.options_by_id[o])
+        f"“{option_label(cat.options_by_id[o])}”"  # titles are quoted inside sentences
         for o, r in zip(p.option_ids, ranks, strict=True)
         if r == 1
     ]
