@@ -5,13 +5,10 @@ the served app has its HTTP layer (security headers, no metrics, the device cook
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +20,6 @@ from support import stclient
 from support.appserver import AppServer
 
 runner = CliRunner()
-
-
-def run_async(fn: Callable[[], Awaitable[None]]) -> None:
-    """``asyncio.run(fn())`` in a thread of its own (a plugin may hold a running loop)."""
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            asyncio.run(fn())  # type: ignore[arg-type]
-        except BaseException as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
 
 
 def test_serve_hands_streamlit_its_options_in_this_process(
@@ -169,7 +149,7 @@ def _refused_unknown_codes(url: str, attempts: int) -> list[bool]:
             finally:
                 await client.close()
 
-    run_async(go)
+    stclient.run_async(go)
     return out
 
 

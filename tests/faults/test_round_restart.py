@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,23 +44,6 @@ SAVED = re.compile(r"Saved \(revision (\d+)\)")
 CHALLENGE_SAVED = re.compile(r"Challenge saved \((\d+) in all\)")
 #: The longest a page may take to follow the facilitator (its watch looks every 5 s).
 FOLLOW_S = 20.0
-
-
-def run_async(fn: Any) -> None:
-    """``asyncio.run(fn())`` in a thread of its own (other plugins may hold a running loop)."""
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            asyncio.run(fn())
-        except BaseException as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
 
 
 def widget(c: Any, key: str) -> Any:
@@ -292,7 +274,7 @@ def test_a_server_killed_mid_round_keeps_the_round_and_the_facilitator_moves_on(
     d = Drill(fac, tiny, server, boss, saves, in_flight)
     server.start()
     try:
-        run_async(lambda: _before(d))
+        stclient.run_async(lambda: _before(d))
         assert d.confirmed["Ana"][0] == 2
         with open_store(db_url) as store:  # nothing confirmed is lost; the round as it was
             now = store.workshops.get(fac.code)
@@ -307,7 +289,7 @@ def test_a_server_killed_mid_round_keeps_the_round_and_the_facilitator_moves_on(
         assert held in ({}, {("Chen", "two-plus-two", "backlash"): as_stored(in_flight, 1)}), held
 
         server.start()  # same port: the address in the participants' pages
-        run_async(lambda: _after(d, bool(held)))
+        stclient.run_async(lambda: _after(d, bool(held)))
         with open_store(db_url) as store:
             now = store.workshops.get(fac.code)
             rounds = store.workshops.rounds(fac)

@@ -17,9 +17,7 @@ through the same is in test_restart_browser.py (``slow``).
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,23 +31,6 @@ from support.appserver import AppServer
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 TINY = ROOT / "tests" / "fixtures" / "catalog"
-
-
-def run_async(fn: Any) -> None:
-    """``asyncio.run(fn())`` in a thread of its own (other plugins may hold a running loop)."""
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            asyncio.run(fn())
-        except BaseException as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
 
 
 SAVED = re.compile(r"Saved \(revision (\d+)\)")
@@ -135,7 +116,7 @@ def test_participants_carry_on_after_the_server_is_killed_and_restarted(
             for c in clients.values():
                 await c.close()
 
-        run_async(before)
+        stclient.run_async(before)
         assert confirmed["Ana"][0] == 2
 
         with open_store(db_url) as store:  # every confirmed submission is there, whole
@@ -160,7 +141,7 @@ def test_participants_carry_on_after_the_server_is_killed_and_restarted(
                 assert await _move_and_submit(c, (i + 1) % 3, 7.0) == revision + 1
                 await c.close()
 
-        run_async(after)
+        stclient.run_async(after)
         with open_store(db_url) as store:
             subs = {s.display_name: s for s in store.workshops.submissions(fac)}
         assert {n: s.revision for n, s in subs.items()} == {n: confirmed[n][0] + 1 for n in names}

@@ -29,10 +29,11 @@ import asyncio
 import contextlib
 import json
 import ssl
+import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -564,3 +565,22 @@ def dataframe_rows(node: Node) -> list[dict[str, Any]]:
     data = node.proto.arrow_data.data
     table = pa.ipc.open_stream(data).read_all()
     return list(table.to_pylist())
+
+
+def run_async(fn: Callable[[], Awaitable[None]]) -> None:
+    """``asyncio.run(fn())`` in a thread of its own, for a synchronous test driving clients
+    (pytest's plugins may hold a running loop in the test's own thread); re-raises what
+    ``fn`` raised."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(fn())  # type: ignore[arg-type]
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
