@@ -71,26 +71,6 @@ LINES = """(chart) => {
 }"""
 
 
-class _NoInjection:
-    """The page for :func:`support.browser.axe_problems` with axe already loaded: adding a
-    script tag is an inline script, which the app's Content-Security-Policy refuses."""
-
-    def __init__(self, page: Page) -> None:
-        self._page = page
-
-    def add_script_tag(self, **_: Any) -> None:
-        return None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._page, name)
-
-
-def axe_under_csp(page: Page, axe_script: Path) -> list[str]:
-    page.evaluate(axe_script.read_text(encoding="utf-8"))
-    found: list[str] = axe_problems(_NoInjection(page), axe_script)  # type: ignore[arg-type,unused-ignore]
-    return found
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """``policybench serve`` on the shipped catalog with a temporary store of its own."""
@@ -230,7 +210,7 @@ def test_a_challenge_adopted_two_rounds_and_camps_on_a_projector(
     assert cut["cells"] == 0 and cut["tallest"] <= TALL, cut
     assert not fac.evaluate(CUT_BUTTONS), fac.evaluate(CUT_BUTTONS)
     settle(fac)
-    problems = axe_under_csp(fac, axe_script)
+    problems = axe_problems(fac, axe_script, under_csp=True)
     assert not problems, "\n".join(problems)
 
     # a second round: revealed, reopened, everyone revises
@@ -260,7 +240,7 @@ def test_a_challenge_adopted_two_rounds_and_camps_on_a_projector(
     expect(fac.get_by_text("The room splits into two camps", exact=False)).to_be_visible()
     expect(fac.get_by_text("· 3 people")).to_have_count(2)
     expect(fac.get_by_role("heading", name="Camps across rounds")).to_be_visible()
-    problems = axe_under_csp(fac, axe_script)
+    problems = axe_problems(fac, axe_script, under_csp=True)
     assert not problems, "\n".join(problems)
     screenshot(fac, shots_dir / "deliberation-facilitator-1024.png")
 
@@ -339,6 +319,6 @@ def on_a_phone(
         )
         cut = contested_table.first.evaluate(CUT_OFF)
         assert cut["cells"] == 0 and cut["right"] <= cut["viewport"] + 1, (who, cut)
-        problems = axe_under_csp(phone, axe_script)
+        problems = axe_problems(phone, axe_script, under_csp=True)
         assert not problems, "\n".join(problems)
         screenshot(phone, shots_dir / f"deliberation-{who}-390.png")

@@ -74,26 +74,6 @@ def csp_violations(page: Page) -> list[str]:
     return list(page.evaluate("() => window.__csp || []"))
 
 
-class _NoInjection:
-    """The page as :func:`support.browser.axe_problems` sees it, with axe already loaded: its
-    ``add_script_tag`` would add an inline script, which the app's Content-Security-Policy
-    refuses (as it must), so axe is evaluated through the DevTools protocol instead."""
-
-    def __init__(self, page: Page) -> None:
-        self._page = page
-
-    def add_script_tag(self, **_: Any) -> None:
-        return None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._page, name)
-
-
-def axe_under_csp(page: Page, axe_script: Path) -> list[str]:
-    page.evaluate(axe_script.read_text(encoding="utf-8"))
-    return axe_problems(_NoInjection(page), axe_script)  # type: ignore[arg-type]
-
-
 # ------------------------------------------------------------------------------ fixtures
 @pytest.fixture(scope="module")
 def workshop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
@@ -241,7 +221,7 @@ def test_two_participants_submit_and_the_facilitator_sees_both(
     expect(page.get_by_text("Lock the round first", exact=False).first).to_be_visible()
     settle(page)
     screenshot(page, shots_dir / "workshop-facilitator.png")
-    problems = axe_under_csp(page, axe_script)
+    problems = axe_problems(page, axe_script, under_csp=True)
     assert not problems, "\n".join(problems)
 
     # the participant's page: the group's result only after the reveal
@@ -260,7 +240,7 @@ def test_two_participants_submit_and_the_facilitator_sees_both(
     expect(bob.get_by_text("participants submitted", exact=False)).to_be_visible(timeout=30_000)
     settle(bob)
     screenshot(bob, shots_dir / "workshop-participant.png")
-    problems = axe_under_csp(bob, axe_script)
+    problems = axe_problems(bob, axe_script, under_csp=True)
     assert not problems, "\n".join(problems)
     assert dialogs == []
     for who in (page, ana, bob):

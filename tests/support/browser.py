@@ -50,10 +50,15 @@ def screenshot(page: Page, path: Path) -> None:
     page.set_viewport_size(size)
 
 
-def axe_problems(page: Page, axe_script: Path) -> list[str]:
+def axe_problems(page: Page, axe_script: Path, *, under_csp: bool = False) -> list[str]:
     """axe-core's serious and critical violations on the page, one line each, less
-    :data:`AXE_EXCLUSIONS`."""
-    page.add_script_tag(path=str(axe_script))
+    :data:`AXE_EXCLUSIONS`. ``under_csp``: the page is the app's, whose Content-Security-Policy
+    refuses (as it must) the inline script a script tag would add, so axe is evaluated through
+    the DevTools protocol instead."""
+    if under_csp:
+        page.evaluate(axe_script.read_text(encoding="utf-8"))
+    else:
+        page.add_script_tag(path=str(axe_script))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     problems = []
     for violation in result["violations"]:
