@@ -216,6 +216,23 @@ def test_at_a_jump_of_vikor_the_interval_extends_to_the_side_that_keeps_the_resu
     assert third.ranking_interval == pytest.approx((1 / 3, 1.0), abs=1e-9)
 
 
+@pytest.mark.parametrize("method", ["wsm", "topsis"])
+def test_a_criterion_with_all_or_none_of_the_weight_is_stable_to_the_end_of_the_scale(
+    method: str,
+) -> None:
+    """``stability._grow`` 44. The current weight may be either end of [0, 1]: criterion 0
+    holding all the weight keeps option 1 first from 1/3 up to 1, and holding none keeps
+    option 0 first from 0 up to 1/2 (the break-evens of this problem under both methods)."""
+    x = [[1.0, 2.0, 3.0], [3.0, 2.0, 1.0], [2.0, 2.0, 2.0]]
+    all_of_it = stability_intervals(x, [1, 0, 0], [1, 1, 1], method)[0]
+    assert (all_of_it.weight, all_of_it.top) == (1.0, (1,))
+    assert all_of_it.top_interval == pytest.approx((1 / 3, 1.0), abs=1e-6)
+    assert all_of_it.ranking_interval == pytest.approx((1 / 3, 1.0), abs=1e-6)
+    none_of_it = stability_intervals(x, [0, 0, 1], [1, 1, 1], method)[0]
+    assert (none_of_it.weight, none_of_it.top) == (0.0, (0,))
+    assert none_of_it.top_interval == pytest.approx((0.0, 0.5), abs=1e-6)
+
+
 # --------------------------------------------------------------------------- sweep
 def test_a_grid_of_three_points_is_enough_to_bracket_a_crossing() -> None:
     """``sweep.crossings`` 12: the least grid is 3 (both ends and the middle)."""
