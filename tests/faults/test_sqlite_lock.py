@@ -136,6 +136,7 @@ def test_a_lock_held_past_the_busy_timeout_is_reported_and_nothing_is_written(
             with pytest.raises(StoreBusyError, match=r"could not save, try again: .* busy") as info:
                 store.profiles.save("p", {**W, "backlash": 5.0})
             assert 0.9 <= time.monotonic() - started < 10
+            assert str(info.value).endswith("is busy with other writers (waited 1 s)")
             assert isinstance(info.value, PolicybenchError)
             with pytest.raises(StoreBusyError, match=r"could not save your weights, try again"):
                 store.workshops.submit(fac.code, ana.token, W)
@@ -148,6 +149,23 @@ def test_a_lock_held_past_the_busy_timeout_is_reported_and_nothing_is_written(
         # Once the lock is gone, saving works with the same store.
         assert store.profiles.save("p", {**W, "backlash": 5.0}).version == 2
         assert store.workshops.submit(fac.code, ana.token, W).revision == 1
+
+
+def test_a_lock_refused_at_once_does_not_claim_a_wait(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_db, "SQLITE_BUSY_TIMEOUT_S", 0.0)  # SQLite then refuses at once
+    with open_store(str(path)) as store:
+        store.profiles.save("p", W)
+        locker = Locker(path)
+        try:
+            with pytest.raises(StoreBusyError) as info:
+                store.profiles.save("p", {**W, "backlash": 5.0})
+        finally:
+            locker.release()
+        assert str(info.value).endswith("is busy with other writers")
+        assert "waited" not in str(info.value)
+        assert store.profiles.get("p").version == 1
 
 
 def test_writers_queued_behind_a_lock_all_land_in_order(store: Any, path: Path) -> None:

@@ -227,6 +227,7 @@ class Database:
         whole transaction runs again (``fn`` must then re-read what it depends on).
         """
         for attempt in range(ATTEMPTS):
+            started = time.monotonic()
             try:
                 with self._turn, self.engine.connect() as connection:
                     if write:
@@ -239,7 +240,7 @@ class Database:
                 if attempt + 1 < ATTEMPTS and self._retryable(exc, retry_unique):
                     time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
                     continue
-                raise self.translate(exc, action) from None
+                raise self.translate(exc, action, waited=time.monotonic() - started) from None
             except PoolTimeoutError:
                 raise StoreBusyError(
                     f"could not {action}, try again: every connection to the store is in use"
@@ -258,8 +259,12 @@ class Database:
             return state in _PG_RETRY_STATES or (retry_unique and state == _PG_UNIQUE)
         return retry_unique and isinstance(exc, IntegrityError) and "UNIQUE" in str(exc.orig)
 
-    def translate(self, exc: DBAPIError, action: str) -> StoreError:
-        """A driver error as the store error a user can act on; never leaks a password."""
+    def translate(self, exc: DBAPIError, action: str, waited: float = 0.0) -> StoreError:
+        """A driver error as the store error a user can act on; never leaks a password.
+
+        ``waited`` is how long the failed attempt took: SQLite can refuse a lock at once as
+        well as after its busy timeout, and the message says which.
+        """
         orig = exc.orig
         text = _first_line(orig) if orig is not None else _first_line(exc)
         low = text.lower()
@@ -276,9 +281,9 @@ class Database:
                     "Free some space and try again"
                 )
             if "locked" in low or "busy" in low:
+                held = f" (waited {waited:.0f} s)" if waited >= 1 else ""
                 return StoreBusyError(
-                    f"could not {action}, try again: {where} is busy with other writers "
-                    f"(waited {SQLITE_BUSY_TIMEOUT_S:g} s)"
+                    f"could not {action}, try again: {where} is busy with other writers{held}"
                 )
             if "unable to open" in low or "disk i/o" in low:
                 return StoreUnavailableError(
