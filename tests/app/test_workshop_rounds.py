@@ -301,6 +301,34 @@ def test_the_room_sees_challenges_only_after_the_reveal_and_without_names(
         assert "<script>" not in md and "](javascript" not in md and "**bold**" not in md, md
 
 
+def test_participants_see_a_rejected_score_as_rejected_and_an_adopted_one_as_adopted(
+    participant: Callable[..., AppTest], store: Store, shop: Facilitator
+) -> None:
+    ana, bob = participant("ana"), participant("bob")
+    fill(ana, "liaison", "feasibility", 6.0, "Tokyo can")
+    fill(ana, "summits", "backlash", 8.0, "Beijing minds")
+    fill(ana, "two-plus-two", "deterrence", 2.0, "Nobody notices")
+    for who, weights in ((ana, ANA), (bob, BOB)):
+        store.workshops.submit(shop.code, who.query_params["p"], weights)
+    store.workshops.decide(shop, "liaison", "feasibility", "adopted", value=6.0)
+    store.workshops.decide(shop, "summits", "backlash", "rejected")
+    store.workshops.lock(shop)
+    store.workshops.reveal(shop)
+    bob.run()
+    assert not bob.exception and not errors(bob), errors(bob)
+    table = html_table(bob, {"Score challenged", "Decision"})
+    decided = dict(zip(table["Score challenged"], table["Decision"], strict=True))
+    assert decided == {
+        "Liaison officers · Feasibility": "adopted 6",
+        "Regular summits · Chinese backlash (cost)": "rejected",
+        "A 2+2 meeting · Deterrence": "open",
+    }
+    assert table["Decision"].iloc[0] == "open", "open cells first, as on the facilitator's"
+    assert "“rejected”: the facilitator kept the catalog's score" in texts(bob)
+    # the rankings use the adopted score only: a rejected cell keeps the catalog's
+    assert "1 score adjusted in this workshop" in texts(bob)
+
+
 # ------------------------------------------------------------------------------ rounds
 def test_round_two_starts_from_round_one_and_shows_its_result(
     participant, store: Store, shop: Facilitator
@@ -353,6 +381,104 @@ def test_round_two_starts_from_round_one_and_shows_its_result(
     first = store.workshops.my_submission(shop.code, token, round=1)
     assert second is not None and second.round == 2 and second.weights["backlash"] == 9.0
     assert first is not None and first.weights == ANA
+
+
+def as_the_browser_shows(at: AppTest, before: Mapping[str, object]) -> dict[str, object]:
+    """What a browser shows in each weight control (``{key: value}``) after ``at``'s last run,
+    when it showed ``before``: Streamlit's frontend keeps the value on screen for a widget of
+    the same id unless the page sends one to set (``set_value``)."""
+    shown: dict[str, object] = {}
+    for s in at.slider:
+        key = str(s.key)
+        shown[key] = float(s.proto.value[0]) if s.proto.set_value else before[key]
+    for t in at.text_input:
+        key = str(t.key)
+        if key.startswith("pb.ws.why."):
+            shown[key] = t.proto.value if t.proto.set_value else before[key]
+    for r in at.radio:
+        key = str(r.key)
+        if key == "pb.ws.mode":
+            shown[key] = r.proto.raw_value if r.proto.set_value else before[key]
+    return shown
+
+
+def own_ranks(at: AppTest) -> dict[str, int]:
+    own = frame(at, {"rank", "option", "score"})
+    return dict(zip(own["option"], map(int, own["rank"]), strict=True))
+
+
+def test_a_round_opened_under_unsaved_changes_shows_its_start_in_the_browser(
+    participant: Callable[..., AppTest], store: Store, shop: Facilitator
+) -> None:
+    """Lock, reveal and the next round within one watch: the page goes from round 1 to 2
+    with the participant's unsaved slider positions and reason on screen. Every control, as
+    the browser shows it, and the ranking are round 2's start (their round-1 submission)."""
+    ana = participant("ana")
+    store.workshops.submit(shop.code, ana.query_params["p"], ANA, {"deterrence": "why"})
+    ana.run()
+    assert mean_ranks([BOB]) != mean_ranks([ANA]), "the unsaved weights rank otherwise"
+    for c, value in BOB.items():
+        ana.slider(key=f"pb.ws.w.{c}").set_value(value)
+    ana.text_input(key="pb.ws.why.deterrence").input("not saved")
+    ana.run()
+    assert own_ranks(ana) == mean_ranks([BOB])
+    assert "These weights are not saved yet" in texts(ana)
+    unsaved = {
+        **{f"pb.ws.w.{c}": v for c, v in BOB.items()},
+        **{f"pb.ws.why.{c}": "" for c in CRITERIA},
+        "pb.ws.why.deterrence": "not saved",
+        "pb.ws.mode": "Sliders",
+    }
+    assert as_the_browser_shows(ana, unsaved) == unsaved
+
+    store.workshops.lock(shop)
+    store.workshops.reveal(shop)
+    store.workshops.next_round(shop)
+    ana.run()  # the watch redraws the whole page: round 2
+    assert not ana.exception and not errors(ana), errors(ana)
+    assert any(":blue-badge[Round 2]" in m.value for m in ana.markdown)
+    start = {
+        **{f"pb.ws.w.{c}": v for c, v in ANA.items()},
+        **{f"pb.ws.why.{c}": "" for c in CRITERIA},
+        "pb.ws.why.deterrence": "why",
+        "pb.ws.mode": "Sliders",
+    }
+    shown = as_the_browser_shows(ana, unsaved)
+    assert shown == start, "the browser shows round 2's start, not the unsaved positions"
+    assert {s.key: s.value for s in ana.slider} == {k: v for k, v in start.items() if ".w." in k}
+    assert own_ranks(ana) == mean_ranks([ANA])
+    assert "They start from your weights of round 1" in texts(ana)
+
+    # the browser's next message carries what it shows: the page still ranks round 2's start
+    for s in ana.slider:
+        s.set_value(shown[str(s.key)])
+    ana.text_input(key="pb.ws.why.deterrence").input(str(shown["pb.ws.why.deterrence"]))
+    ana.run()
+    assert own_ranks(ana) == mean_ranks([ANA])
+    assert ana.text_input(key="pb.ws.why.deterrence").value == "why"
+    assert as_the_browser_shows(ana, shown) == start
+
+
+def test_a_round_opened_under_another_mode_shows_the_sliders_again(
+    participant: Callable[..., AppTest], store: Store, shop: Facilitator
+) -> None:
+    """The participant was ranking the criteria (unsaved) when round 2 opened: the browser
+    shows the sliders again, at round 2's start."""
+    ana = participant("ana")
+    store.workshops.submit(shop.code, ana.query_params["p"], ANA)
+    ana.run()
+    ana.radio(key="pb.ws.mode").set_value("rank").run()
+    ana.selectbox(key="pb.ws.r.backlash").set_value(1).run()
+    assert not ana.slider
+    store.workshops.lock(shop)
+    store.workshops.reveal(shop)
+    store.workshops.next_round(shop)
+    ana.run()
+    mode = ana.radio(key="pb.ws.mode")
+    assert mode.proto.set_value and mode.proto.raw_value == "Sliders"
+    assert {s.key.rsplit(".", 1)[1]: s.value for s in ana.slider} == ANA
+    assert all(s.proto.set_value for s in ana.slider)
+    assert own_ranks(ana) == mean_ranks([ANA])
 
 
 def test_adopted_scores_change_the_ranking_and_the_page_says_so(

@@ -230,6 +230,7 @@ def test_a_wrong_token_or_code_is_refused_for_every_challenge_call(
         lambda t: w.my_challenges(f.code, t),
         lambda t: w.room_challenges(f.code, t),
         lambda t: w.adopted_scores(f.code, t),
+        lambda t: w.room_decisions(f.code, t),
     ]
     for call in calls:
         for token in (stranger.token, "made-up", "", "x" * 1000):
@@ -477,6 +478,49 @@ def test_adopt_reject_replace_and_undo(store: Store, f: Facilitator) -> None:
     assert w.undo_decision(f, "liaison", "backlash") is False
     assert w.adopted_scores(f.code, ana.token) == {}
     assert [d.option for d in w.decisions(f)] == ["status-quo", "summits"]
+
+
+def test_participants_see_every_decision_once_a_round_is_revealed(
+    store: Store, f: Facilitator
+) -> None:
+    """A rejected score is a decision participants see (not "open"), under the rule of the
+    adopted scores: nothing before the first reveal, then every decision as it stands."""
+    w = store.workshops
+    ana = w.join(f.code, "Ana")
+    w.challenge(f.code, ana.token, "summits", "backlash", 8, reason="Beijing minds")
+    w.challenge(f.code, ana.token, "liaison", "feasibility", 6, reason="Tokyo can")
+    rejected = w.decide(f, "summits", "backlash", "rejected")
+    adopted = w.decide(f, "liaison", "feasibility", "adopted", value=6, low=5, high=7)
+    assert w.room_decisions(f.code, ana.token) == [], "nothing before a round is revealed"
+    w.lock(f)
+    assert w.room_decisions(f.code, ana.token) == [], "nor while it is only locked"
+    w.reveal(f)
+    seen = w.room_decisions(f.code, ana.token)
+    assert seen == [adopted, rejected] == w.decisions(f), "the facilitator's, in order"
+    assert [(d.decision, d.value, d.low, d.high) for d in seen] == [
+        ("adopted", 6.0, 5.0, 7.0),
+        ("rejected", None, None, None),
+    ]
+    assert w.adopted_scores(f.code, ana.token) == {"liaison": {"feasibility": 6.0}}
+
+    # decisions taken after the latest reveal are seen at once, as the rankings use them
+    w.next_round(f)
+    later = w.decide(f, "status-quo", "deterrence", "rejected")
+    changed = w.decide(f, "liaison", "feasibility", "rejected")
+    assert later.round == changed.round == 2
+    seen = w.room_decisions(f.code, ana.token)
+    assert [(d.option, d.criterion, d.decision, d.round) for d in seen] == [
+        ("status-quo", "deterrence", "rejected", 2),
+        ("liaison", "feasibility", "rejected", 2),
+        ("summits", "backlash", "rejected", 1),
+    ]
+    assert w.adopted_scores(f.code, ana.token) == {}, "rejected now: the catalog's stands"
+    assert w.undo_decision(f, "summits", "backlash") is True
+    assert ("summits", "backlash") not in {
+        (d.option, d.criterion) for d in w.room_decisions(f.code, ana.token)
+    }
+    with pytest.raises(WorkshopNotFound, match="no workshop has that code"):
+        w.room_decisions("ZZZZZZZZZZZZZ", ana.token)
 
 
 def test_decisions_are_taken_in_any_state_but_closed_and_remember_the_round(

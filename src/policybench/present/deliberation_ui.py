@@ -48,6 +48,11 @@ CONTESTED_COLUMNS = (
 #: What a cell nobody decided on says in the Decision column; "—" where a value is missing.
 OPEN = "open"
 NONE = "—"
+#: What the Decision column's words mean, for readers who did not take the decisions.
+DECISIONS_EXPLAINED = (
+    "“adopted” with a value: the workshop's rankings use that value; “rejected”: the "
+    "facilitator kept the catalog's score; “open”: not decided yet."
+)
 #: What a quote check found, in words (see :func:`quote_check_words`).
 QUOTE_CHECKS = ("verified", "near_match", "not_found", "not_checked")
 NEAR_MATCH_DEFAULT = "the source's wording differs only in quotation marks, dashes or case"
@@ -107,17 +112,13 @@ def numbering(joined: Sequence[str], present: Iterable[str], *, names: bool) -> 
 
 
 def decided_cells(decisions: Iterable[Decision]) -> dict[Cell, tuple[str, float | None]]:
-    """``{(option, criterion): (decision, value)}`` from the store's score decisions."""
+    """``{(option, criterion): (decision, value)}`` from the store's score decisions: the
+    facilitator's (``Workshops.decisions``) or, alike, the participants' view of them
+    (``Workshops.room_decisions``: adopted and rejected, once a round was revealed)."""
     return {
         (d.option, d.criterion): (d.decision, None if d.value is None else float(d.value))
         for d in decisions
     }
-
-
-def adopted_cells(adopted: Mapping[str, Mapping[str, float]]) -> dict[Cell, tuple[str, float]]:
-    """The adopted scores (the participant's view: they see adoptions, not rejections) as
-    :data:`Decided`."""
-    return {(o, c): ("adopted", float(v)) for o, row in adopted.items() for c, v in row.items()}
 
 
 def ordered(cells: Sequence[ContestedCell], decided: Decided) -> list[ContestedCell]:

@@ -20,8 +20,10 @@
   the room's (:meth:`Challenges.room_challenges`, without names) as they stood at a round
   whose result is visible (:attr:`~policybench.store.workshop_base.Workshop.visible_round`),
   so nobody sees another's challenge before the reveal; the facilitator sees every live
-  challenge, or a round's, with its author's name. Participants get the adopted scores
-  (:meth:`Challenges.adopted_scores`) only once a round has been revealed.
+  challenge, or a round's, with its author's name. Participants get the facilitator's
+  decisions (:meth:`Challenges.room_decisions`, adopted and rejected) and the adopted scores
+  (:meth:`Challenges.adopted_scores`) only once a round has been revealed, and then every
+  decision as it stands (see :meth:`Challenges.room_decisions` for why).
 - The facilitator **decides** a cell, in any state but closed: ``"adopted"`` with a value
   (its range defaults to the value) that the workshop's results then use, or ``"rejected"``
   with none; a second decision replaces the first, :meth:`Challenges.undo_decision` removes it.
@@ -276,25 +278,45 @@ class Challenges(WorkshopBase):
 
         return self._db.run(tx, write=False, action="read the room's challenges")
 
+    def room_decisions(self, code: str, token: str) -> list[ScoreDecision]:
+        """The facilitator's decisions on this workshop's scores, adopted and rejected, by
+        option and criterion in the workshop's order, as a participant may see them: none
+        until a round's result has been revealed (they answer challenges participants may
+        not see before), then every decision as it stands, those taken since the latest
+        reveal included. A decision is the facilitator's, not a participant's, and every
+        ranking the workshop shows uses it at once (the facilitator's, the export's): a
+        participant who saw it only at the next reveal would rank with other scores than the
+        room's result. Refused for a token that is not of this workshop."""
+        canonical = _canonical_or_refuse(code)
+
+        def tx(conn: Connection) -> list[ScoreDecision]:
+            return self._room_decisions(conn, canonical, token)
+
+        return self._db.run(tx, write=False, action="read the score decisions")
+
     def adopted_scores(self, code: str, token: str) -> dict[str, dict[str, float]]:
         """The scores the facilitator adopted for this workshop, ``{option: {criterion:
-        value}}`` (what the workshop's results use in place of the catalog's); empty until a
-        round's result has been revealed, since they come from challenges participants may
-        not see before."""
+        value}}`` (what the workshop's results use in place of the catalog's): the adopted
+        values of :meth:`room_decisions`, under its rule (empty until a round's result has
+        been revealed, then every adoption as it stands)."""
         canonical = _canonical_or_refuse(code)
 
         def tx(conn: Connection) -> dict[str, dict[str, float]]:
-            w = self._row(conn, canonical)
-            self._participant(conn, w.id, token)
             out: dict[str, dict[str, float]] = {}
-            if _workshop(w).visible_round < 1:
-                return out
-            for d in _in_order(w, self._decisions(conn, w.id)):
+            for d in self._room_decisions(conn, canonical, token):
                 if d.decision == "adopted" and d.value is not None:
                     out.setdefault(d.option, {})[d.criterion] = d.value
             return out
 
         return self._db.run(tx, write=False, action="read the adopted scores")
+
+    def _room_decisions(self, conn: Connection, canonical: str, token: str) -> list[ScoreDecision]:
+        """:meth:`room_decisions` inside a transaction: the token checked, then the rule."""
+        w = self._row(conn, canonical)
+        self._participant(conn, w.id, token)
+        if _workshop(w).visible_round < 1:
+            return []
+        return _in_order(w, self._decisions(conn, w.id))
 
     # -- the facilitator ----------------------------------------------------------------------
 

@@ -5,8 +5,9 @@ group result beside their own weights and ranking in it, the room's contested sc
 The round shown is the latest one participants may see (:meth:`~policybench.store.workshops.
 Workshops.group_weights`' default): the current round once revealed, else the one before it,
 so in round 2 the page shows round 1's result while the participant revises. Everything ranks
-with the scores the workshop adopted (``adopted``, the store's ``adopted_scores``) and says so
-(:func:`policybench.present.contest.adjusted_label`).
+with the scores the workshop adopted (``adopted``, from the store's ``room_decisions``) and
+says so (:func:`policybench.present.contest.adjusted_label`); the contested scores say each
+cell's decision, adopted, rejected or open (``decided``, from the same decisions).
 
 Nothing here shows anyone else's weights or name: the group's median weight and spread per
 criterion, the group's ranking, the contested cells (the challenges without names, as the
@@ -155,12 +156,14 @@ def show(
     token: str,
     adopted: Overrides,
     *,
+    decided: deliberation.Decided,
     above: bool = False,
 ) -> None:
     """The latest visible round's result (nothing before the first reveal). ``above``: the
     part drawn above the weight controls, an earlier round's result (its weights beside the
     participant's and its ranking), to revise against; otherwise the rest: the current round's
-    result once revealed, the contested scores and "you are here"."""
+    result once revealed, the contested scores (each with its decision in ``decided``) and
+    "you are here"."""
     number = shop.visible_round
     earlier = number != shop.round
     if number < 1 or (above and not earlier):
@@ -179,7 +182,7 @@ def show(
         _result(catalog, shop, result, number, mine.weights if mine else None, adopted)
     if above:
         return
-    _contested_scores(catalog, s, shop, token, key, room, fixed)
+    _contested_scores(catalog, s, shop, token, key, room, fixed, decided)
     _you_are_here(catalog, key, room, fixed, mine.weights if mine else None, number)
 
 
@@ -252,8 +255,10 @@ def _contested_scores(
     key: tuple[Catalog, tuple[str, ...], tuple[str, ...]],
     room: Room,
     fixed: Overrides,
+    decided: deliberation.Decided,
 ) -> None:
-    """The room's challenges: the contested cells and, per cell, the reasons and quotes."""
+    """The room's challenges: the contested cells with the facilitator's decision on each
+    and, per cell, the reasons and quotes."""
     st.subheader("Contested scores", anchor=False)
     found, err = common.attempt(lambda: s.workshops.room_challenges(shop.code, token))
     if err is not None or found is None:
@@ -265,10 +270,10 @@ def _contested_scores(
     cells = _contested(*key, room, fixed, found, shop.combination)
     note(
         "Each challenged score: the catalog's value → the room's median, the proposals, "
-        "whether the facilitator adopted a value, and where the option would move in the "
-        "group's ranking if the median were adopted."
+        "the facilitator's decision, and where the option would move in the group's ranking "
+        f"if the median were adopted. Decision: {deliberation.DECISIONS_EXPLAINED}"
     )
-    contested_table(deliberation.contested_rows(catalog, cells, deliberation.adopted_cells(fixed)))
+    contested_table(deliberation.contested_rows(catalog, cells, decided))
     reasons = deliberation.reason_rows(catalog, found, cells)
     with st.expander(f"The room's reasons and quotes ({len(reasons)})"):
         for row in reasons:

@@ -13,9 +13,19 @@ the widgets (keys ``<key>.mode``, ``<key>.w.<criterion>``, ``<key>.r.<criterion>
 ``<key>.ahp.<a>.<b>``, ``<key>.why.<criterion>``) take their value from it. So a mode not on
 screen keeps its values (Streamlit forgets a widget that is not drawn) without keeping
 dozens of widget keys alive, which would make every widget on the page slower to draw.
+
 :func:`show` draws the mode picker and that mode's controls, :func:`show_reasons` the
 reasons, :func:`current` reads what they give without drawing anything. The arithmetic
 (rank-order centroid, AHP, shares) is in :mod:`policybench.analysis.weights`.
+
+A seed must reach the browser, not only the server: Streamlit's frontend keeps showing its
+own value for a widget drawn again under the same id unless the server sets the widget's
+state. So :func:`seed` sets the state of the widgets a seed draws (the mode, the sliders,
+the reasons) rather than deleting it, and those widgets are drawn without a default, their
+state given from :class:`Values` when Streamlit holds none (a widget drawn with a default
+and a state set in the same run makes Streamlit warn). Without it, a round opened within
+one of the page's watches would show the previous round's unsaved slider positions while
+the page ranked the new round's starting weights.
 """
 
 from __future__ import annotations
@@ -96,13 +106,14 @@ def seed(
     step: float = 1.0,
 ) -> None:
     """Set the controls from a stored submission (or the defaults: every slider midway,
-    every criterion unplaced)."""
+    every criterion unplaced), in the session and in the browser: call it before the
+    controls are drawn in the run."""
     points = (
         slider_points(weights, criterion_ids, maximum=maximum, step=step)
         if weights
         else {c: maximum / 2 for c in criterion_ids}
     )
-    st.session_state[_values_key(key)] = Values(
+    v = Values(
         mode="sliders",
         points={c: float(points[c]) for c in criterion_ids},
         places=dict.fromkeys(criterion_ids),
@@ -111,10 +122,26 @@ def seed(
         maximum=maximum,
         step=step,
     )
-    # the widgets take their values from the new Values when next drawn
-    widgets = tuple(f"{key}.{part}" for part in ("mode", "w.", "r.", "ahp.", "why."))
-    for k in [k for k in st.session_state if str(k).startswith(widgets)]:
+    st.session_state[_values_key(key)] = v
+    # the other modes' widgets are not drawn under "sliders": they start from Values when
+    # next drawn (and leave the browser's page, with what it showed, in this run)
+    others = (f"{key}.r.", f"{key}.ahp.")
+    for k in [k for k in st.session_state if str(k).startswith(others)]:
         del st.session_state[k]
+    # set, not deleted: the browser shows a widget's set state, but keeps its own value for
+    # a widget drawn again under the same id with only a default
+    st.session_state[f"{key}.mode"] = v.mode
+    for c in criterion_ids:
+        st.session_state[f"{key}.w.{c}"] = min(v.points[c], v.maximum)
+        st.session_state[f"{key}.why.{c}"] = v.reasons[c]
+
+
+def _given(widget: str, value: object) -> None:
+    """Give the widget ``widget`` its value from :class:`Values` when Streamlit holds none
+    (its first draw, or the first after a run without it); it is then drawn without a
+    default."""
+    if widget not in st.session_state:
+        st.session_state[widget] = value
 
 
 def _values(key: str, criterion_ids: Sequence[str], catalog: Catalog | None = None) -> Values:
@@ -141,12 +168,12 @@ def _share(where: st.delta_generator.DeltaGenerator, share: float | None) -> Non
 def _sliders(catalog: Catalog, crits: Sequence[str], key: str, v: Values, disabled: bool) -> Entry:
     for c in crits:
         crit = catalog.criteria_by_id[c]
+        _given(f"{key}.w.{c}", min(v.points[c], v.maximum))
         v.points[c] = float(
             st.slider(
                 widget_label(_name(catalog, c)),
                 min_value=0.0,
                 max_value=v.maximum,
-                value=min(v.points[c], v.maximum),
                 step=v.step,
                 key=f"{key}.w.{c}",
                 format="%g",
@@ -282,10 +309,10 @@ def show(
     the reasons: see :func:`show_reasons` and :func:`current`)."""
     crits = list(criterion_ids)
     v = _values(key, crits, catalog)
+    _given(f"{key}.mode", v.mode if v.mode in MODES else "sliders")
     mode = st.radio(
         "How do you want to set your weights?",
         list(MODES),
-        index=list(MODES).index(v.mode) if v.mode in MODES else 0,
         key=f"{key}.mode",
         format_func=MODES.__getitem__,
         horizontal=True,
@@ -309,10 +336,10 @@ def show_reasons(
             "with your weights."
         )
         for c in crits:
+            _given(f"{key}.why.{c}", v.reasons.get(c, ""))
             v.reasons[c] = str(
                 st.text_input(
                     widget_label(_name(catalog, c)),
-                    value=v.reasons.get(c, ""),
                     key=f"{key}.why.{c}",
                     max_chars=REASON_MAX,
                     disabled=disabled,

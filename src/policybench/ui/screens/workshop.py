@@ -31,8 +31,10 @@ store: the workshop and the participant were read when the page was drawn), the 
 reason typed reruns only them), the submit button (a submit writes, then redraws only
 itself), the challenges, and a watch that checks every few seconds for the facilitator's
 moves and redraws the page when the round's state or number changes (locked, reopened,
-revealed, another round opened) or when the adopted scores do (in any state; the store gives
-them only once a round was revealed).
+revealed, another round opened) or when the score decisions do (adopted, rejected or undone,
+in any state; the store gives participants the decisions only once a round was revealed, and
+they make both the adopted scores every ranking uses and each contested cell's "adopted 6",
+"rejected" or "open").
 """
 
 from __future__ import annotations
@@ -41,11 +43,13 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from policybench.analysis.contest import overrides_from
 from policybench.analysis.weights import same_proportions, shares
 from policybench.catalog import Catalog
 from policybench.export.workshop_report import missing_from_catalog
 from policybench.present import workshop as words
 from policybench.present.contest import adjusted_label
+from policybench.present.deliberation_ui import decided_cells
 from policybench.present.text import streamlit_markdown
 from policybench.store import (
     Participant,
@@ -71,8 +75,9 @@ SEEN_STATE = "pb.ws.seen_state"
 SEEN_ROUND = "pb.ws.seen_round"
 #: The earlier round whose weights the controls started from (None: this round's, or none).
 STARTED_FROM = "pb.ws.started_from"
-#: The adopted scores the page was drawn with (the watch redraws it when they change).
-ADOPTED = "pb.ws.adopted"
+#: The score decisions the page was drawn with, as ``decided_cells`` (the watch redraws it
+#: when they change).
+DECIDED = "pb.ws.decided"
 REVISION = "pb.ws.revision"
 SUBMIT_OUTCOME = "pb.ws.submit_outcome"
 #: What a submit that failed for an unexpected reason (a bug, not the store) says.
@@ -340,7 +345,7 @@ def _editor(
 @st.fragment(run_every=REFRESH_S)
 def _watch(code: str, token: str) -> None:
     """Every few seconds: redraw the page when the facilitator has moved the workshop on
-    (state, round) or, while a result is visible, changed the adopted scores; say that the
+    (state, round) or, once a result was visible, changed a score decision; say that the
     current round's result is still to come."""
     s = common.store()
     shop, err = common.attempt(lambda: s.workshops.get(code, client=common.client()))
@@ -350,11 +355,11 @@ def _watch(code: str, token: str) -> None:
     seen = (st.session_state.get(SEEN_STATE), st.session_state.get(SEEN_ROUND))
     if seen != (None, None) and seen != (shop.state, shop.round):
         st.rerun(scope="app")  # locked, reopened, revealed, next round: redraw it all
-    # in any state: the store gives adopted scores only once a round was revealed, and a
-    # decision made while a round is open changes every ranking on the page
-    adopted, err = common.attempt(lambda: s.workshops.adopted_scores(code, token))
-    if err is None and adopted != st.session_state.get(ADOPTED):
-        st.rerun(scope="app")  # the facilitator adopted or undid a score
+    # in any state: the store gives the decisions only once a round was revealed, and a
+    # decision made while a round is open changes every ranking or the contested scores
+    decisions, err = common.attempt(lambda: s.workshops.room_decisions(code, token))
+    if err is None and decided_cells(decisions or ()) != st.session_state.get(DECIDED):
+        st.rerun(scope="app")  # the facilitator adopted, rejected or undid a score
     if shop.results_visible:
         return
     if shop.round == 1:
@@ -430,18 +435,19 @@ def _participant(catalog: Catalog, s: Store, shop: Workshop, token: str) -> None
         st.code(common.personal_link(base, shop.code, token), language=None, wrap_lines=True)
     if not _seed(catalog, s, shop, token):
         return
-    adopted, err = common.attempt(lambda: s.workshops.adopted_scores(shop.code, token))
-    if err is not None or adopted is None:
-        common.show_error(err or RuntimeError("no adopted scores"))
+    decisions, err = common.attempt(lambda: s.workshops.room_decisions(shop.code, token))
+    if err is not None or decisions is None:
+        common.show_error(err or RuntimeError("no score decisions"))
         return
-    st.session_state[ADOPTED] = adopted
+    adopted, decided = overrides_from(decisions), decided_cells(decisions)
+    st.session_state[DECIDED] = decided
     st.session_state[REVISION] = me.revision if me.submitted else 0
     # from round 2: the previous round's result above the controls, to revise against
-    workshop_room.show(catalog, s, shop, token, adopted, above=True)
+    workshop_room.show(catalog, s, shop, token, adopted, decided=decided, above=True)
     _editor(catalog, s, token, shop, me, adopted)
     st.divider()
     _watch(shop.code, token)
-    workshop_room.show(catalog, s, shop, token, adopted)
+    workshop_room.show(catalog, s, shop, token, adopted, decided=decided)
     st.divider()
     challenge_form.show(catalog, shop, shop.code, token, adopted)
 
