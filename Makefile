@@ -56,8 +56,8 @@ test-random: $(VENV)/.installed-dev
 # mutants/ and runs the tests there, so the tests are told where ../shared/seeds is. A fresh
 # run starts from an empty mutants/; MUTANTS='policybench.mcda.ranking.*' (mutmut's name
 # globs, space-separated) runs part of it, and `make mutation-report` prints the score per
-# module of what has run so far. MUTMUT_KEEP=1 keeps the earlier results (mutmut re-runs what
-# changed).
+# module of what has run so far and every survivor that docs/mutation-equivalents.yaml does
+# not explain. MUTMUT_KEEP=1 keeps the earlier results (mutmut re-runs what changed).
 MUTANTS ?=
 MUTMUT  := $(VENV)/bin/mutmut
 mutation: $(VENV)/.installed-dev
@@ -67,7 +67,7 @@ mutation: $(VENV)/.installed-dev
 	$(PY) tests/support/mutation_report.py
 
 mutation-report: $(VENV)/.installed-dev
-	$(PY) tests/support/mutation_report.py
+	$(PY) tests/support/mutation_report.py --survivors
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m benchmarks.engine

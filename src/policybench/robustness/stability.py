@@ -143,19 +143,17 @@ def _grow(edges: FloatArray, same: Sequence[bool], t0: float) -> tuple[float, fl
         left, right = b, b + 1
         if not same[left] and not same[right]:
             return (t0, t0)
-        point = float(inner[b])  # the end on a side whose segment changes the result
     else:
         seg = int(np.searchsorted(edges, t0, side="right")) - 1
         seg = min(max(seg, 0), k - 1)  # t0 may be either end of [0, 1]
         if not same[seg]:  # only for a grid-bracketed method that missed a crossing
             return (t0, t0)
         left = right = seg
-        point = t0  # unused: seg keeps the result, so the run below grows over it both ways
     # the run of segments keeping the result, reaching down from `left` and up from `right`,
-    # ends at the nearest segment that does not (found at once: no loop to leave unfinished)
+    # ends at the nearest segment that does not (found at once: no loop to leave unfinished);
+    # a side whose first segment changes the result ends where it starts, at the break-even
+    # point itself (first = b + 1 or last = b, and edges[b + 1] is that point)
     stops = np.flatnonzero(~np.asarray(same, dtype=bool))
     first = int(stops[stops <= left].max(initial=-1)) + 1
     last = int(stops[stops >= right].min(initial=k)) - 1
-    lo = float(edges[first]) if first <= left else point
-    hi = float(edges[last + 1]) if last >= right else point
-    return (lo, hi)
+    return (float(edges[first]), float(edges[last + 1]))
