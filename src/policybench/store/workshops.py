@@ -188,13 +188,20 @@ class Workshops(Devices, Rounds, Challenges):
         except RateLimitedError:
             self._limiter.release(mine)
             raise
-        row = self._db.run(
-            lambda conn: conn.execute(
-                sa.select(W.c.id, W.c.passphrase_hash).where(W.c.code == canonical)
-            ).one(),
-            write=False,
-            action="open the workshop",
-        )
+        try:
+            row = self._db.run(
+                lambda conn: conn.execute(
+                    sa.select(W.c.id, W.c.passphrase_hash).where(W.c.code == canonical)
+                ).one(),
+                write=False,
+                action="open the workshop",
+            )
+        except BaseException:
+            # a store that cannot answer is not a wrong passphrase: a few failed reads must
+            # not lock the facilitator out of their own workshop
+            self._limiter.release(mine)
+            self._limiter.release(everyone)
+            raise
         if not _hash_slots.acquire(timeout=_HASH_WAIT_S):
             self._limiter.release(mine)
             self._limiter.release(everyone)
