@@ -218,7 +218,8 @@ class Workshops(Devices, Rounds, Challenges):
             _hash_slots.release()
         self._limiter.reset(mine)
         self._limiter.release(everyone)
-        if _hasher.check_needs_rehash(row.passphrase_hash):  # pragma: no cover - parameters changed
+        # a hash made under older hashing parameters is replaced while the passphrase is known
+        if _hasher.check_needs_rehash(row.passphrase_hash):
             fresh = _hasher.hash(passphrase)
             self._db.run(
                 lambda c: c.execute(
