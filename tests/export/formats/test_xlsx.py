@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 import openpyxl
 import pytest
@@ -117,14 +118,16 @@ def test_xlsx_has_one_formatted_sheet_per_part(report: Report) -> None:
 def test_xlsx_text_is_never_a_formula_or_a_link(hostile_report: Report) -> None:
     content = xlsx.render(hostile_report)
     wb = _workbook(content)
-    seen = {}
+    # every cell of each text, wherever it stands: a text shown as a band on one sheet and as
+    # a header on another must be inert in both places
+    seen: dict[str, list[Any]] = {}
     for ws in wb:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
                 assert cell.hyperlink is None
                 if isinstance(cell.value, str):
-                    seen[cell.value] = cell
+                    seen.setdefault(cell.value, []).append(cell)
     for bad in (
         HOSTILE["formula_title"],
         HOSTILE["minus_title"],
@@ -138,12 +141,19 @@ def test_xlsx_text_is_never_a_formula_or_a_link(hostile_report: Report) -> None:
         HOSTILE["challenge_quote"],
     ):
         assert bad in seen, bad  # kept intact...
-        assert seen[bad].data_type == "s" and seen[bad].quotePrefix, bad  # ...and inert
+        for cell in seen[bad]:  # ...and inert
+            assert cell.data_type == "s" and cell.quotePrefix, (bad, cell.coordinate)
     # every text cell that starts like a formula carries the prefix, wherever it is
     formula_like = [v for v in seen if v[:1] in {"=", "+", "-", "@", "\t", "\r", "\n"}]
     assert len(formula_like) >= 8
-    assert not [v for v in formula_like if not seen[v].quotePrefix]
-    assert not seen["Rank"].quotePrefix and not seen["Option id"].quotePrefix
+    bare = [
+        (c.parent.title, c.coordinate, v)
+        for v in formula_like
+        for c in seen[v]
+        if not c.quotePrefix
+    ]
+    assert not bare
+    assert not any(c.quotePrefix for c in seen["Rank"] + seen["Option id"])
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
     assert "<f>" not in sheets and "hyperlink" not in sheets

@@ -75,12 +75,18 @@ class Formats:
 def sheet_name(name: str, used: set[str]) -> str:
     """A valid, unique sheet name (31 characters, none of ``[]:*?/\\``)."""
     base = re.sub(r"[\[\]:*?/\\]", " ", name).strip("'")[:31] or "Sheet"
-    out, k = base, 2
-    while out.lower() in used:
-        suffix = f" {k}"
-        out, k = base[: 31 - len(suffix)] + suffix, k + 1
+    # the first of base, "base 2", "base 3", ... not taken: of len(used) + 1 distinct names
+    # one is always free, so the search is bounded (no loop that could run on)
+    tries = [base] + [_numbered(base, k) for k in range(2, len(used) + 2)]
+    out = next(t for t in tries if t.lower() not in used)
     used.add(out.lower())
     return out
+
+
+def _numbered(base: str, k: int) -> str:
+    """``base`` cut to leave room for `` k`` within Excel's 31 characters, then `` k``."""
+    suffix = f" {k}"
+    return base[: 31 - len(suffix)] + suffix
 
 
 def write_cell(
