@@ -219,6 +219,9 @@ def test_a_damaged_store_says_what_could_not_be_done(tmp_path: Path) -> None:
             w.adopted_scores(f.code, ana.token)
         assert str(failed.value) == f"could not read the adopted scores: {lost}"
         with pytest.raises(StoreError) as failed:
+            w.room_decisions(f.code, ana.token)
+        assert str(failed.value) == f"could not read the score decisions: {lost}"
+        with pytest.raises(StoreError) as failed:
             w.decisions(f)
         assert str(failed.value) == f"could not read the decisions: {lost}"
         with pytest.raises(StoreError) as failed:

@@ -15,6 +15,7 @@ from policybench.catalog import Catalog
 from policybench.export.compare import compare_report, perspective
 from policybench.export.formats import markdown
 from policybench.export.formats.common import (
+    about_items,
     about_text,
     bands,
     format_value,
@@ -158,4 +159,19 @@ def test_a_comparisons_stamp_gives_each_perspectives_weights(tiny: Catalog) -> N
             "feasibility=0.125, deterrence=0.750, backlash=0.125",
         ),
         ("weights: Equal weights (preset)", "feasibility=0.333, deterrence=0.333, backlash=0.333"),
+    ]
+
+
+def test_a_yes_or_no_in_a_sections_stamp_reads_yes_or_no() -> None:
+    """``about_text`` 6, 8: a section's flag (whether camps were found, say) reads "yes" when
+    true, numpy's bool alike, and "no" when false."""
+    assert [about_text(v) for v in (True, np.bool_(True), False, np.bool_(False))] == [
+        "yes",
+        "yes",
+        "no",
+        "no",
+    ]
+    assert about_items({"camps found": True, "split": False}) == [
+        ("camps found", "yes"),
+        ("split", "no"),
     ]
