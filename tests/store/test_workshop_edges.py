@@ -27,6 +27,7 @@ from policybench.store import (
     RateLimitedError,
     Store,
     StoreError,
+    WorkshopError,
     WorkshopNotFound,
     WorkshopStateError,
     WrongPassphraseError,
@@ -119,6 +120,32 @@ def test_every_list_of_people_follows_the_order_the_store_recorded_their_joining
     assert w.group_weights(f.code, tokens["Ana"]) == [_w(1), _w(2), _w(3), _w(4)], (
         "without names, in the order the participants were added"
     )
+
+
+def test_a_passphrase_of_exactly_8_or_1024_characters_is_accepted(store: Store) -> None:
+    """`workshops._passphrase` 13, 15: the bounds are the shortest and longest allowed, not
+    the first refused, and such a passphrase signs in."""
+    for passphrase in ("x" * 8, "y" * 1024):
+        made = store.workshops.create(
+            "Bounds", options=OPTIONS, criteria=CRITERIA, passphrase=passphrase
+        )
+        assert store.workshops.verify_facilitator(made.code, passphrase) == made
+
+
+def test_a_join_gives_a_pass_to_the_workshop_it_names_and_refuses_a_taken_name(
+    store: Store, f: Facilitator
+) -> None:
+    """`workshops.join` 17, 53, 70: the pass carries the workshop's own code (however it was
+    typed) and a 43-character token (256 random bits, URL-safe); a name already taken in the
+    workshop is refused in full, whatever its case."""
+    ana = store.workshops.join(f.code.lower(), "Ana")
+    assert (ana.code, ana.display_name) == (f.code, "Ana")
+    assert len(ana.token) == 43 and set(ana.token) <= set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    )
+    with pytest.raises(WorkshopError) as taken:
+        store.workshops.join(f.code, "ana")
+    assert str(taken.value) == "the name 'ana' is already taken in this workshop; choose another"
 
 
 # -- challenges ------------------------------------------------------------------------------------
@@ -455,6 +482,9 @@ def test_a_damaged_store_names_the_read_that_failed(tmp_path: Path) -> None:
             f"could not set the group ranking's rule: {lost}"
         )
         assert _failure(lambda: w.unlock(f.code)) == f"could not open the workshop: {lost}"
+        # `workshops._known_code` 8, 19, 20: the check that a code is known fails first
+        assert _failure(w.get, f.code) == f"could not open the workshop: {lost}"
+        assert _failure(w.join, f.code, "Bea") == f"could not open the workshop: {lost}"
     finally:
         store.close()
 
@@ -898,6 +928,7 @@ def test_a_workshop_that_cannot_be_made_is_refused_by_name(store: Store, tiny_ca
     for passphrase, said in (
         (12345678, "the passphrase must be text"),
         ("short", "the passphrase is too short: use at least 8 characters"),
+        ("x" * 7, "the passphrase is too short: use at least 8 characters"),
         ("x" * 1025, "the passphrase is too long (1025 characters; at most 1024)"),
         (
             "abc\x00defghij",

@@ -283,9 +283,7 @@ class Workshops(Devices, Rounds, Challenges):
                 sa.select(PT.c.display_name).where(PT.c.workshop_id == row.id)
             ).scalars()
             if any(checks.name_key(n) == key for n in names):
-                raise WorkshopError(
-                    f"the name {shown!r} is already taken in this workshop; choose another"
-                )
+                raise _name_taken(shown)
             try:
                 result = conn.execute(
                     sa.insert(PT).values(
@@ -295,10 +293,8 @@ class Workshops(Devices, Rounds, Challenges):
                         joined_at=utcnow(),
                     )
                 )
-            except IntegrityError:
-                raise WorkshopError(
-                    f"the name {shown!r} is already taken in this workshop; choose another"
-                ) from None
+            except IntegrityError:  # another join of the same name won the race
+                raise _name_taken(shown) from None
             inserted = result.inserted_primary_key
             if digest is not None and inserted is not None:
                 self._remember_device(conn, int(inserted[0]), token, device, digest)
@@ -326,6 +322,10 @@ class Workshops(Devices, Rounds, Challenges):
         return canonical
 
 
+def _name_taken(shown: str) -> WorkshopError:
+    return WorkshopError(f"the name {shown!r} is already taken in this workshop; choose another")
+
+
 def _as_bytes(value: object) -> bytes:
     """What argon2 hashes: UTF-8, with anything unencodable kept distinct (never a crash)."""
     return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else b""
@@ -339,8 +339,6 @@ def _passphrase(value: object) -> str:
         raise InvalidValueError(
             f"the passphrase is too short: use at least {PASSPHRASE_MIN} characters"
         )
-    if len(value) > PASSPHRASE_MAX:
-        raise InvalidValueError(f"the passphrase is too long (at most {PASSPHRASE_MAX} characters)")
     return value
 
 
