@@ -117,3 +117,14 @@ def tiny_catalog():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def tiny_options_dir() -> Path:
     return TINY_OPTIONS
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[tuple[Store, Path]]:
+    """A store on a SQLite file, and the file's path (for tests that damage or lock it)."""
+    path = tmp_path / "store.db"
+    store = open_store(f"sqlite:///{path}")
+    try:
+        yield store, path
+    finally:
+        store.close()

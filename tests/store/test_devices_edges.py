@@ -16,7 +16,7 @@ import hmac
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from policybench.store.db import as_utc, utcnow
 from policybench.store.schema import facilitator_sessions as FS
 from policybench.store.schema import participant_devices as PD
 from policybench.store.workshops import FACILITATOR_SESSION_HOURS, device_hash
+from support.damage import lose_table
 from support.pgserver import PgServer
 
 OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
@@ -273,25 +274,6 @@ def test_a_participants_token_is_stored_in_the_documented_box(store: Store) -> N
 
 
 # ------------------------------------------------------------------------------ damage, locks
-@pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[tuple[Store, Path]]:
-    path = tmp_path / "store.db"
-    store = open_store(f"sqlite:///{path}")
-    try:
-        yield store, path
-    finally:
-        store.close()
-
-
-def _damaged(path: Path, table: str) -> None:
-    """A store file that lost one of its tables (a bad restore, a hand edit)."""
-    raw = sqlite3.connect(path, isolation_level=None)
-    try:
-        raw.execute(f"ALTER TABLE {table} RENAME TO {table}_lost")
-    finally:
-        raw.close()
-
-
 def test_a_damaged_store_says_what_could_not_be_done(sqlite_store: tuple[Store, Path]) -> None:
     """``remember_facilitator`` 34, 41, 42, ``resume_facilitator`` 38, 43, 44,
     ``forget_facilitator`` 8, 22, 23, ``remember_device`` 47, 54, 55, ``rejoin`` 38, 43, 44:
@@ -301,7 +283,7 @@ def test_a_damaged_store_says_what_could_not_be_done(sqlite_store: tuple[Store, 
     f = w.create("S", options=OPTIONS, criteria=CRITERIA, passphrase=PASS)
     laptop = device()
     ana = w.join(f.code, "Ana", device=laptop)
-    _damaged(path, "facilitator_sessions")
+    lose_table(path, "facilitator_sessions")
     lost = "the database said: no such table: facilitator_sessions"
     calls: list[tuple[str, Callable[[], object]]] = [
         ("remember the sign-in", lambda: w.remember_facilitator(f, laptop)),
@@ -312,7 +294,7 @@ def test_a_damaged_store_says_what_could_not_be_done(sqlite_store: tuple[Store, 
         with pytest.raises(StoreError) as failed:
             call()
         assert str(failed.value) == f"could not {action}: {lost}"
-    _damaged(path, "participant_devices")
+    lose_table(path, "participant_devices")
     lost = "the database said: no such table: participant_devices"
     calls = [
         ("remember this device", lambda: w.remember_device(f.code, ana.token, laptop)),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from policybench.store import (
 )
 from policybench.store import profiles as profiles_module
 from policybench.store.schema import profiles as P
+from support.damage import lose_table
 from support.pgserver import PgServer
 
 W1 = {"feasibility": 1.0, "deterrence": 3.0, "backlash": 2.0}
@@ -349,25 +350,6 @@ def test_who_deleted_a_profile_is_checked_recorded_and_cleared_on_undelete(store
 
 
 # ------------------------------------------------------------------------------ damage, locks
-@pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[tuple[Store, Path]]:
-    path = tmp_path / "store.db"
-    store = open_store(f"sqlite:///{path}")
-    try:
-        yield store, path
-    finally:
-        store.close()
-
-
-def _damaged(path: Path, table: str) -> None:
-    """A store file that lost one of its tables (a bad restore, a hand edit)."""
-    raw = sqlite3.connect(path, isolation_level=None)
-    try:
-        raw.execute(f"ALTER TABLE {table} RENAME TO {table}_lost")
-    finally:
-        raw.close()
-
-
 def test_a_damaged_store_says_what_could_not_be_done(sqlite_store: tuple[Store, Path]) -> None:
     """``restore`` 78, 85, 86, ``rename`` 54, 59, 60, ``delete`` 31, 36, 37, ``undelete`` 30,
     35, 36 (and ``save``, ``get``, ``history``, ``list``): the refusal names the action."""
@@ -375,7 +357,7 @@ def test_a_damaged_store_says_what_could_not_be_done(sqlite_store: tuple[Store, 
     store.profiles.save("p", W1)
     store.profiles.save("gone", W1)
     store.profiles.delete("gone")
-    _damaged(path, "profile_versions")
+    lose_table(path, "profile_versions")
     lost = "the database said: no such table: profile_versions"
     calls: list[tuple[str, Callable[[], object]]] = [
         ("save", lambda: store.profiles.restore("p", 1)),
@@ -389,7 +371,7 @@ def test_a_damaged_store_says_what_could_not_be_done(sqlite_store: tuple[Store, 
         with pytest.raises(StoreError) as failed:
             call()
         assert str(failed.value) == f"could not {action}: {lost}"
-    _damaged(path, "profiles")
+    lose_table(path, "profiles")
     lost = "the database said: no such table: profiles"
     calls = [
         ("rename the profile", lambda: store.profiles.rename("p", "q")),

@@ -33,6 +33,7 @@ from policybench.store import workshops as workshops_module
 from policybench.store.db import utcnow
 from policybench.store.schema import workshops as W
 from policybench.store.workshop_base import normalize_code
+from support.damage import lose_table
 from support.pgserver import PgServer
 
 OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
@@ -192,15 +193,6 @@ def test_a_rule_change_holds_the_write_lock_so_a_concurrent_writer_cannot_fail_i
         store.close()
 
 
-def _damaged(path: Path, table: str) -> None:
-    """A store file that lost one of its tables (a bad restore, a hand edit)."""
-    raw = sqlite3.connect(path, isolation_level=None)
-    try:
-        raw.execute(f"ALTER TABLE {table} RENAME TO {table}_lost")
-    finally:
-        raw.close()
-
-
 def test_a_damaged_store_says_what_could_not_be_done(tmp_path: Path) -> None:
     """The refusal names the action (a participant's or the facilitator's), so a report of
     it says where it failed."""
@@ -213,7 +205,7 @@ def test_a_damaged_store_says_what_could_not_be_done(tmp_path: Path) -> None:
         w.lock(f)
         w.reveal(f)
         assert w.adopted_scores(f.code, ana.token) == {}
-        _damaged(path, "workshop_score_decisions")
+        lose_table(path, "workshop_score_decisions")
         lost = "the database said: no such table: workshop_score_decisions"
         with pytest.raises(StoreError) as failed:
             w.adopted_scores(f.code, ana.token)
@@ -227,13 +219,13 @@ def test_a_damaged_store_says_what_could_not_be_done(tmp_path: Path) -> None:
         with pytest.raises(StoreError) as failed:
             w.undo_decision(f, "summits", "feasibility")
         assert str(failed.value) == f"could not undo the decision: {lost}"
-        _damaged(path, "workshop_challenges")
+        lose_table(path, "workshop_challenges")
         with pytest.raises(StoreError) as failed:
             w.my_challenges(f.code, ana.token)
         assert str(failed.value) == (
             "could not read your challenges: the database said: no such table: workshop_challenges"
         )
-        _damaged(path, "workshop_submissions")
+        lose_table(path, "workshop_submissions")
         with pytest.raises(StoreError) as failed:
             w.participant(f.code, ana.token)
         assert str(failed.value) == (

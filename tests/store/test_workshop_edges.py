@@ -40,6 +40,7 @@ from policybench.store import schema as schema_module
 from policybench.store import workshops as workshops_module
 from policybench.store.schema import workshops as W
 from policybench.store.workshop_base import WorkshopBase
+from support.damage import lose_table
 from support.pgserver import PgServer
 
 OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
@@ -418,15 +419,6 @@ def test_when_every_hash_slot_is_busy_sign_in_is_refused_and_counts_nothing(
 # -- a damaged store -------------------------------------------------------------------------------
 
 
-def _damaged(path: Path, table: str) -> None:
-    """A store file that lost one of its tables (a bad restore, a hand edit)."""
-    raw = sqlite3.connect(path, isolation_level=None)
-    try:
-        raw.execute(f"ALTER TABLE {table} RENAME TO {table}_lost")
-    finally:
-        raw.close()
-
-
 def _failure(call: Any, *args: Any) -> str:
     with pytest.raises(StoreError) as failed:
         call(*args)
@@ -449,13 +441,13 @@ def test_a_damaged_store_names_the_read_that_failed(tmp_path: Path) -> None:
         _reveal(store, f)
         w.next_round(f)
         assert w.room_challenges(f.code, ana.token)[0].reason == "r"
-        _damaged(path, "workshop_challenges")
+        lose_table(path, "workshop_challenges")
         lost = "the database said: no such table: workshop_challenges"
         assert _failure(lambda: w.room_challenges(f.code, ana.token)) == (
             f"could not read the room's challenges: {lost}"
         )
         assert _failure(lambda: w.challenges(f)) == f"could not read the challenges: {lost}"
-        _damaged(path, "workshop_submissions")
+        lose_table(path, "workshop_submissions")
         lost = "the database said: no such table: workshop_submissions"
         assert _failure(lambda: w.participants(f)) == f"could not read the participants: {lost}"
         mine = f"could not read your weights: {lost}"
@@ -476,7 +468,7 @@ def test_a_damaged_store_names_the_read_that_failed(tmp_path: Path) -> None:
         assert _failure(w.verify_facilitator, f.code, PASS) == (
             f"could not open the workshop: {lost}"
         )
-        _damaged(path, "workshops")
+        lose_table(path, "workshops")
         lost = "the database said: no such table: workshops"
         assert _failure(lambda: w.set_combination(f, "borda")) == (
             f"could not set the group ranking's rule: {lost}"
@@ -499,12 +491,12 @@ def test_a_damaged_store_names_the_change_that_failed(tmp_path: Path) -> None:
         ana = w.join(f.code, "Ana")
         w.challenge(f.code, ana.token, "summits", "backlash", 4, reason="r")
         w.decide(f, "summits", "backlash", "adopted", value=4)
-        _damaged(path, "workshop_score_decisions")
+        lose_table(path, "workshop_score_decisions")
         assert _failure(lambda: w.decide(f, "summits", "backlash", "rejected")) == (
             "could not record the decision: the database said: no such table: "
             "workshop_score_decisions"
         )
-        _damaged(path, "workshop_challenges")
+        lose_table(path, "workshop_challenges")
         lost = "the database said: no such table: workshop_challenges"
         assert _failure(
             lambda: w.challenge(f.code, ana.token, "summits", "backlash", 5, reason="r")
@@ -512,15 +504,15 @@ def test_a_damaged_store_names_the_change_that_failed(tmp_path: Path) -> None:
         assert _failure(lambda: w.withdraw(f.code, ana.token, "summits", "backlash")) == (
             f"could not withdraw your challenge: {lost}"
         )
-        _damaged(path, "workshop_submissions")
+        lose_table(path, "workshop_submissions")
         assert _failure(lambda: w.submit(f.code, ana.token, _w(2))) == (
             "could not save your weights: the database said: no such table: workshop_submissions"
         )
-        _damaged(path, "workshop_participants")
+        lose_table(path, "workshop_participants")
         assert _failure(lambda: w.join(f.code, "Ben")) == (
             "could not join the workshop: the database said: no such table: workshop_participants"
         )
-        _damaged(path, "workshops")
+        lose_table(path, "workshops")
         lost = "the database said: no such table: workshops"
         for change, verb in (
             (w.lock, "lock"),
