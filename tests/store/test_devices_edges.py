@@ -30,8 +30,8 @@ from policybench.store.db import as_utc, utcnow
 from policybench.store.schema import facilitator_sessions as FS
 from policybench.store.schema import participant_devices as PD
 from policybench.store.workshops import FACILITATOR_SESSION_HOURS, device_hash
-from support.damage import lose_table
 from support.pgserver import PgServer
+from support.sqlite_file import finishes_beside_a_writer, lose_table
 
 OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
 CRITERIA = ["feasibility", "deterrence", "backlash"]
@@ -362,17 +362,7 @@ def test_finding_ones_place_does_not_wait_for_a_writer_in_progress(
         found["facilitator"] = w.resume_facilitator(laptop, f.code)
         found["participant"] = w.rejoin(f.code, laptop)
 
-    writer = sqlite3.connect(path, isolation_level=None)
-    try:
-        writer.execute("BEGIN IMMEDIATE")  # someone else's write, in progress
-        reloading = threading.Thread(target=reload, daemon=True)
-        reloading.start()
-        reloading.join(HELD_S)
-        read_while_writing = not reloading.is_alive()
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
-    reloading.join(HELD_S)
+    read_while_writing = finishes_beside_a_writer(path, reload, HELD_S)
     assert read_while_writing, "a reload waited for another's write"
     assert found["facilitator"] == f
     assert found["participant"] is not None and found["participant"].token == ana.token

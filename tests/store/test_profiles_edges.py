@@ -11,7 +11,6 @@ name taken by another writer in the middle of a rename is refused as any taken n
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,8 @@ from policybench.store import (
 )
 from policybench.store import profiles as profiles_module
 from policybench.store.schema import profiles as P
-from support.damage import lose_table
 from support.pgserver import PgServer
+from support.sqlite_file import finishes_beside_a_writer, lose_table
 
 W1 = {"feasibility": 1.0, "deterrence": 3.0, "backlash": 2.0}
 W2 = {"feasibility": 5.0, "deterrence": 1.0, "backlash": 0.0}
@@ -468,17 +467,7 @@ def test_reading_profiles_does_not_wait_for_a_writer_in_progress(
         read["history"] = [h.version for h in store.profiles.history("p")]
         read["names"] = store.profiles.names()
 
-    writer = sqlite3.connect(path, isolation_level=None)
-    try:
-        writer.execute("BEGIN IMMEDIATE")  # someone else's write, in progress
-        reading = threading.Thread(target=read_profiles, daemon=True)
-        reading.start()
-        reading.join(HELD_S)
-        read_while_writing = not reading.is_alive()
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
-    reading.join(HELD_S)
+    read_while_writing = finishes_beside_a_writer(path, read_profiles, HELD_S)
     assert read_while_writing, "reading a profile waited for another's write"
     assert read == {"get": W1, "history": [1], "names": ["p"]}
 

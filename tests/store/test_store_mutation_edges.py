@@ -33,8 +33,8 @@ from policybench.store import workshops as workshops_module
 from policybench.store.db import utcnow
 from policybench.store.schema import workshops as W
 from policybench.store.workshop_base import normalize_code
-from support.damage import lose_table
 from support.pgserver import PgServer
+from support.sqlite_file import finishes_beside_a_writer, lose_table
 
 OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
 CRITERIA = ["feasibility", "deterrence", "backlash"]
@@ -307,17 +307,7 @@ def test_reading_ones_weights_does_not_wait_for_a_writer_in_progress(tmp_path: P
             assert mine is not None
             read.append(mine.weights)
 
-        writer = sqlite3.connect(path, isolation_level=None)
-        try:
-            writer.execute("BEGIN IMMEDIATE")  # someone else's write, in progress
-            reading = threading.Thread(target=read_weights, daemon=True)
-            reading.start()
-            reading.join(HELD_S)
-            read_while_writing = not reading.is_alive()
-        finally:
-            writer.execute("ROLLBACK")
-            writer.close()
-        reading.join(HELD_S)
+        read_while_writing = finishes_beside_a_writer(path, read_weights, HELD_S)
         assert read_while_writing, "reading one's weights waited for another's write"
         assert read == [weights]
     finally:

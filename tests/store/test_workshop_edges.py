@@ -40,8 +40,8 @@ from policybench.store import schema as schema_module
 from policybench.store import workshops as workshops_module
 from policybench.store.schema import workshops as W
 from policybench.store.workshop_base import WorkshopBase
-from support.damage import lose_table
 from support.pgserver import PgServer
+from support.sqlite_file import lose_table
 
 OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
 CRITERIA = ["feasibility", "deterrence", "backlash"]
