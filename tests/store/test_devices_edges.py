@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -31,7 +30,7 @@ from policybench.store.schema import facilitator_sessions as FS
 from policybench.store.schema import participant_devices as PD
 from policybench.store.workshops import FACILITATOR_SESSION_HOURS, device_hash
 from support.pgserver import PgServer
-from support.sqlite_file import finishes_beside_a_writer, lose_table
+from support.sqlite_file import finishes_beside_a_writer, lose_table, rival_write
 
 OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
 CRITERIA = ["feasibility", "deterrence", "backlash"]
@@ -322,16 +321,7 @@ def test_a_device_is_remembered_under_the_write_lock(
     def utcnow_with_a_rival_writer() -> datetime:
         # Called inside the transaction, after its reads and before its write.
         if not attempts:
-            rival = sqlite3.connect(path, timeout=0, isolation_level=None)
-            try:
-                rival.execute("BEGIN IMMEDIATE")
-                rival.execute("INSERT INTO rate_limits VALUES ('rival', 0, 0)")
-                rival.execute("COMMIT")
-                attempts.append("committed")
-            except sqlite3.OperationalError as exc:
-                attempts.append(str(exc))
-            finally:
-                rival.close()
+            attempts.append(rival_write(path, "INSERT INTO rate_limits VALUES ('rival', 0, 0)"))
         return utcnow()
 
     monkeypatch.setattr(devices_module, "utcnow", utcnow_with_a_rival_writer)

@@ -9,7 +9,6 @@ reads do not lock it, so neither waits for another's save or the facilitator's c
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,7 +33,7 @@ from policybench.store.db import utcnow
 from policybench.store.schema import workshops as W
 from policybench.store.workshop_base import normalize_code
 from support.pgserver import PgServer
-from support.sqlite_file import finishes_beside_a_writer, lose_table
+from support.sqlite_file import finishes_beside_a_writer, lose_table, rival_write
 
 OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
 CRITERIA = ["feasibility", "deterrence", "backlash"]
@@ -169,18 +168,8 @@ def test_a_rule_change_holds_the_write_lock_so_a_concurrent_writer_cannot_fail_i
         def utcnow_with_a_rival_writer() -> datetime:
             # Called inside the change's transaction, after its read and before its write.
             if not attempts:
-                rival = sqlite3.connect(path, timeout=0, isolation_level=None)
-                try:
-                    rival.execute("BEGIN IMMEDIATE")
-                    rival.execute(
-                        "UPDATE workshops SET title = 'Renamed' WHERE code = ?", (other.code,)
-                    )
-                    rival.execute("COMMIT")
-                    attempts.append("committed")
-                except sqlite3.OperationalError as exc:
-                    attempts.append(str(exc))
-                finally:
-                    rival.close()
+                rename = "UPDATE workshops SET title = 'Renamed' WHERE code = ?"
+                attempts.append(rival_write(path, rename, (other.code,)))
             return utcnow()
 
         monkeypatch.setattr(rounds_module, "utcnow", utcnow_with_a_rival_writer)

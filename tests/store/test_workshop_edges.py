@@ -41,7 +41,7 @@ from policybench.store import workshops as workshops_module
 from policybench.store.schema import workshops as W
 from policybench.store.workshop_base import WorkshopBase
 from support.pgserver import PgServer
-from support.sqlite_file import lose_table
+from support.sqlite_file import lose_table, rival_write
 
 OPTIONS = ["status-quo", "liaison", "summits", "two-plus-two"]
 CRITERIA = ["feasibility", "deterrence", "backlash"]
@@ -742,16 +742,7 @@ def _at_the_first_row_read(monkeypatch: pytest.MonkeyPatch, then: Any) -> list[A
 
 def _rival_writer(path: Path, code: str) -> str:
     """Another writer's attempt to rename a workshop, refused at once if it must wait."""
-    rival = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        rival.execute("BEGIN IMMEDIATE")
-        rival.execute("UPDATE workshops SET title = 'Renamed' WHERE code = ?", (code,))
-        rival.execute("COMMIT")
-        return "committed"
-    except sqlite3.OperationalError as exc:
-        return str(exc)
-    finally:
-        rival.close()
+    return rival_write(path, "UPDATE workshops SET title = 'Renamed' WHERE code = ?", (code,))
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))

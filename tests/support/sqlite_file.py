@@ -34,3 +34,18 @@ def finishes_beside_a_writer(path: Path, work: Callable[[], None], wait: float) 
         writer.close()
     running.join(wait)
     return finished
+
+
+def rival_write(path: Path, sql: str, params: tuple[object, ...] = ()) -> str:
+    """Another connection's write to ``path``, refused at once if it would have to wait:
+    ``"committed"``, or SQLite's refusal ("database is locked")."""
+    rival = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        rival.execute("BEGIN IMMEDIATE")
+        rival.execute(sql, params)
+        rival.execute("COMMIT")
+        return "committed"
+    except sqlite3.OperationalError as exc:
+        return str(exc)
+    finally:
+        rival.close()
